@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "email", "birth_date", "is_staff", "is_active", "date_joined"]
+    fieldsets = DjangoUserAdmin.fieldsets + (
+        ("Age and preferences", {"fields": ["birth_date", "max_spoiler_level", "show_adult_works", "hidden_tags"]}),
+    )
+    autocomplete_fields = ["hidden_tags"]

@@ -1,0 +1,54 @@
+import datetime
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+ADULT_AGE = 18
+
+
+class SpoilerLevel(models.IntegerChoices):
+    NONE = 0, "No spoilers"
+    MINOR = 1, "Minor spoilers"
+    MAJOR = 2, "Major spoilers"
+
+
+def age_on(birth_date: datetime.date, today: datetime.date) -> int:
+    had_birthday = (today.month, today.day) >= (birth_date.month, birth_date.day)
+    return today.year - birth_date.year - (0 if had_birthday else 1)
+
+
+class User(AbstractUser):
+    birth_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Given at sign-up and fixed afterwards; decides whether the member passes the age gate.",
+    )
+    hidden_tags = models.ManyToManyField(
+        "catalog.Tag",
+        blank=True,
+        related_name="hidden_by",
+        help_text="Deal-breakers: works with any of these tags are left out of every list.",
+    )
+    max_spoiler_level = models.PositiveSmallIntegerField(
+        choices=SpoilerLevel.choices,
+        default=SpoilerLevel.NONE,
+        help_text="Tags above this spoiler level stay collapsed until revealed.",
+    )
+    show_adult_works = models.BooleanField(
+        default=True,
+        help_text="List 18+ works at all.",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_spoiler_level__gte=0) & models.Q(max_spoiler_level__lte=2),
+                name="user_max_spoiler_level_range",
+            ),
+        ]
+
+    def is_adult(self, today: datetime.date | None = None) -> bool | None:
+        """True or False from the birth date; None when no birth date is on file."""
+        if self.birth_date is None:
+            return None
+        return age_on(self.birth_date, today or datetime.date.today()) >= ADULT_AGE

@@ -1,0 +1,63 @@
+"""The Viewer: everything the visibility policy needs to know about a request.
+
+Views never look at ages, sessions or preferences themselves; they pass
+``request.viewer`` to ``Work.objects.for_viewer()`` or ``get_work_for_viewer()``.
+"""
+
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest
+
+from accounts.models import SpoilerLevel
+
+AGE_GATE_SESSION_KEY = "age_gate_passed"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    passed_age_gate: bool = False
+    # False for members whose birth date makes them minors: no click lets them in.
+    may_pass_age_gate: bool = True
+    is_staff: bool = False
+    is_member: bool = False
+    hidden_tag_ids: frozenset[int] = field(default_factory=frozenset)
+    max_spoiler_level: int = SpoilerLevel.NONE
+    show_adult_works: bool = True
+
+    @property
+    def is_minor(self) -> bool:
+        return not self.may_pass_age_gate
+
+
+ANONYMOUS_VIEWER = Viewer()
+
+
+def build_viewer(request: HttpRequest) -> Viewer:
+    session_passed = bool(request.session.get(AGE_GATE_SESSION_KEY, False))
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return Viewer(passed_age_gate=session_passed)
+
+    adult = user.is_adult()
+    if adult is None:
+        # Accounts made by `createsuperuser` carry no birth date: they confirm like a visitor.
+        passed, may_pass = session_passed, True
+    else:
+        passed, may_pass = adult, adult
+    return Viewer(
+        passed_age_gate=passed,
+        may_pass_age_gate=may_pass,
+        is_staff=user.is_staff,
+        is_member=True,
+        hidden_tag_ids=frozenset(user.hidden_tags.values_list("pk", flat=True)),
+        max_spoiler_level=user.max_spoiler_level,
+        show_adult_works=user.show_adult_works,
+    )
+
+
+def record_age_gate_passed(request: HttpRequest) -> bool:
+    """Record the visitor's confirmation; returns False when the viewer may not pass."""
+    if not request.viewer.may_pass_age_gate:
+        return False
+    request.session[AGE_GATE_SESSION_KEY] = True
+    return True

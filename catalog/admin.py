@@ -1,0 +1,94 @@
+from django.contrib import admin, messages
+from django.db import transaction
+
+from catalog.models import SearchEntry, Tag, Work, WorkTag
+from catalog.search import search_index_remove, search_index_update
+
+
+class SearchIndexedAdmin(admin.ModelAdmin):
+    """Keeps the search index in step with every save and delete made in the admin."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        search_index_update(form.instance)
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            search_index_remove(obj)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                search_index_remove(obj)
+            super().delete_queryset(request, queryset)
+
+
+class WorkTagInline(admin.TabularInline):
+    model = WorkTag
+    extra = 1
+    autocomplete_fields = ["tag"]
+    fields = ["tag", "spoiler_level", "note"]
+
+
+@admin.register(Work)
+class WorkAdmin(SearchIndexedAdmin):
+    list_display = ["title", "kind", "age_rating", "released_from", "is_published", "is_featured", "created_at"]
+    list_filter = ["is_published", "is_featured", "kind", "age_rating"]
+    list_editable = ["is_featured"]
+    search_fields = ["title", "original_title", "alternative_titles", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "created_at"
+    inlines = [WorkTagInline]
+    actions = ["publish", "unpublish", "feature", "unfeature"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "original_title", "alternative_titles", "kind", "age_rating"]}),
+        ("Story", {"fields": ["synopsis", "couple"]}),
+        ("Length and dates", {"fields": [("episodes", "volumes"), ("released_from", "released_from_precision"), ("released_until", "released_until_precision")]}),
+        ("Curation", {"fields": ["is_published", "is_featured"]}),
+    ]
+
+    @admin.action(description="Publish selected works", permissions=["change"])
+    def publish(self, request, queryset):
+        count = queryset.update(is_published=True)
+        self.message_user(request, f"Published {count} work(s).", messages.SUCCESS)
+
+    @admin.action(description="Unpublish selected works", permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = queryset.update(is_published=False)
+        self.message_user(request, f"Unpublished {count} work(s).", messages.SUCCESS)
+
+    @admin.action(description="Feature selected works on the home page", permissions=["change"])
+    def feature(self, request, queryset):
+        count = queryset.update(is_featured=True)
+        self.message_user(request, f"Featured {count} work(s).", messages.SUCCESS)
+
+    @admin.action(description="Stop featuring selected works", permissions=["change"])
+    def unfeature(self, request, queryset):
+        count = queryset.update(is_featured=False)
+        self.message_user(request, f"Stopped featuring {count} work(s).", messages.SUCCESS)
+
+
+@admin.register(Tag)
+class TagAdmin(SearchIndexedAdmin):
+    list_display = ["name", "category", "parent", "term"]
+    list_filter = ["category"]
+    list_select_related = ["parent", "term"]
+    search_fields = ["name", "slug", "aliases"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent", "term"]
+
+
+@admin.register(SearchEntry)
+class SearchEntryAdmin(admin.ModelAdmin):
+    """Read-only view of the search index, for checking why something is or isn't found."""
+
+    list_display = ["text", "kind", "object_id", "field"]
+    list_filter = ["kind", "field"]
+    search_fields = ["text"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,94 @@
+import django_filters
+from django import forms
+from django.db.models import F, Q
+
+from catalog.models import AgeRating, Kind, Tag, Work
+
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+def visible_tags(request):
+    """Tag choices follow the visibility policy: explicit tags only for viewers past the age gate."""
+    if request is None:
+        return Tag.objects.none()
+    return Tag.objects.for_viewer(request.viewer)
+
+
+class TagChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", visible_tags)
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(*args, **kwargs)
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class WorkFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("year_min"), cleaned.get("year_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("year_max", "“To year” must not be before “From year”.")
+        return cleaned
+
+
+class WorkFilter(django_filters.FilterSet):
+    SORTS = {
+        "title": ("Title A–Z", [F("title").asc()]),
+        "-year": ("Year, newest first", [F("released_from").desc(nulls_last=True), F("title").asc()]),
+        "year": ("Year, oldest first", [F("released_from").asc(nulls_last=True), F("title").asc()]),
+        "newest": ("Recently added", [F("created_at").desc(), F("pk").desc()]),
+    }
+
+    q = django_filters.CharFilter(method="filter_title", label="Title contains", max_length=200)
+    tags = TagChoiceFilter(method="filter_all_tags", label="With all of these tags")
+    any_tags = TagChoiceFilter(method="filter_any_tags", label="With any of these tags")
+    exclude_tags = TagChoiceFilter(method="filter_exclude_tags", label="Without these tags")
+    kind = django_filters.MultipleChoiceFilter(choices=Kind.choices, label="Kind", widget=forms.CheckboxSelectMultiple)
+    age_rating = django_filters.MultipleChoiceFilter(
+        choices=AgeRating.choices, label="Age rating", widget=forms.CheckboxSelectMultiple
+    )
+    year_min = YearFilter(
+        field_name="released_from", lookup_expr="year__gte", label="From year", min_value=MIN_YEAR, max_value=MAX_YEAR
+    )
+    year_max = YearFilter(
+        field_name="released_from", lookup_expr="year__lte", label="To year", min_value=MIN_YEAR, max_value=MAX_YEAR
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        method="sort_by",
+        label="Sort by",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Work
+        fields = []
+        form = WorkFilterForm
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # Sorting applies even when no sort was asked for, so paging is stable.
+        if not self.form.cleaned_data.get("sort"):
+            queryset = self.sort_by(queryset, "sort", "title")
+        return queryset
+
+    def filter_title(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(original_title__icontains=value)) if value else queryset
+
+    def filter_all_tags(self, queryset, name, tags):
+        for tag in tags:
+            queryset = queryset.with_tags(tag.pk)
+        return queryset
+
+    def filter_any_tags(self, queryset, name, tags):
+        return queryset.with_tags(*[tag.pk for tag in tags]) if tags else queryset
+
+    def filter_exclude_tags(self, queryset, name, tags):
+        return queryset.without_tags(*[tag.pk for tag in tags]) if tags else queryset
+
+    def sort_by(self, queryset, name, value):
+        _, ordering = self.SORTS.get(value, self.SORTS["title"])
+        return queryset.order_by(*ordering)

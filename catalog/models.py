@@ -1,0 +1,327 @@
+import datetime
+
+from django.db import models
+from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import Http404
+from django.urls import reverse
+
+from accounts.models import SpoilerLevel
+from accounts.viewer import Viewer
+
+
+class Kind(models.TextChoices):
+    ANIME = "anime", "Anime"
+    MANGA = "manga", "Manga"
+    VISUAL_NOVEL = "visual_novel", "Visual novel"
+
+
+class AgeRating(models.TextChoices):
+    ALL = "all", "All ages"
+    R15 = "r15", "15+"
+    R18 = "r18", "18+"
+
+
+class DatePrecision(models.TextChoices):
+    YEAR = "year", "Year"
+    MONTH = "month", "Month"
+    DAY = "day", "Day"
+
+
+def format_partial_date(value: datetime.date | None, precision: str) -> str:
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{value.year}"
+    if precision == DatePrecision.MONTH:
+        return value.strftime("%b %Y")
+    return f"{value.day} {value.strftime('%b %Y')}"
+
+
+def split_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class TagCategory(models.TextChoices):
+    PERSPECTIVE = "perspective", "Perspective"
+    SETUP = "setup", "Setup"
+    THEME = "theme", "Theme"
+    SETTING = "setting", "Setting"
+    CONTENT = "content", "Content"
+
+
+class TagQuerySet(models.QuerySet):
+    def for_viewer(self, viewer: Viewer):
+        """Tags the viewer may see: explicit content tags only once the age gate is passed."""
+        if viewer.passed_age_gate:
+            return self
+        return self.exclude(category=TagCategory.CONTENT)
+
+    def with_work_counts(self, viewer: Viewer):
+        """Annotate ``work_count``: works carrying the tag that the viewer's lists would show."""
+        visible_links = WorkTag.objects.filter(
+            tag=OuterRef("pk"), work__in=Work.objects.for_viewer(viewer).values("pk")
+        )
+        counts = visible_links.order_by().values("tag").annotate(n=models.Count("pk")).values("n")
+        return self.annotate(
+            work_count=Coalesce(
+                models.Subquery(counts, output_field=models.IntegerField()), 0
+            )
+        )
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    category = models.CharField(max_length=20, choices=TagCategory.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    aliases = models.TextField(blank=True, help_text="Other names for this tag, one per line.")
+    description = models.TextField(blank=True)
+    term = models.ForeignKey(
+        "glossary.Term",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tags",
+        help_text="The glossary entry that explains this tag, if any.",
+    )
+
+    objects = TagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["category", "name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="tag_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("catalog:tag-detail", kwargs={"slug": self.slug})
+
+    @property
+    def alias_list(self) -> list[str]:
+        return split_lines(self.aliases)
+
+    @property
+    def is_explicit(self) -> bool:
+        return self.category == TagCategory.CONTENT
+
+
+class WorkQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def for_viewer(self, viewer: Viewer):
+        """The one read path for works: every list, search and tag page goes through here.
+
+        Works the viewer hides by preference are left out; 18+ works stay listed for
+        visitors who have not passed the age gate, flagged ``is_locked`` so only safe
+        metadata is shown.
+        """
+        works = self.published()
+        if viewer.hidden_tag_ids:
+            works = works.without_tags(*viewer.hidden_tag_ids)
+        if not viewer.show_adult_works:
+            works = works.exclude(age_rating=AgeRating.R18)
+        return works.with_lock(viewer)
+
+    def with_lock(self, viewer: Viewer):
+        """Annotate ``is_locked``: an 18+ work the viewer has not passed the age gate for."""
+        if viewer.passed_age_gate:
+            locked = models.Value(False)
+        else:
+            locked = models.ExpressionWrapper(Q(age_rating=AgeRating.R18), output_field=models.BooleanField())
+        return self.annotate(is_locked=locked)
+
+    def hidden_by_preferences(self, viewer: Viewer):
+        """Published works left out only because of the viewer's hidden tags."""
+        if not viewer.hidden_tag_ids:
+            return self.none()
+        return self.published().filter(self._has_any_tag(viewer.hidden_tag_ids))
+
+    def with_card_tags(self, viewer: Viewer):
+        """Prefetch what a work card shows: spoiler-free tags the viewer may see, none for locked works."""
+        card_tags = (
+            WorkTag.objects.filter(spoiler_level=SpoilerLevel.NONE)
+            .select_related("tag")
+            .order_by("tag__category", "tag__name")
+        )
+        if not viewer.passed_age_gate:
+            card_tags = card_tags.exclude(tag__category=TagCategory.CONTENT).exclude(
+                work__age_rating=AgeRating.R18
+            )
+        return self.prefetch_related(Prefetch("work_tags", queryset=card_tags, to_attr="card_tags"))
+
+    def with_tags(self, *tag_ids):
+        """Works carrying any of the tags; chain calls for all of them."""
+        return self.filter(self._has_any_tag(tag_ids))
+
+    def without_tags(self, *tag_ids):
+        return self.exclude(self._has_any_tag(tag_ids))
+
+    @staticmethod
+    def _has_any_tag(tag_ids):
+        return Exists(WorkTag.objects.filter(work=OuterRef("pk"), tag_id__in=tag_ids))
+
+
+class Work(models.Model):
+    title = models.CharField(max_length=255)
+    slug = models.SlugField(max_length=255, unique=True)
+    original_title = models.CharField(max_length=255, blank=True, help_text="The title in its original script.")
+    alternative_titles = models.TextField(blank=True, help_text="Other titles and spellings, one per line.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, blank=True)
+    age_rating = models.CharField(max_length=3, choices=AgeRating.choices, default=AgeRating.ALL)
+    synopsis = models.TextField(blank=True)
+    couple = models.CharField(max_length=200, blank=True, help_text="The couple at the centre of the story.")
+    episodes = models.PositiveIntegerField(null=True, blank=True)
+    volumes = models.PositiveIntegerField(null=True, blank=True)
+    released_from = models.DateField(null=True, blank=True, help_text="First aired or released.")
+    released_from_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    released_until = models.DateField(null=True, blank=True, help_text="Last aired or released, for a run.")
+    released_until_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    is_published = models.BooleanField(default=False, db_index=True)
+    is_featured = models.BooleanField(default=False, help_text="Shown on the home page.")
+    tags = models.ManyToManyField(Tag, through="WorkTag", related_name="works", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WorkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(released_until__isnull=True)
+                | Q(released_from__isnull=False, released_until__gte=models.F("released_from")),
+                name="work_release_run_in_order",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["is_published", "released_from"], name="work_published_released_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("catalog:work-detail", kwargs={"slug": self.slug})
+
+    @property
+    def alternative_title_list(self) -> list[str]:
+        return split_lines(self.alternative_titles)
+
+    @property
+    def year(self) -> int | None:
+        return self.released_from.year if self.released_from else None
+
+    @property
+    def is_adult(self) -> bool:
+        return self.age_rating == AgeRating.R18
+
+    @property
+    def release_label(self) -> str:
+        return {Kind.MANGA: "Published", Kind.VISUAL_NOVEL: "Released"}.get(self.kind, "Aired")
+
+    @property
+    def release_display(self) -> str:
+        start = format_partial_date(self.released_from, self.released_from_precision)
+        end = format_partial_date(self.released_until, self.released_until_precision)
+        if start and end and end != start:
+            return f"{start} – {end}"
+        return start
+
+    @property
+    def length_display(self) -> str:
+        parts = []
+        if self.episodes:
+            parts.append(f"{self.episodes} episode{'s' if self.episodes != 1 else ''}")
+        if self.volumes:
+            parts.append(f"{self.volumes} volume{'s' if self.volumes != 1 else ''}")
+        return ", ".join(parts)
+
+
+class WorkTagQuerySet(models.QuerySet):
+    def visible_to(self, viewer: Viewer):
+        tags = self.select_related("tag")
+        if not viewer.passed_age_gate:
+            tags = tags.exclude(tag__category=TagCategory.CONTENT)
+        return tags
+
+
+class WorkTag(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="work_tags")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="work_tags")
+    spoiler_level = models.PositiveSmallIntegerField(choices=SpoilerLevel.choices, default=SpoilerLevel.NONE)
+    note = models.CharField(max_length=200, blank=True, help_text="How the tag shows up in this work.")
+
+    objects = WorkTagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["tag__category", "tag__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["work", "tag"], name="worktag_unique_work_tag"),
+            models.CheckConstraint(
+                condition=Q(spoiler_level__gte=0) & Q(spoiler_level__lte=2), name="worktag_spoiler_level_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["tag", "work"], name="worktag_tag_work_idx")]
+
+    def __str__(self):
+        return f"{self.work} · {self.tag}"
+
+
+class WorkView:
+    """A work as one viewer may see it on its detail page."""
+
+    def __init__(self, work: Work, *, gated: bool):
+        self.work = work
+        self.gated = gated
+
+
+def get_work_for_viewer(viewer: Viewer, slug: str) -> WorkView:
+    """The one read path for a work's detail page (and anything hanging off it)."""
+    try:
+        # A direct link still opens a work the viewer hides from lists; the page says why it is unlisted.
+        work = Work.objects.published().with_lock(viewer).get(slug=slug)
+    except Work.DoesNotExist:
+        raise Http404("No such work.") from None
+    return WorkView(work, gated=work.is_locked)
+
+
+class SearchEntry(models.Model):
+    """One searchable name of a work, glossary term or tag, folded by ``catalog.search.fold``.
+
+    Kept in step with its source by ``catalog.search.search_index_update`` from every write
+    path (admin, seed loader, demo data).
+    """
+
+    class Kind(models.TextChoices):
+        WORK = "work", "Work"
+        TERM = "term", "Glossary term"
+        TAG = "tag", "Tag"
+
+    class Field(models.IntegerChoices):
+        # Lower sorts first: a match on the main name beats one on an alias.
+        PRIMARY = 0, "Title or name"
+        ORIGINAL = 1, "Original title"
+        ALTERNATIVE = 2, "Alternative title or alias"
+
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField()
+    field = models.PositiveSmallIntegerField(choices=Field.choices)
+    text = models.CharField(max_length=512)
+
+    class Meta:
+        verbose_name_plural = "search entries"
+        indexes = [models.Index(fields=["kind", "object_id"], name="searchentry_object_idx")]
+
+    def __str__(self):
+        return f"{self.kind}:{self.object_id} {self.text}"

@@ -1,0 +1,167 @@
+"""Site search: one API for the views over works, glossary terms and tags.
+
+Names are stored and queried in a folded form (see ``fold``) so that case,
+accents, punctuation and the common romanisation variants of Japanese do not
+decide whether something is found.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Case, Min, Value, When
+
+from accounts.viewer import Viewer
+from catalog.models import SearchEntry, Tag, Work
+
+# Applied in order to each word: Hepburn spellings fold to Kunrei-shiki, long vowels to short.
+_ROMANISATION_RULES = [
+    ("shi", "si"),
+    ("sh", "sy"),
+    ("chi", "ti"),
+    ("ch", "ty"),
+    ("tsu", "tu"),
+    ("ji", "zi"),
+    ("j", "zy"),
+    ("fu", "hu"),
+    ("ou", "o"),
+    ("oo", "o"),
+    ("uu", "u"),
+    ("aa", "a"),
+    ("ii", "i"),
+    ("ee", "e"),
+]
+# Particles as written by sound versus by kana.
+_PARTICLES = {"wo": "o", "ha": "wa", "he": "e"}
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _strip_latin_accents(text: str) -> str:
+    out = []
+    for char in unicodedata.normalize("NFKC", text):
+        decomposed = unicodedata.normalize("NFKD", char)
+        if decomposed[:1].isascii():
+            # ō -> o, é -> e; kana keep their voicing marks.
+            out.append("".join(c for c in decomposed if not unicodedata.combining(c)))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def fold(text: str) -> str:
+    """Reduce a name or query to the form both sides are compared in."""
+    words = _WORD.findall(_strip_latin_accents(text).casefold())
+    folded = []
+    for word in words:
+        word = _PARTICLES.get(word, word)
+        if word.isascii():
+            for old, new in _ROMANISATION_RULES:
+                word = word.replace(old, new)
+        folded.append(word)
+    return "".join(folded)
+
+
+def _entries_for(kind: str, object_id: int, names: list[tuple[int, str]]) -> list[SearchEntry]:
+    seen = set()
+    entries = []
+    for field_rank, name in names:
+        text = fold(name)[:512]
+        if text and text not in seen:
+            seen.add(text)
+            entries.append(SearchEntry(kind=kind, object_id=object_id, field=field_rank, text=text))
+    return entries
+
+
+def _names_of(obj) -> tuple[str, list[tuple[int, str]]]:
+    from glossary.models import Term
+
+    Field = SearchEntry.Field
+    if isinstance(obj, Work):
+        names = [(Field.PRIMARY, obj.title), (Field.ORIGINAL, obj.original_title)]
+        names += [(Field.ALTERNATIVE, t) for t in obj.alternative_title_list]
+        return SearchEntry.Kind.WORK, names
+    if isinstance(obj, Term):
+        names = [(Field.PRIMARY, obj.name), (Field.ORIGINAL, obj.japanese), (Field.ORIGINAL, obj.reading)]
+        names += [(Field.ALTERNATIVE, a) for a in obj.alias_list]
+        return SearchEntry.Kind.TERM, names
+    if isinstance(obj, Tag):
+        names = [(Field.PRIMARY, obj.name)] + [(Field.ALTERNATIVE, a) for a in obj.alias_list]
+        return SearchEntry.Kind.TAG, names
+    raise TypeError(f"{type(obj).__name__} is not searchable")
+
+
+@transaction.atomic
+def search_index_update(*objects) -> None:
+    """Replace the search entries of the given works, terms or tags."""
+    for obj in objects:
+        kind, names = _names_of(obj)
+        SearchEntry.objects.filter(kind=kind, object_id=obj.pk).delete()
+        SearchEntry.objects.bulk_create(_entries_for(kind, obj.pk, names))
+
+
+def search_index_remove(obj) -> None:
+    kind, _ = _names_of(obj)
+    SearchEntry.objects.filter(kind=kind, object_id=obj.pk).delete()
+
+
+@dataclass
+class SearchResults:
+    query: str
+    works: list = field(default_factory=list)
+    terms: list = field(default_factory=list)
+    tags: list = field(default_factory=list)
+    too_long: bool = False
+
+    @property
+    def total(self) -> int:
+        return len(self.works) + len(self.terms) + len(self.tags)
+
+
+def _ranked_ids(kind: str, needle: str, limit: int) -> list[int]:
+    """Object ids whose names contain the needle: exact name first, then prefix, then the rest."""
+    rank = Case(
+        When(text=needle, then=Value(0)),
+        When(text__startswith=needle, then=Value(1)),
+        default=Value(2),
+        output_field=models.IntegerField(),
+    )
+    rows = (
+        SearchEntry.objects.filter(kind=kind, text__contains=needle)
+        .annotate(rank=rank * 10 + models.F("field"))
+        .values("object_id")
+        .annotate(best=Min("rank"))
+        .order_by("best", "object_id")[:limit]
+    )
+    return [row["object_id"] for row in rows]
+
+
+def _in_rank_order(objects, ids: list[int]) -> list:
+    position = {pk: i for i, pk in enumerate(ids)}
+    return sorted(objects, key=lambda obj: position[obj.pk])
+
+
+def search(query: str, viewer: Viewer, *, limit: int = 50) -> SearchResults:
+    from glossary.models import Term
+
+    query = query.strip()
+    results = SearchResults(query=query)
+    if len(query) > settings.NTRDB_SEARCH_MAX_QUERY_LENGTH:
+        results.too_long = True
+        return results
+    needle = fold(query)
+    if not needle:
+        return results
+
+    work_ids = _ranked_ids(SearchEntry.Kind.WORK, needle, limit)
+    if work_ids:
+        works = Work.objects.for_viewer(viewer).filter(pk__in=work_ids).with_card_tags(viewer)
+        results.works = _in_rank_order(works, work_ids)
+    term_ids = _ranked_ids(SearchEntry.Kind.TERM, needle, limit)
+    if term_ids:
+        results.terms = _in_rank_order(Term.objects.published().filter(pk__in=term_ids), term_ids)
+    tag_ids = _ranked_ids(SearchEntry.Kind.TAG, needle, limit)
+    if tag_ids:
+        results.tags = _in_rank_order(Tag.objects.for_viewer(viewer).filter(pk__in=tag_ids), tag_ids)
+    return results

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from catalog import views
+
+app_name = "catalog"
+
+urlpatterns = [
+    path("works/", views.WorkListView.as_view(), name="work-list"),
+    path("works/<slug:slug>/", views.work_detail, name="work-detail"),
+    path("tags/", views.TagListView.as_view(), name="tag-list"),
+    path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
+    path("search/", views.search_view, name="search"),
+]

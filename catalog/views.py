@@ -1,0 +1,149 @@
+from collections import OrderedDict
+
+from django.conf import settings
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, render
+from django.views.generic import ListView, TemplateView
+
+from accounts.views import render_age_gate
+from catalog.filters import WorkFilter
+from catalog.models import TagCategory, Tag, Work, WorkTag, get_work_for_viewer
+from catalog.search import search
+from glossary.models import Term
+
+
+class ViewerMixin:
+    """Shared by the read pages: the request's viewer and the works it may see."""
+
+    @property
+    def viewer(self):
+        return self.request.viewer
+
+    def visible_works(self):
+        return Work.objects.for_viewer(self.viewer).with_card_tags(self.viewer)
+
+
+class HomeView(ViewerMixin, TemplateView):
+    template_name = "catalog/home.html"
+
+    def get_context_data(self, **kwargs):
+        works = self.visible_works()
+        return super().get_context_data(
+            featured_works=works.filter(is_featured=True).order_by("-created_at")[:6],
+            newest_works=works.order_by("-created_at", "-pk")[:6],
+            perspective_terms=Term.objects.perspectives(),
+            term_count=Term.objects.published().count(),
+            **kwargs,
+        )
+
+
+class WorkListView(ViewerMixin, ListView):
+    template_name = "catalog/work_list.html"
+    context_object_name = "works"
+    paginate_by = settings.NTRDB_WORKS_PER_PAGE
+
+    def get_queryset(self):
+        self.filterset = WorkFilter(self.request.GET or None, queryset=self.visible_works(), request=self.request)
+        return self.filterset.qs
+
+    def paginate_queryset(self, queryset, page_size):
+        # get_page() turns a malformed or out-of-range ?page= into a valid page instead of a 404.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(filterset=self.filterset, **kwargs)
+        context["hidden_by_preferences"] = self.hidden_count()
+        context["is_filtered"] = any(key != "page" for key in self.request.GET)
+        return context
+
+    def hidden_count(self) -> int:
+        if not self.viewer.hidden_tag_ids:
+            return 0
+        hidden = Work.objects.hidden_by_preferences(self.viewer).with_lock(self.viewer)
+        return WorkFilter(self.request.GET or None, queryset=hidden, request=self.request).qs.count()
+
+
+def group_work_tags(work_tags, viewer):
+    """Split a work's tags by category, and within each into shown and behind-a-spoiler-toggle."""
+    groups = OrderedDict((category, {"label": label, "shown": [], "spoilers": []}) for category, label in TagCategory.choices)
+    for work_tag in work_tags:
+        bucket = "spoilers" if work_tag.spoiler_level > viewer.max_spoiler_level else "shown"
+        groups[work_tag.tag.category][bucket].append(work_tag)
+    return [group for group in groups.values() if group["shown"] or group["spoilers"]]
+
+
+def work_detail(request, slug):
+    viewer = request.viewer
+    view = get_work_for_viewer(viewer, slug)
+    if view.gated:
+        return render_age_gate(request, work=view.work)
+    work = view.work
+    work_tags = list(WorkTag.objects.visible_to(viewer).filter(work=work))
+    hidden_tags = [wt.tag for wt in work_tags if wt.tag_id in viewer.hidden_tag_ids]
+    terms = (
+        Term.objects.published()
+        .filter(Q(works=work) | Q(tags__work_tags__work=work))
+        .distinct()
+        .order_by("name")
+    )
+    return render(
+        request,
+        "catalog/work_detail.html",
+        {
+            "work": work,
+            "tag_groups": group_work_tags(work_tags, viewer),
+            "has_spoiler_tags": any(wt.spoiler_level > viewer.max_spoiler_level for wt in work_tags),
+            "hidden_tags": hidden_tags,
+            "terms": terms,
+        },
+    )
+
+
+class TagListView(ViewerMixin, TemplateView):
+    template_name = "catalog/tag_list.html"
+
+    def get_context_data(self, **kwargs):
+        tags = Tag.objects.for_viewer(self.viewer).with_work_counts(self.viewer)
+        groups = OrderedDict((category, {"label": label, "tags": []}) for category, label in TagCategory.choices)
+        for tag in tags:
+            groups[tag.category]["tags"].append(tag)
+        return super().get_context_data(tag_groups=[g for g in groups.values() if g["tags"]], **kwargs)
+
+
+class TagDetailView(ViewerMixin, ListView):
+    template_name = "catalog/tag_detail.html"
+    context_object_name = "works"
+    paginate_by = settings.NTRDB_WORKS_PER_PAGE
+    paginate_queryset = WorkListView.paginate_queryset
+
+    def get(self, request, *args, **kwargs):
+        self.tag = get_object_or_404(
+            Tag.objects.select_related("parent", "term"), slug=kwargs["slug"]
+        )
+        if self.tag.is_explicit and not self.viewer.passed_age_gate:
+            return render_age_gate(request)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.visible_works().with_tags(self.tag.pk).order_by("title", "pk")
+
+    def get_context_data(self, **kwargs):
+        term = self.tag.term if self.tag.term and self.tag.term.is_published else None
+        return super().get_context_data(
+            tag=self.tag,
+            term=term,
+            children=Tag.objects.for_viewer(self.viewer).filter(parent=self.tag),
+            **kwargs,
+        )
+
+
+def search_view(request):
+    query = request.GET.get("q", "")
+    results = search(query, request.viewer) if query.strip() else None
+    return render(
+        request,
+        "catalog/search.html",
+        {"query": query, "results": results, "max_length": settings.NTRDB_SEARCH_MAX_QUERY_LENGTH},
+    )

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from catalog.views import HomeView
+
+admin.site.site_header = "ntrdb curation"
+admin.site.site_title = "ntrdb curation"
+admin.site.index_title = "Catalog, glossary and community"
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("", include("catalog.urls")),
+    path("glossary/", include("glossary.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

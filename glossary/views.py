@@ -1,0 +1,43 @@
+from itertools import groupby
+
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, ListView
+
+from catalog.models import Tag, Work
+from catalog.views import ViewerMixin
+from glossary.models import Term
+
+
+class TermIndexView(ViewerMixin, ListView):
+    template_name = "glossary/term_index.html"
+    context_object_name = "terms"
+
+    def get_queryset(self):
+        return Term.objects.published().order_by("name")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        terms = sorted(context["terms"], key=lambda term: (term.index_letter, term.name.casefold()))
+        context["letters"] = [(letter, list(group)) for letter, group in groupby(terms, key=lambda t: t.index_letter)]
+        context["perspective_terms"] = Term.objects.perspectives()
+        return context
+
+
+class TermDetailView(ViewerMixin, DetailView):
+    template_name = "glossary/term_detail.html"
+    context_object_name = "term"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Term.objects.published(), slug=self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs):
+        term = self.object
+        perspective_terms = list(Term.objects.perspectives())
+        return super().get_context_data(
+            related_terms=term.related_terms.published().order_by("name"),
+            faqs=term.faqs.all(),
+            works=self.visible_works().filter(glossary_terms=term).order_by("title"),
+            tags=Tag.objects.for_viewer(self.viewer).filter(term=term),
+            perspective_terms=perspective_terms if term in perspective_terms else [],
+            **kwargs,
+        )
