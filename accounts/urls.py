@@ -6,4 +6,11 @@ app_name = "accounts"
 
 urlpatterns = [
     path("age-check/", views.age_gate, name="age-gate"),
+    path("signup/", views.signup, name="signup"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("delete/", views.delete_account, name="delete"),
+    path("profile/", views.profile, name="profile"),
+    path("members/<str:username>/", views.member_detail, name="member-detail"),
 ]

@@ -1,11 +1,20 @@
 from urllib.parse import urlsplit
 
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
+from accounts import throttle
+from accounts.forms import DeleteAccountForm, PreferencesForm, SignUpForm, ThrottledAuthenticationForm
+from accounts.models import User
 from accounts.viewer import record_age_gate_passed
+from catalog.models import Work
+from community.models import Comment, Review
 
 
 def safe_next_path(candidate: str | None) -> str:
@@ -50,3 +59,100 @@ def age_gate(request):
         response = render(request, "accounts/age_gate.html", {"next": next_path})
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+# --- members -------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    form = SignUpForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not throttle.signup_allowed(request):
+            form.add_error(None, "Too many accounts were created from your address in the last hour. Please try later.")
+            status = 429
+        elif form.is_valid():
+            user = form.save()
+            throttle.signup_recorded(request)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to ntrdb, {user.username}.")
+            return redirect(safe_next_path(request.GET.get("next")) if request.GET.get("next") else "accounts:profile")
+    return render(request, "accounts/signup.html", {"form": form}, status=status)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    form_class = ThrottledAuthenticationForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if getattr(form, "locked", False):
+            response.status_code = 429
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    next_page = reverse_lazy("home")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        messages.success(self.request, "Your password was changed.")
+        return super().form_valid(form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        user.delete()
+        messages.success(request, "Your account and everything you posted have been deleted.")
+        return redirect("home")
+    return render(request, "accounts/delete_account.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    """The member's own page: preferences, plus what they have written."""
+    form = PreferencesForm(request.POST or None, instance=request.user, viewer=request.viewer)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your preferences were saved.")
+        return redirect("accounts:profile")
+    reviews = Review.objects.filter(author=request.user).select_related("work").order_by("-created_at")
+    comments = Comment.objects.filter(author=request.user).select_related("term").order_by("-created_at")
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "reviews": reviews, "comments": comments, "member": request.user},
+    )
+
+
+def member_detail(request, username):
+    """A member's public page: their visible reviews and comments, through the visibility policy."""
+    member = get_object_or_404(User, username=username, is_active=True)
+    visible_works = Work.objects.for_viewer(request.viewer).filter(is_locked=False).values("pk")
+    reviews = (
+        Review.objects.visible()
+        .filter(author=member, work__in=visible_works)
+        .select_related("work")
+        .order_by("-created_at")[:50]
+    )
+    comments = (
+        Comment.objects.visible()
+        .filter(author=member, term__is_published=True)
+        .select_related("term")
+        .order_by("-created_at")[:50]
+    )
+    return render(request, "accounts/member_detail.html", {"member": member, "reviews": reviews, "comments": comments})

@@ -190,6 +190,9 @@ class Work(models.Model):
     is_published = models.BooleanField(default=False, db_index=True)
     is_featured = models.BooleanField(default=False, help_text="Shown on the home page.")
     tags = models.ManyToManyField(Tag, through="WorkTag", related_name="works", blank=True)
+    # Kept by community.services in the same transaction as each review change.
+    score_average = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True, editable=False)
+    review_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -225,6 +228,10 @@ class Work(models.Model):
     @property
     def is_adult(self) -> bool:
         return self.age_rating == AgeRating.R18
+
+    def is_gated_for(self, viewer: Viewer) -> bool:
+        """The age-gate rule for one loaded work; ``WorkQuerySet.with_lock`` is the same rule in SQL."""
+        return self.is_adult and not viewer.passed_age_gate
 
     @property
     def release_label(self) -> str:

@@ -9,6 +9,7 @@ from accounts.views import render_age_gate
 from catalog.filters import WorkFilter
 from catalog.models import TagCategory, Tag, Work, WorkTag, get_work_for_viewer
 from catalog.search import search
+from community.views import review_section
 from glossary.models import Term
 
 
@@ -97,6 +98,7 @@ def work_detail(request, slug):
             "has_spoiler_tags": any(wt.spoiler_level > viewer.max_spoiler_level for wt in work_tags),
             "hidden_tags": hidden_tags,
             "terms": terms,
+            **review_section(request, work),
         },
     )
 

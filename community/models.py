@@ -1,0 +1,217 @@
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinLengthValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, Q
+
+REVIEW_MIN_LENGTH = 50
+REVIEW_MAX_LENGTH = 20_000
+COMMENT_MAX_LENGTH = 5_000
+
+
+class Status(models.TextChoices):
+    VISIBLE = "visible", "Visible"
+    PENDING = "pending", "Pending (hidden until a curator decides)"
+    HIDDEN = "hidden", "Hidden"
+    REMOVED = "removed", "Removed"
+
+
+class ModeratedQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(status=Status.VISIBLE)
+
+    def with_open_reports(self):
+        return self.annotate(open_report_count=Count("reports", filter=Q(reports__status=Report.State.OPEN)))
+
+
+class ReviewQuerySet(ModeratedQuerySet):
+    SORTS = {"newest": ("-created_at", "-pk"), "helpful": ("-helpful_count", "-created_at", "-pk")}
+
+    def for_work_page(self, work, sort: str = "newest"):
+        return self.visible().filter(work=work).select_related("author").order_by(*self.SORTS.get(sort, self.SORTS["newest"]))
+
+    def score_distribution(self, work) -> list[dict]:
+        """Ten bars, scores 1-10, from one aggregate query."""
+        counts = dict(
+            self.visible().filter(work=work).order_by().values_list("score").annotate(n=Count("pk"))
+        )
+        top = max(counts.values(), default=0)
+        return [
+            {"score": score, "count": counts.get(score, 0), "share": (counts.get(score, 0) / top) if top else 0}
+            for score in range(1, 11)
+        ]
+
+
+class Review(models.Model):
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
+    work = models.ForeignKey("catalog.Work", on_delete=models.CASCADE, related_name="reviews")
+    score = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(10)])
+    body = models.TextField(
+        validators=[MinLengthValidator(REVIEW_MIN_LENGTH), MaxLengthValidator(REVIEW_MAX_LENGTH)]
+    )
+    has_spoilers = models.BooleanField(default=False, help_text="The body stays collapsed until the reader opens it.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.VISIBLE, db_index=True)
+    helpful_count = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["author", "work"], name="review_one_per_member_per_work"),
+            models.CheckConstraint(condition=Q(score__gte=1) & Q(score__lte=10), name="review_score_1_to_10"),
+        ]
+        indexes = [
+            models.Index(fields=["work", "status", "-created_at"], name="review_work_newest_idx"),
+            models.Index(fields=["work", "status", "-helpful_count"], name="review_work_helpful_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.author} on {self.work}: {self.score}/10"
+
+    @property
+    def was_edited(self) -> bool:
+        return (self.updated_at - self.created_at).total_seconds() > 60
+
+
+class HelpfulVote(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="helpful_votes")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="helpful_votes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["review", "voter"], name="helpfulvote_one_per_member")]
+
+
+class CommentQuerySet(ModeratedQuerySet):
+    def threads_for_term(self, term):
+        """Top-level comments of a term, newest first; replies come with them in order."""
+        replies = Comment.objects.visible().select_related("author", "favourite_work").order_by("created_at", "pk")
+        return (
+            self.visible()
+            .filter(term=term, parent__isnull=True)
+            .select_related("author", "favourite_work")
+            .prefetch_related(models.Prefetch("replies", queryset=replies, to_attr="visible_replies"))
+            .order_by("-created_at", "-pk")
+        )
+
+
+class Comment(models.Model):
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments")
+    term = models.ForeignKey("glossary.Term", on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    # 0 for a comment, 1 for a reply; with the constraints below, replies to replies cannot exist.
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    body = models.TextField(validators=[MinLengthValidator(1), MaxLengthValidator(COMMENT_MAX_LENGTH)])
+    favourite_work = models.ForeignKey(
+        "catalog.Work", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Optional: the commenter's favourite work from the catalog.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.VISIBLE, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(depth__lte=1), name="comment_one_level_of_replies"),
+            models.CheckConstraint(
+                condition=(Q(depth=0) & Q(parent__isnull=True)) | (Q(depth=1) & Q(parent__isnull=False)),
+                name="comment_depth_matches_parent",
+            ),
+        ]
+        indexes = [models.Index(fields=["term", "status", "-created_at"], name="comment_term_newest_idx")]
+
+    def __str__(self):
+        return f"{self.author} on {self.term}: {self.body[:40]}"
+
+
+class TermSuggestion(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for a curator"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="term_suggestions")
+    name = models.CharField(max_length=100, help_text="The term you would like explained.")
+    note = models.TextField(blank=True, validators=[MaxLengthValidator(2000)], help_text="Why, or where you met it.")
+    status = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.name
+
+
+class Report(models.Model):
+    class Reason(models.TextChoices):
+        SPOILER = "spoiler", "Unmarked spoiler"
+        ABUSE = "abuse", "Abuse or harassment"
+        SPAM = "spam", "Spam"
+        OFF_TOPIC = "off_topic", "Off-topic"
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports")
+    review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
+    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    note = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=State.choices, default=State.OPEN, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(review__isnull=False) & Q(comment__isnull=True))
+                | (Q(review__isnull=True) & Q(comment__isnull=False)),
+                name="report_targets_one_post",
+            ),
+            models.UniqueConstraint(fields=["reporter", "review"], name="report_once_per_review"),
+            models.UniqueConstraint(fields=["reporter", "comment"], name="report_once_per_comment"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} report on {self.target}"
+
+    @property
+    def target(self):
+        return self.review or self.comment
+
+
+class ModerationAction(models.Model):
+    """The log of curation decisions: who did what to which post, when and why."""
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", "Approved"
+        HIDE = "hide", "Hidden"
+        REMOVE = "remove", "Removed"
+        AUTO_HIDE = "auto_hide", "Hidden automatically after reports"
+        DISMISS = "dismiss", "Reports dismissed"
+        ACCEPT = "accept", "Suggestion accepted"
+        DECLINE = "decline", "Suggestion declined"
+        MERGE_TAGS = "merge_tags", "Tags merged"
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="moderation_actions"
+    )
+    action = models.CharField(max_length=12, choices=Action.choices)
+    target_type = models.CharField(max_length=20)
+    target_id = models.PositiveBigIntegerField()
+    target_repr = models.CharField(max_length=200, help_text="What the target was, kept even if it is deleted later.")
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.target_repr}"

@@ -140,3 +140,15 @@ LOGGING = {
 # ntrdb's own knobs.
 NTRDB_WORKS_PER_PAGE = env_int("NTRDB_WORKS_PER_PAGE", 24, minimum=1)
 NTRDB_SEARCH_MAX_QUERY_LENGTH = env_int("NTRDB_SEARCH_MAX_QUERY_LENGTH", 200, minimum=10)
+
+# Community limits: posting rates, duplicate window, and reports that hide a post.
+NTRDB_COMMENTS_PER_HOUR = env_int("NTRDB_COMMENTS_PER_HOUR", 10, minimum=1)
+NTRDB_REVIEWS_PER_DAY = env_int("NTRDB_REVIEWS_PER_DAY", 5, minimum=1)
+NTRDB_DUPLICATE_WINDOW_SECONDS = env_int("NTRDB_DUPLICATE_WINDOW_SECONDS", 600, minimum=0)
+NTRDB_REPORTS_TO_HIDE = env_int("NTRDB_REPORTS_TO_HIDE", 3, minimum=1)
+NTRDB_REVIEWS_PER_PAGE = env_int("NTRDB_REVIEWS_PER_PAGE", 20, minimum=1)
+# Sign-in throttling: this many failures from one address for one account lock that pair.
+NTRDB_LOGIN_FAILURES_ALLOWED = env_int("NTRDB_LOGIN_FAILURES_ALLOWED", 5, minimum=1)
+NTRDB_LOGIN_FAILURES_PER_IP = env_int("NTRDB_LOGIN_FAILURES_PER_IP", 20, minimum=1)
+NTRDB_LOGIN_LOCKOUT_SECONDS = env_int("NTRDB_LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=1)
+NTRDB_SIGNUPS_PER_IP_PER_HOUR = env_int("NTRDB_SIGNUPS_PER_IP_PER_HOUR", 5, minimum=1)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("glossary/", include("glossary.urls")),
     path("accounts/", include("accounts.urls")),
+    path("", include("community.urls")),
     path("admin/", admin.site.urls),
 ]
 

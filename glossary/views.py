@@ -5,6 +5,7 @@ from django.views.generic import DetailView, ListView
 
 from catalog.models import Tag, Work
 from catalog.views import ViewerMixin
+from community.views import comment_section
 from glossary.models import Term
 
 
@@ -39,5 +40,6 @@ class TermDetailView(ViewerMixin, DetailView):
             works=self.visible_works().filter(glossary_terms=term).order_by("title"),
             tags=Tag.objects.for_viewer(self.viewer).filter(term=term),
             perspective_terms=perspective_terms if term in perspective_terms else [],
+            **comment_section(self.request, term),
             **kwargs,
         )

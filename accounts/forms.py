@@ -1,0 +1,94 @@
+import datetime
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+
+from accounts import throttle
+from accounts.models import User
+from catalog.models import Tag, TagCategory
+
+
+class SignUpForm(UserCreationForm):
+    birth_date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Used only to decide whether 18+ pages open for you. It cannot be changed later.",
+    )
+    email = forms.EmailField(required=False, help_text="Optional: only for resetting a forgotten password.")
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ["username", "email", "birth_date"]
+
+    def clean_birth_date(self):
+        birth_date = self.cleaned_data["birth_date"]
+        today = datetime.date.today()
+        if birth_date > today:
+            raise forms.ValidationError("Your birth date can't be in the future.")
+        if birth_date.year < today.year - 120:
+            raise forms.ValidationError("Please enter your real birth date.")
+        return birth_date
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "locked": "Too many failed sign-in attempts. Please wait 15 minutes and try again.",
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        self.locked = throttle.login_is_locked(self.request, username)
+        if self.locked:
+            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            throttle.login_failed(self.request, username)
+            raise
+        throttle.login_succeeded(self.request, username)
+        return cleaned
+
+
+class PreferencesForm(forms.ModelForm):
+    hidden_tags = forms.ModelMultipleChoiceField(
+        queryset=Tag.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Works with any of these tags are left out of every list and search.",
+    )
+
+    class Meta:
+        model = User
+        fields = ["hidden_tags", "max_spoiler_level", "show_adult_works"]
+        labels = {
+            "max_spoiler_level": "Show spoiler tags up to",
+            "show_adult_works": "List 18+ works",
+        }
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hidden_tags"].queryset = Tag.objects.for_viewer(viewer).order_by("category", "name")
+        if not viewer.passed_age_gate:
+            self.fields["show_adult_works"].disabled = True
+
+    def grouped_hidden_tag_choices(self):
+        """The hidden-tag checkboxes grouped by tag category, for the template."""
+        labels = dict(TagCategory.choices)
+        groups: dict[str, list] = {}
+        for option in self["hidden_tags"]:
+            groups.setdefault(labels[option.data["value"].instance.category], []).append(option)
+        return list(groups.items())
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(widget=forms.PasswordInput, help_text="Type your password to confirm.")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That password is not right.")
+        return password

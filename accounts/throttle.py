@@ -1,0 +1,62 @@
+"""Counting failures and sign-ups in the cache, to slow down guessing and mass sign-up.
+
+The cache is per process with the default local-memory backend and shared across
+workers when REDIS_URL is set; either way a limit holds for at least one process.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _key(*parts: str) -> str:
+    digest = hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:32]
+    return f"throttle:{parts[0]}:{digest}"
+
+
+def _count(key: str) -> int:
+    return cache.get(key, 0)
+
+
+def _bump(key: str, timeout: int) -> int:
+    if cache.add(key, 1, timeout):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:
+        # Expired between add() and incr().
+        cache.set(key, 1, timeout)
+        return 1
+
+
+def login_is_locked(request, username: str) -> bool:
+    ip = client_ip(request)
+    pair = _key("login", ip, username.casefold())
+    return (
+        _count(pair) >= settings.NTRDB_LOGIN_FAILURES_ALLOWED
+        or _count(_key("login-ip", ip)) >= settings.NTRDB_LOGIN_FAILURES_PER_IP
+    )
+
+
+def login_failed(request, username: str) -> None:
+    ip = client_ip(request)
+    timeout = settings.NTRDB_LOGIN_LOCKOUT_SECONDS
+    _bump(_key("login", ip, username.casefold()), timeout)
+    _bump(_key("login-ip", ip), timeout)
+
+
+def login_succeeded(request, username: str) -> None:
+    cache.delete(_key("login", client_ip(request), username.casefold()))
+
+
+def signup_allowed(request) -> bool:
+    return _count(_key("signup", client_ip(request))) < settings.NTRDB_SIGNUPS_PER_IP_PER_HOUR
+
+
+def signup_recorded(request) -> None:
+    _bump(_key("signup", client_ip(request)), 60 * 60)

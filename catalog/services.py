@@ -1,0 +1,58 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from catalog.models import Tag, WorkTag
+from catalog.search import search_index_remove, search_index_update
+
+
+@transaction.atomic
+def tag_merge(*, source: Tag, target: Tag, curator=None) -> int:
+    """Fold ``source`` into ``target``: its works, children, aliases and hiders move over, then it is deleted.
+
+    A work that carried both keeps the target's link (with the higher spoiler level of
+    the two), so no duplicate links remain. Returns the number of works moved.
+    """
+    from community.models import ModerationAction
+    from community.services import _log
+
+    if source.pk == target.pk:
+        raise ValidationError("A tag cannot be merged into itself.")
+    source = Tag.objects.select_for_update().get(pk=source.pk)
+    target = Tag.objects.select_for_update().get(pk=target.pk)
+
+    moved = 0
+    target_links = {wt.work_id: wt for wt in WorkTag.objects.filter(tag=target)}
+    for link in WorkTag.objects.filter(tag=source):
+        existing = target_links.get(link.work_id)
+        if existing is None:
+            link.tag = target
+            link.save(update_fields=["tag"])
+            moved += 1
+        else:
+            if link.spoiler_level > existing.spoiler_level:
+                existing.spoiler_level = link.spoiler_level
+                existing.save(update_fields=["spoiler_level"])
+            link.delete()
+
+    Tag.objects.filter(parent=source).exclude(pk=target.pk).update(parent=target)
+    if target.parent_id == source.pk:
+        target.parent = source.parent if source.parent_id != target.pk else None
+    for user in source.hidden_by.all():
+        user.hidden_tags.add(target)
+
+    aliases = target.alias_list
+    for name in [source.name, *source.alias_list]:
+        if name.casefold() not in {a.casefold() for a in aliases} and name.casefold() != target.name.casefold():
+            aliases.append(name)
+    target.aliases = "\n".join(aliases)
+    if target.term_id is None:
+        target.term_id = source.term_id
+    if not target.description:
+        target.description = source.description
+    target.save()
+
+    _log(curator, ModerationAction.Action.MERGE_TAGS, target, f"Merged “{source.name}” ({source.slug}) into it; {moved} work(s) moved")
+    search_index_remove(source)
+    source.delete()
+    search_index_update(target)
+    return moved

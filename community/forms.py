@@ -1,0 +1,70 @@
+from django import forms
+from django.db.models import Q
+
+from catalog.models import Work
+from community.models import COMMENT_MAX_LENGTH, REVIEW_MAX_LENGTH, REVIEW_MIN_LENGTH, Report, TermSuggestion
+
+
+class ReviewForm(forms.Form):
+    score = forms.TypedChoiceField(
+        choices=[("", "Choose a score")] + [(n, f"{n} / 10") for n in range(10, 0, -1)],
+        coerce=int,
+        help_text="10 is the best.",
+    )
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}),
+        min_length=REVIEW_MIN_LENGTH,
+        max_length=REVIEW_MAX_LENGTH,
+        strip=True,
+        label="Your review",
+        help_text=f"Plain text, {REVIEW_MIN_LENGTH}–{REVIEW_MAX_LENGTH:,} characters. Line breaks are kept.",
+    )
+    has_spoilers = forms.BooleanField(required=False, label="My review contains spoilers")
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=COMMENT_MAX_LENGTH,
+        strip=True,
+        label="Comment",
+        help_text="Plain text, up to 5,000 characters.",
+    )
+    favourite_work = forms.CharField(
+        required=False,
+        max_length=255,
+        label="Favourite work (optional)",
+        help_text="Its title exactly as in the catalog.",
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.viewer = viewer
+
+    def clean_favourite_work(self):
+        value = self.cleaned_data["favourite_work"]
+        if not value:
+            return None
+        work = (
+            Work.objects.for_viewer(self.viewer)
+            .filter(Q(slug=value) | Q(title__iexact=value))
+            .order_by("pk")
+            .first()
+        )
+        if work is None:
+            raise forms.ValidationError("No work with that title is in the catalog.")
+        return work
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(choices=Report.Reason.choices, widget=forms.RadioSelect)
+    note = forms.CharField(required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}), label="Details (optional)")
+
+
+class TermSuggestionForm(forms.ModelForm):
+    class Meta:
+        model = TermSuggestion
+        fields = ["name", "note"]
+        labels = {"name": "Which “What is …?” entry should we write next?", "note": "Why, or where you met it (optional)"}
+        widgets = {"note": forms.Textarea(attrs={"rows": 4})}

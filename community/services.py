@@ -1,0 +1,252 @@
+"""Writes with side effects. Views call these; nothing else writes community data.
+
+Each service is keyword-only, validates with ``full_clean()`` and runs in one
+transaction, so a refused write leaves nothing behind.
+"""
+
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count, F
+from django.utils import timezone
+
+from catalog.models import Work
+from community.models import Comment, HelpfulVote, ModerationAction, Report, Review, Status, TermSuggestion
+
+
+# --- rules shared by the services -------------------------------------------------------------
+
+def _require_may_post_on(author, work: Work | None, what: str) -> None:
+    if work is not None and work.is_adult and author.is_adult() is not True:
+        raise PermissionDenied(f"Only members aged 18 or over can {what} 18+ works.")
+
+
+def require_owner(post, user) -> None:
+    if post.author_id != user.pk:
+        raise PermissionDenied("You can only change your own posts.")
+
+
+def _check_rate(queryset, *, limit: int, window: timedelta, message: str) -> None:
+    if queryset.filter(created_at__gte=timezone.now() - window).count() >= limit:
+        raise ValidationError(message)
+
+
+def _check_not_duplicate(queryset, body: str) -> None:
+    window = timedelta(seconds=settings.NTRDB_DUPLICATE_WINDOW_SECONDS)
+    if queryset.filter(body=body, created_at__gte=timezone.now() - window).exists():
+        raise ValidationError("You just posted exactly this. It was not posted twice.")
+
+
+def work_refresh_rating(*, work: Work) -> None:
+    """Recompute the denormalised score average and review count from visible reviews."""
+    stats = Review.objects.visible().filter(work=work).aggregate(avg=Avg("score"), n=Count("pk"))
+    average = stats["avg"]
+    if average is not None:
+        average = Decimal(str(average)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    Work.objects.filter(pk=work.pk).update(score_average=average, review_count=stats["n"])
+    work.score_average, work.review_count = average, stats["n"]
+
+
+# --- reviews ------------------------------------------------------------------------------------
+
+@transaction.atomic
+def review_create(*, author, work: Work, score: int, body: str, has_spoilers: bool = False) -> Review:
+    _require_may_post_on(author, work, "review")
+    if Review.objects.filter(author=author, work=work).exists():
+        raise ValidationError("You have already reviewed this work. Edit your review instead.")
+    _check_rate(
+        Review.objects.filter(author=author),
+        limit=settings.NTRDB_REVIEWS_PER_DAY,
+        window=timedelta(days=1),
+        message=f"You can post at most {settings.NTRDB_REVIEWS_PER_DAY} reviews a day. Please come back tomorrow.",
+    )
+    _check_not_duplicate(Review.objects.filter(author=author), body)
+    review = Review(author=author, work=work, score=score, body=body, has_spoilers=has_spoilers)
+    review.full_clean()
+    try:
+        with transaction.atomic():
+            review.save()
+    except IntegrityError:
+        # A second request from the same member won the race.
+        raise ValidationError("You have already reviewed this work. Edit your review instead.") from None
+    work_refresh_rating(work=work)
+    return review
+
+
+@transaction.atomic
+def review_update(*, review: Review, editor, score: int, body: str, has_spoilers: bool) -> Review:
+    require_owner(review, editor)
+    review.score, review.body, review.has_spoilers = score, body, has_spoilers
+    review.full_clean()
+    review.save()
+    work_refresh_rating(work=review.work)
+    return review
+
+
+@transaction.atomic
+def review_delete(*, review: Review, actor) -> None:
+    require_owner(review, actor)
+    work = review.work
+    review.delete()
+    work_refresh_rating(work=work)
+
+
+@transaction.atomic
+def review_toggle_helpful(*, review: Review, voter) -> bool:
+    """Mark or unmark a review as helpful; returns whether the voter's vote now stands."""
+    if review.author_id == voter.pk:
+        raise PermissionDenied("You can't mark your own review as helpful.")
+    _require_may_post_on(voter, review.work, "vote on reviews of")
+    deleted, _ = HelpfulVote.objects.filter(review=review, voter=voter).delete()
+    if deleted:
+        Review.objects.filter(pk=review.pk).update(helpful_count=F("helpful_count") - 1)
+        return False
+    HelpfulVote.objects.create(review=review, voter=voter)
+    Review.objects.filter(pk=review.pk).update(helpful_count=F("helpful_count") + 1)
+    return True
+
+
+# --- comments -----------------------------------------------------------------------------------
+
+@transaction.atomic
+def comment_create(*, author, term, body: str, parent: Comment | None = None, favourite_work: Work | None = None) -> Comment:
+    if parent is not None:
+        if parent.term_id != term.pk:
+            raise ValidationError("That reply belongs to another entry.")
+        if parent.parent_id is not None:
+            # Replies to a reply join the same thread.
+            parent = parent.parent
+        if parent.status != Status.VISIBLE:
+            raise ValidationError("That comment is no longer open for replies.")
+    _require_may_post_on(author, favourite_work, "link")
+    _check_rate(
+        Comment.objects.filter(author=author),
+        limit=settings.NTRDB_COMMENTS_PER_HOUR,
+        window=timedelta(hours=1),
+        message=f"You can post at most {settings.NTRDB_COMMENTS_PER_HOUR} comments an hour. Please wait a little.",
+    )
+    _check_not_duplicate(Comment.objects.filter(author=author), body)
+    comment = Comment(
+        author=author,
+        term=term,
+        parent=parent,
+        depth=0 if parent is None else 1,
+        body=body,
+        favourite_work=favourite_work,
+    )
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def comment_update(*, comment: Comment, editor, body: str, favourite_work: Work | None) -> Comment:
+    require_owner(comment, editor)
+    _require_may_post_on(editor, favourite_work, "link")
+    comment.body, comment.favourite_work = body, favourite_work
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment, actor) -> None:
+    require_owner(comment, actor)
+    comment.delete()
+
+
+# --- suggestions and reports -------------------------------------------------------------------
+
+@transaction.atomic
+def term_suggestion_create(*, author, name: str, note: str = "") -> TermSuggestion:
+    _check_rate(
+        TermSuggestion.objects.filter(author=author),
+        limit=settings.NTRDB_COMMENTS_PER_HOUR,
+        window=timedelta(hours=1),
+        message="You have sent many suggestions in the last hour. Please wait a little.",
+    )
+    if TermSuggestion.objects.filter(author=author, name__iexact=name.strip(), status=TermSuggestion.State.PENDING).exists():
+        raise ValidationError("You have already suggested this term; it is waiting for a curator.")
+    suggestion = TermSuggestion(author=author, name=name.strip(), note=note)
+    suggestion.full_clean()
+    suggestion.save()
+    return suggestion
+
+
+@transaction.atomic
+def report_create(*, reporter, reason: str, note: str = "", review: Review | None = None, comment: Comment | None = None) -> Report:
+    post = review or comment
+    if post is None or (review is not None and comment is not None):
+        raise ValidationError("Report one review or one comment.")
+    if post.author_id == reporter.pk:
+        raise ValidationError("You can't report your own post. Edit or delete it instead.")
+    already = Report.objects.filter(reporter=reporter, review=review, comment=comment).exists()
+    if already:
+        raise ValidationError("You have already reported this post. A curator will look at it.")
+    report = Report(reporter=reporter, review=review, comment=comment, reason=reason, note=note)
+    report.full_clean()
+    report.save()
+
+    # Lock the post's row so two simultaneous reports cannot both miss the threshold.
+    model = type(post)
+    locked = model.objects.select_for_update().get(pk=post.pk)
+    reporters = Report.objects.filter(status=Report.State.OPEN, **{model._meta.model_name: locked}).values("reporter").distinct().count()
+    if locked.status == Status.VISIBLE and reporters >= settings.NTRDB_REPORTS_TO_HIDE:
+        _set_status(locked, Status.PENDING)
+        _log(None, ModerationAction.Action.AUTO_HIDE, locked, f"{reporters} members reported it")
+    return report
+
+
+# --- moderation ---------------------------------------------------------------------------------
+
+_STATUS_FOR_ACTION = {
+    ModerationAction.Action.APPROVE: Status.VISIBLE,
+    ModerationAction.Action.HIDE: Status.HIDDEN,
+    ModerationAction.Action.REMOVE: Status.REMOVED,
+}
+
+
+def _log(moderator, action: str, target, reason: str = "") -> ModerationAction:
+    return ModerationAction.objects.create(
+        moderator=moderator,
+        action=action,
+        target_type=target._meta.model_name,
+        target_id=target.pk,
+        target_repr=str(target)[:200],
+        reason=reason[:500],
+    )
+
+
+def _set_status(post, status: str) -> None:
+    type(post).objects.filter(pk=post.pk).update(status=status)
+    post.status = status
+    if isinstance(post, Review):
+        work_refresh_rating(work=post.work)
+
+
+@transaction.atomic
+def post_moderate(*, moderator, post: Review | Comment, action: str, reason: str = "") -> None:
+    """Approve, hide or remove a review or comment; its open reports are resolved and the decision logged."""
+    if action not in _STATUS_FOR_ACTION:
+        raise ValidationError(f"Unknown moderation action {action!r}.")
+    _set_status(post, _STATUS_FOR_ACTION[action])
+    post.reports.filter(status=Report.State.OPEN).update(status=Report.State.RESOLVED)
+    _log(moderator, action, post, reason)
+
+
+@transaction.atomic
+def report_dismiss(*, moderator, report: Report, reason: str = "") -> None:
+    """Close a report without acting on the post."""
+    Report.objects.filter(pk=report.pk).update(status=Report.State.RESOLVED)
+    _log(moderator, ModerationAction.Action.DISMISS, report.target, reason or f"Report: {report.get_reason_display()}")
+
+
+@transaction.atomic
+def term_suggestion_decide(*, moderator, suggestion: TermSuggestion, accept: bool, reason: str = "") -> None:
+    state = TermSuggestion.State.ACCEPTED if accept else TermSuggestion.State.DECLINED
+    TermSuggestion.objects.filter(pk=suggestion.pk).update(status=state)
+    suggestion.status = state
+    _log(moderator, ModerationAction.Action.ACCEPT if accept else ModerationAction.Action.DECLINE, suggestion, reason)

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from community import views
+
+app_name = "community"
+
+urlpatterns = [
+    path("works/<slug:slug>/reviews/", views.review_create, name="review-create"),
+    path("reviews/<int:pk>/edit/", views.review_edit, name="review-edit"),
+    path("reviews/<int:pk>/delete/", views.review_delete, name="review-delete"),
+    path("reviews/<int:pk>/helpful/", views.review_helpful, name="review-helpful"),
+    path("glossary/<slug:slug>/comments/", views.comment_create, name="comment-create"),
+    path("comments/<int:pk>/edit/", views.comment_edit, name="comment-edit"),
+    path("comments/<int:pk>/delete/", views.comment_delete, name="comment-delete"),
+    path("reviews/<int:pk>/report/", views.report, {"kind": "review"}, name="review-report"),
+    path("comments/<int:pk>/report/", views.report, {"kind": "comment"}, name="comment-report"),
+    path("suggest-a-term/", views.term_suggest, name="term-suggest"),
+]

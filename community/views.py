@@ -1,0 +1,237 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from catalog.models import Work, get_work_for_viewer
+from community import services
+from community.forms import CommentForm, ReportForm, ReviewForm, TermSuggestionForm
+from community.models import Comment, HelpfulVote, Review
+from glossary.models import Term
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+def _open_work(request, work: Work) -> Work:
+    """Posts hang off a work; the work's age gate applies to them too."""
+    if work.is_gated_for(request.viewer):
+        raise PermissionDenied("Reviews of 18+ works are open only to adults who passed the age check.")
+    return work
+
+
+# --- read assembly for the work and term pages --------------------------------------------------
+
+def review_section(request, work: Work) -> dict:
+    """Everything the work page shows about reviews, in a fixed number of queries."""
+    sort = request.GET.get("reviews", "newest")
+    if sort not in Review.objects.SORTS:
+        sort = "newest"
+    paginator = Paginator(Review.objects.for_work_page(work, sort), settings.NTRDB_REVIEWS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("reviews_page"))
+    own_review = None
+    voted_ids = set()
+    user = request.user
+    if user.is_authenticated:
+        own_review = Review.objects.filter(author=user, work=work).first()
+        voted_ids = set(
+            HelpfulVote.objects.filter(voter=user, review__in=[r.pk for r in page.object_list]).values_list("review_id", flat=True)
+        )
+    may_review = user.is_authenticated and (not work.is_adult or user.is_adult() is True)
+    return {
+        "reviews_page": page,
+        "reviews_sort": sort,
+        "score_distribution": Review.objects.score_distribution(work),
+        "own_review": own_review,
+        "voted_review_ids": voted_ids,
+        "review_form": ReviewForm() if may_review and own_review is None else None,
+        "may_review": may_review,
+    }
+
+
+def comment_section(request, term: Term) -> dict:
+    paginator = Paginator(Comment.objects.threads_for_term(term), 20)
+    page = paginator.get_page(request.GET.get("comments_page"))
+    return {
+        "comments_page": page,
+        "comment_form": CommentForm(viewer=request.viewer) if request.user.is_authenticated else None,
+    }
+
+
+# --- reviews --------------------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def review_create(request, slug):
+    work = _open_work(request, get_work_for_viewer(request.viewer, slug).work)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_create(author=request.user, work=work, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Your review was posted.")
+            return redirect(f"{work.get_absolute_url()}#reviews")
+    return render(request, "community/review_form.html", {"form": form, "work": work}, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_edit(request, pk):
+    review = get_object_or_404(Review.objects.select_related("work"), pk=pk)
+    services.require_owner(review, request.user)
+    work = _open_work(request, review.work)
+    if request.method == "POST":
+        form = ReviewForm(request.POST)
+        if form.is_valid():
+            try:
+                services.review_update(review=review, editor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "Your review was updated.")
+                return redirect(f"{work.get_absolute_url()}#reviews")
+    else:
+        form = ReviewForm(initial={"score": review.score, "body": review.body, "has_spoilers": review.has_spoilers})
+    return render(request, "community/review_form.html", {"form": form, "work": work, "review": review})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_delete(request, pk):
+    review = get_object_or_404(Review.objects.select_related("work"), pk=pk)
+    services.require_owner(review, request.user)
+    if request.method == "POST":
+        work = review.work
+        services.review_delete(review=review, actor=request.user)
+        messages.success(request, "Your review was deleted.")
+        return redirect(work.get_absolute_url())
+    return render(request, "community/confirm_delete.html", {"post": review, "what": "review", "back": review.work.get_absolute_url()})
+
+
+@login_required
+@require_POST
+def review_helpful(request, pk):
+    review = get_object_or_404(Review.objects.visible().select_related("work"), pk=pk)
+    _open_work(request, review.work)
+    now_voted = services.review_toggle_helpful(review=review, voter=request.user)
+    messages.success(request, "Marked as helpful." if now_voted else "Your helpful mark was taken back.")
+    return redirect(f"{review.work.get_absolute_url()}#review-{review.pk}")
+
+
+# --- comments -------------------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def comment_create(request, slug):
+    term = get_object_or_404(Term.objects.published(), slug=slug)
+    form = CommentForm(request.POST, viewer=request.viewer)
+    if form.is_valid():
+        parent = None
+        if form.cleaned_data["parent"]:
+            parent = Comment.objects.filter(pk=form.cleaned_data["parent"], term=term).first()
+            if parent is None:
+                form.add_error(None, "The comment you replied to no longer exists.")
+        if not form.errors:
+            try:
+                comment = services.comment_create(
+                    author=request.user,
+                    term=term,
+                    body=form.cleaned_data["body"],
+                    parent=parent,
+                    favourite_work=form.cleaned_data["favourite_work"],
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "Your comment was posted.")
+                return redirect(f"{term.get_absolute_url()}#comment-{comment.pk}")
+    return render(request, "community/comment_form.html", {"form": form, "term": term}, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request, pk):
+    comment = get_object_or_404(Comment.objects.select_related("term", "favourite_work"), pk=pk)
+    services.require_owner(comment, request.user)
+    if request.method == "POST":
+        form = CommentForm(request.POST, viewer=request.viewer)
+        if form.is_valid():
+            try:
+                services.comment_update(
+                    comment=comment, editor=request.user, body=form.cleaned_data["body"],
+                    favourite_work=form.cleaned_data["favourite_work"],
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "Your comment was updated.")
+                return redirect(f"{comment.term.get_absolute_url()}#comment-{comment.pk}")
+    else:
+        form = CommentForm(
+            viewer=request.viewer,
+            initial={"body": comment.body, "favourite_work": comment.favourite_work.title if comment.favourite_work else ""},
+        )
+    return render(request, "community/comment_form.html", {"form": form, "term": comment.term, "comment": comment})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_delete(request, pk):
+    comment = get_object_or_404(Comment.objects.select_related("term"), pk=pk)
+    services.require_owner(comment, request.user)
+    if request.method == "POST":
+        term = comment.term
+        services.comment_delete(comment=comment, actor=request.user)
+        messages.success(request, "Your comment was deleted.")
+        return redirect(term.get_absolute_url())
+    return render(request, "community/confirm_delete.html", {"post": comment, "what": "comment", "back": comment.term.get_absolute_url()})
+
+
+# --- reports and suggestions ----------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request, kind, pk):
+    if kind == "review":
+        post = get_object_or_404(Review.objects.visible().select_related("work", "author"), pk=pk)
+        _open_work(request, post.work)
+        back = f"{post.work.get_absolute_url()}#review-{post.pk}"
+    else:
+        post = get_object_or_404(Comment.objects.visible().select_related("term", "author"), pk=pk)
+        back = f"{post.term.get_absolute_url()}#comment-{post.pk}"
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_create(reporter=request.user, **{kind: post}, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Thank you. A curator will look at this post.")
+            return redirect(back)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "community/report_form.html", {"form": form, "post": post, "kind": kind, "back": back}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def term_suggest(request):
+    form = TermSuggestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.term_suggestion_create(author=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Thank you for the suggestion. Curators will read it.")
+            return redirect("glossary:term-index")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "community/term_suggestion_form.html", {"form": form}, status=status)
+
+
