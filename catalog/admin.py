@@ -1,8 +1,12 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from catalog.models import SearchEntry, Tag, Work, WorkTag
 from catalog.search import search_index_remove, search_index_update
+from catalog.services import tag_merge
 
 
 class SearchIndexedAdmin(admin.ModelAdmin):
@@ -69,14 +73,39 @@ class WorkAdmin(SearchIndexedAdmin):
         self.message_user(request, f"Stopped featuring {count} work(s).", messages.SUCCESS)
 
 
+class TagMergeActionForm(ActionForm):
+    merge_into = forms.ModelChoiceField(
+        queryset=Tag.objects.order_by("name"), required=False, label="Merge into",
+        help_text="For “Merge selected tags into…”: the tag that stays.",
+    )
+
+
 @admin.register(Tag)
 class TagAdmin(SearchIndexedAdmin):
+    action_form = TagMergeActionForm
+    actions = ["merge"]
     list_display = ["name", "category", "parent", "term"]
     list_filter = ["category"]
     list_select_related = ["parent", "term"]
     search_fields = ["name", "slug", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent", "term"]
+
+    @admin.action(description="Merge selected tags into…", permissions=["change", "delete"])
+    def merge(self, request, queryset):
+        form = TagMergeActionForm(request.POST)
+        target = form.cleaned_data["merge_into"] if form.is_valid() else None
+        if target is None:
+            self.message_user(request, "Choose the tag to merge into, then run the action again.", messages.ERROR)
+            return
+        moved = 0
+        try:
+            for source in queryset.exclude(pk=target.pk):
+                moved += tag_merge(source=source, target=target, curator=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
+        self.message_user(request, f"Merged into “{target.name}”; {moved} work(s) moved over.", messages.SUCCESS)
 
 
 @admin.register(SearchEntry)

@@ -23,11 +23,13 @@ class ModeratedQuerySet(models.QuerySet):
         return self.annotate(open_report_count=Count("reports", filter=Q(reports__status=Report.State.OPEN)))
 
 
-class ReviewQuerySet(ModeratedQuerySet):
-    SORTS = {"newest": ("-created_at", "-pk"), "helpful": ("-helpful_count", "-created_at", "-pk")}
+REVIEW_SORTS = {"newest": ("-created_at", "-pk"), "helpful": ("-helpful_count", "-created_at", "-pk")}
 
+
+class ReviewQuerySet(ModeratedQuerySet):
     def for_work_page(self, work, sort: str = "newest"):
-        return self.visible().filter(work=work).select_related("author").order_by(*self.SORTS.get(sort, self.SORTS["newest"]))
+        ordering = REVIEW_SORTS.get(sort, REVIEW_SORTS["newest"])
+        return self.visible().filter(work=work).select_related("author").order_by(*ordering)
 
     def score_distribution(self, work) -> list[dict]:
         """Ten bars, scores 1-10, from one aggregate query."""

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from catalog.models import Work, get_work_for_viewer
 from community import services
 from community.forms import CommentForm, ReportForm, ReviewForm, TermSuggestionForm
-from community.models import Comment, HelpfulVote, Review
+from community.models import REVIEW_SORTS, Comment, HelpfulVote, Review
 from glossary.models import Term
 
 
@@ -30,7 +30,7 @@ def _open_work(request, work: Work) -> Work:
 def review_section(request, work: Work) -> dict:
     """Everything the work page shows about reviews, in a fixed number of queries."""
     sort = request.GET.get("reviews", "newest")
-    if sort not in Review.objects.SORTS:
+    if sort not in REVIEW_SORTS:
         sort = "newest"
     paginator = Paginator(Review.objects.for_work_page(work, sort), settings.NTRDB_REVIEWS_PER_PAGE)
     page = paginator.get_page(request.GET.get("reviews_page"))

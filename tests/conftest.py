@@ -245,3 +245,8 @@ def adult_client(client):
     """A visitor who has passed the age gate."""
     pass_age_gate(client)
     return client
+
+
+def pytest_configure(config):
+    # whitenoise warns once per test client that STATIC_ROOT was never collected; irrelevant here.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")

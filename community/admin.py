@@ -1,0 +1,185 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.db.models import Count, Q
+from django.utils.html import format_html_join
+
+from community import services
+from community.models import Comment, ModerationAction, Report, Review, TermSuggestion
+
+
+class ModerationActionForm(ActionForm):
+    reason = forms.CharField(required=False, max_length=500, label="Why", help_text="Recorded in the moderation log.")
+
+
+def _reason(request) -> str:
+    return (request.POST.get("reason") or "").strip()[:500]
+
+
+class ReportInline(admin.TabularInline):
+    model = Report
+    extra = 0
+    fields = ["reporter", "reason", "note", "status", "created_at"]
+    readonly_fields = ["reporter", "reason", "note", "created_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ModeratedPostAdmin(admin.ModelAdmin):
+    """Shared by reviews and comments: status filter, report reasons, approve/hide/remove."""
+
+    action_form = ModerationActionForm
+    actions = ["approve", "hide", "remove"]
+    list_filter = ["status", "created_at"]
+    # Status changes only through the actions, so every decision is logged with its reason.
+    readonly_fields = ["author", "status", "created_at", "updated_at", "report_reasons"]
+    inlines = [ReportInline]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                open_report_count=Count("reports", filter=Q(reports__status=Report.State.OPEN), distinct=True),
+            )
+            .prefetch_related("reports")
+        )
+
+    @admin.display(description="Open reports", ordering="open_report_count")
+    def open_reports(self, obj):
+        return obj.open_report_count
+
+    @admin.display(description="Report reasons")
+    def report_reasons(self, obj):
+        open_reports = [r for r in obj.reports.all() if r.status == Report.State.OPEN]
+        if not open_reports:
+            return "—"
+        return format_html_join(", ", "{} ({})", ((r.get_reason_display(), r.reporter_id) for r in open_reports))
+
+    def _moderate(self, request, queryset, action, verb):
+        count = 0
+        for post in queryset:
+            services.post_moderate(moderator=request.user, post=post, action=action, reason=_reason(request))
+            count += 1
+        self.message_user(request, f"{verb} {count} post(s).", messages.SUCCESS)
+
+    @admin.action(description="Approve (make visible, close reports)", permissions=["change"])
+    def approve(self, request, queryset):
+        self._moderate(request, queryset, ModerationAction.Action.APPROVE, "Approved")
+
+    @admin.action(description="Hide", permissions=["change"])
+    def hide(self, request, queryset):
+        self._moderate(request, queryset, ModerationAction.Action.HIDE, "Hid")
+
+    @admin.action(description="Remove", permissions=["change"])
+    def remove(self, request, queryset):
+        self._moderate(request, queryset, ModerationAction.Action.REMOVE, "Removed")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Review)
+class ReviewAdmin(ModeratedPostAdmin):
+    list_display = ["__str__", "status", "score", "open_reports", "helpful_count", "created_at"]
+    list_select_related = ["author", "work"]
+    search_fields = ["body", "author__username", "work__title"]
+    fields = ["author", "work", "score", "has_spoilers", "body", "status", "report_reasons", "created_at", "updated_at"]
+    readonly_fields = ModeratedPostAdmin.readonly_fields + ["work", "score", "body"]
+
+
+@admin.register(Comment)
+class CommentAdmin(ModeratedPostAdmin):
+    list_display = ["__str__", "status", "term", "open_reports", "created_at"]
+    list_select_related = ["author", "term"]
+    search_fields = ["body", "author__username", "term__name"]
+    fields = ["author", "term", "parent", "favourite_work", "body", "status", "report_reasons", "created_at", "updated_at"]
+    readonly_fields = ModeratedPostAdmin.readonly_fields + ["term", "parent", "favourite_work", "body"]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    action_form = ModerationActionForm
+    list_display = ["__str__", "reason", "status", "reporter", "target_status", "created_at"]
+    list_filter = ["status", "reason", "created_at"]
+    list_select_related = ["reporter", "review", "comment", "review__work", "review__author", "comment__author", "comment__term"]
+    search_fields = ["note", "reporter__username", "review__body", "comment__body"]
+    readonly_fields = ["reporter", "review", "comment", "reason", "note", "created_at"]
+    actions = ["hide_posts", "remove_posts", "dismiss"]
+
+    @admin.display(description="Post status")
+    def target_status(self, obj):
+        return obj.target.get_status_display()
+
+    def has_add_permission(self, request):
+        return False
+
+    def _moderate_targets(self, request, queryset, action, verb):
+        posts = {}
+        for report in queryset:
+            posts[(type(report.target), report.target.pk)] = report.target
+        for post in posts.values():
+            services.post_moderate(moderator=request.user, post=post, action=action, reason=_reason(request))
+        self.message_user(request, f"{verb} {len(posts)} reported post(s).", messages.SUCCESS)
+
+    @admin.action(description="Hide the reported posts", permissions=["change"])
+    def hide_posts(self, request, queryset):
+        self._moderate_targets(request, queryset, ModerationAction.Action.HIDE, "Hid")
+
+    @admin.action(description="Remove the reported posts", permissions=["change"])
+    def remove_posts(self, request, queryset):
+        self._moderate_targets(request, queryset, ModerationAction.Action.REMOVE, "Removed")
+
+    @admin.action(description="Dismiss the reports (keep the posts as they are)", permissions=["change"])
+    def dismiss(self, request, queryset):
+        count = 0
+        for report in queryset.filter(status=Report.State.OPEN):
+            services.report_dismiss(moderator=request.user, report=report, reason=_reason(request))
+            count += 1
+        self.message_user(request, f"Dismissed {count} report(s).", messages.SUCCESS)
+
+
+@admin.register(TermSuggestion)
+class TermSuggestionAdmin(admin.ModelAdmin):
+    action_form = ModerationActionForm
+    list_display = ["name", "status", "author", "created_at"]
+    list_filter = ["status", "created_at"]
+    list_select_related = ["author"]
+    search_fields = ["name", "note", "author__username"]
+    readonly_fields = ["author", "name", "note", "created_at"]
+    actions = ["accept", "decline"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Accept (we'll write it)", permissions=["change"])
+    def accept(self, request, queryset):
+        for suggestion in queryset:
+            services.term_suggestion_decide(moderator=request.user, suggestion=suggestion, accept=True, reason=_reason(request))
+        self.message_user(request, "Accepted.", messages.SUCCESS)
+
+    @admin.action(description="Decline", permissions=["change"])
+    def decline(self, request, queryset):
+        for suggestion in queryset:
+            services.term_suggestion_decide(moderator=request.user, suggestion=suggestion, accept=False, reason=_reason(request))
+        self.message_user(request, "Declined.", messages.SUCCESS)
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "moderator", "action", "target_type", "target_repr", "reason"]
+    list_filter = ["action", "target_type", "created_at"]
+    list_select_related = ["moderator"]
+    search_fields = ["target_repr", "reason", "moderator__username"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,252 @@
+"""/works/: cards, pagination, filters with known answers, and malformed parameters."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+
+from catalog.models import AgeRating, DatePrecision, Kind, TagCategory, Work, format_partial_date
+from tests.conftest import SAFE_SYNOPSIS, card_for, card_titles, html, make_tag, make_work, pass_age_gate
+
+FORM_ERROR = "Some filters could not be used and were ignored"
+
+
+# --- cards ------------------------------------------------------------------------------------
+
+
+def test_all_ages_card_shows_metadata_synopsis_and_non_spoiler_tags(world, client):
+    card = card_for(client.get("/works/"), "Sunny Afternoon")
+    assert 'href="/works/sunny-afternoon/"' in card
+    assert "Manga" in card
+    assert "2015" in card
+    assert "3 volumes" in card
+    assert SAFE_SYNOPSIS in card
+    assert 'href="/tags/netori/">Netori</a>' in card
+    assert 'href="/tags/hospital/">Hospital</a>' in card
+    # Spoiler tags never appear on cards.
+    assert "Jealousy" not in card and "Regret" not in card
+    assert "18+" not in card
+
+
+def test_r18_card_after_the_gate_shows_dates_at_known_precision_and_tags(world, adult_client):
+    card = card_for(adult_client.get("/works/"), "Triangle Blue")
+    assert "Anime" in card
+    assert "Apr 2009 – Jan 2010" in card
+    assert "2 episodes" in card
+    assert 'class="badge badge--adult"' in card and ">18+<" in card
+    assert 'href="/tags/netorare/">Netorare</a>' in card
+    assert "Jealousy" not in card  # spoiler level 1
+
+
+def test_unpublished_works_are_not_listed(world, client):
+    page = html(client.get("/works/"))
+    assert "Hidden Draft" not in page
+    assert "2 works." in page
+
+
+@pytest.mark.parametrize(
+    "start, start_precision, end, end_precision, expected",
+    [
+        ((2009, 4, 1), DatePrecision.MONTH, (2010, 1, 1), DatePrecision.MONTH, "Apr 2009 – Jan 2010"),
+        ((2011, 5, 1), DatePrecision.MONTH, None, DatePrecision.DAY, "May 2011"),
+        ((2010, 11, 1), DatePrecision.MONTH, (2013, 6, 1), DatePrecision.MONTH, "Nov 2010 – Jun 2013"),
+        ((2015, 1, 1), DatePrecision.YEAR, None, DatePrecision.DAY, "2015"),
+        ((2015, 1, 1), DatePrecision.YEAR, (2017, 1, 1), DatePrecision.YEAR, "2015 – 2017"),
+        ((2009, 4, 17), DatePrecision.DAY, None, DatePrecision.DAY, "17 Apr 2009"),
+        ((2009, 4, 1), DatePrecision.MONTH, (2009, 4, 1), DatePrecision.MONTH, "Apr 2009"),
+        (None, DatePrecision.DAY, None, DatePrecision.DAY, ""),
+    ],
+)
+def test_release_display(start, start_precision, end, end_precision, expected):
+    work = Work(
+        released_from=datetime.date(*start) if start else None,
+        released_from_precision=start_precision,
+        released_until=datetime.date(*end) if end else None,
+        released_until_precision=end_precision,
+    )
+    assert work.release_display == expected
+
+
+def test_format_partial_date_without_a_date():
+    assert format_partial_date(None, DatePrecision.YEAR) == ""
+
+
+@pytest.mark.parametrize(
+    "episodes, volumes, expected",
+    [(1, None, "1 episode"), (3, None, "3 episodes"), (None, 1, "1 volume"), (2, 5, "2 episodes, 5 volumes"), (None, None, "")],
+)
+def test_length_display(episodes, volumes, expected):
+    assert Work(episodes=episodes, volumes=volumes).length_display == expected
+
+
+# --- pagination -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def many_works(db):
+    per_page = settings.NTRDB_WORKS_PER_PAGE
+    total = per_page + 6
+    Work.objects.bulk_create(
+        Work(title=f"Work {i:03d}", slug=f"work-{i:03d}", is_published=True, kind=Kind.ANIME) for i in range(total)
+    )
+    return per_page, total
+
+
+def test_first_page_is_full_and_says_how_many_pages(many_works, client):
+    per_page, total = many_works
+    response = client.get("/works/")
+    assert len(card_titles(response)) == per_page
+    page = html(response)
+    assert f"{total} works." in page
+    assert "Page 1 of 2" in page
+    assert 'rel="next" href="?page=2"' in page
+
+
+def test_second_page_holds_the_rest(many_works, client):
+    per_page, total = many_works
+    titles = card_titles(client.get("/works/?page=2"))
+    assert titles == [f"Work {i:03d}" for i in range(per_page, total)]
+
+
+def test_pagination_keeps_the_filters(many_works, client):
+    page = html(client.get("/works/?kind=anime"))
+    assert 'href="?kind=anime&amp;page=2"' in page
+
+
+@pytest.mark.parametrize("page, expected_first", [("abc", "Work 000"), ("", "Work 000"), ("999", "Work 024"), ("-1", "Work 024"), ("0", "Work 024"), ("1.5", "Work 000")])
+def test_bad_page_numbers_fall_back_to_a_real_page(many_works, client, page, expected_first):
+    response = client.get("/works/", {"page": page})
+    assert response.status_code == 200
+    assert card_titles(response)[0] == expected_first
+
+
+# --- filters with known answers ---------------------------------------------------------------
+
+
+@pytest.fixture
+def shelf(db):
+    """Five published works and one draft with known tags, kinds, years and ratings."""
+    jealousy = make_tag("Jealousy", category=TagCategory.THEME)
+    hospital = make_tag("Hospital", category=TagCategory.SETTING)
+    workplace = make_tag("Workplace", category=TagCategory.SETTING)
+    explicit = make_tag("Explicit Velvet", category=TagCategory.CONTENT)
+
+    def year(y):
+        return {"released_from": datetime.date(y, 1, 1), "released_from_precision": DatePrecision.YEAR}
+
+    make_work("Alpha", kind=Kind.ANIME, tags=[jealousy, hospital], **year(2005))
+    make_work("Bravo", kind=Kind.MANGA, tags=[jealousy], **year(2010))
+    make_work("Charlie", kind=Kind.VISUAL_NOVEL, tags=[hospital, workplace], **year(2015))
+    make_work("Delta", kind=Kind.ANIME, age_rating=AgeRating.R18, tags=[jealousy, workplace, explicit], **year(2020))
+    make_work("Echo", kind=Kind.MANGA)
+    make_work("Foxtrot", kind=Kind.ANIME, published=False, tags=[jealousy], **year(2012))
+
+
+ALL = ["Alpha", "Bravo", "Charlie", "Delta", "Echo"]
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("", ALL),
+        ("tags=jealousy", ["Alpha", "Bravo", "Delta"]),
+        ("tags=jealousy&tags=hospital", ["Alpha"]),
+        ("tags=hospital&tags=workplace", ["Charlie"]),
+        ("any_tags=hospital&any_tags=workplace", ["Alpha", "Charlie", "Delta"]),
+        ("exclude_tags=jealousy", ["Charlie", "Echo"]),
+        ("exclude_tags=jealousy&exclude_tags=hospital", ["Echo"]),
+        ("tags=jealousy&exclude_tags=workplace", ["Alpha", "Bravo"]),
+        ("kind=manga", ["Bravo", "Echo"]),
+        ("kind=anime&kind=visual_novel", ["Alpha", "Charlie", "Delta"]),
+        ("year_min=2010", ["Bravo", "Charlie", "Delta"]),
+        ("year_max=2010", ["Alpha", "Bravo"]),
+        ("year_min=2006&year_max=2016", ["Bravo", "Charlie"]),
+        ("age_rating=r18", ["Delta"]),
+        ("age_rating=all", ["Alpha", "Bravo", "Charlie", "Echo"]),
+        ("q=har", ["Charlie"]),
+        ("sort=title", ALL),
+        ("sort=-year", ["Delta", "Charlie", "Bravo", "Alpha", "Echo"]),
+        ("sort=year", ["Alpha", "Bravo", "Charlie", "Delta", "Echo"]),
+        ("sort=newest", ["Echo", "Delta", "Charlie", "Bravo", "Alpha"]),
+        ("kind=anime&sort=-year", ["Delta", "Alpha"]),
+    ],
+)
+def test_filters_and_sorting_give_the_known_answer(shelf, client, query, expected):
+    response = client.get(f"/works/?{query}")
+    assert response.status_code == 200
+    assert card_titles(response) == expected
+    assert FORM_ERROR not in html(response)
+
+
+def test_filtered_page_says_how_many_match(shelf, client):
+    assert "3 works match these filters." in html(client.get("/works/?tags=jealousy"))
+
+
+def test_explicit_tags_are_not_filter_choices_before_the_gate(shelf, client):
+    response = client.get("/works/")
+    page = html(response)
+    assert 'value="explicit-velvet"' not in page
+    assert "Explicit Velvet" not in page
+    response = client.get("/works/?tags=explicit-velvet")
+    assert response.status_code == 200
+    assert FORM_ERROR in html(response)
+    assert card_titles(response) == ALL  # the invalid filter is ignored, not applied
+
+
+def test_explicit_tags_are_filter_choices_after_the_gate(shelf, client):
+    pass_age_gate(client)
+    assert 'value="explicit-velvet"' in html(client.get("/works/"))
+    response = client.get("/works/?tags=explicit-velvet")
+    assert card_titles(response) == ["Delta"]
+    assert card_titles(client.get("/works/?exclude_tags=explicit-velvet")) == ["Alpha", "Bravo", "Charlie", "Echo"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "year_min=abc",
+        "year_min=99999",
+        "year_max=1000",
+        "year_min=2016&year_max=2005",
+        "tags=does-not-exist",
+        "any_tags=does-not-exist",
+        "exclude_tags=does-not-exist",
+        "sort=evil",
+        "sort=title%3BDROP+TABLE",
+        "kind=bogus",
+        "age_rating=r21",
+        "q=%00",
+        "tags=%00",
+        "year_min=%00",
+        "sort=%00",
+        "kind=%00",
+        "q=" + "x" * 5000,
+        "tags=" + "a" * 5000,
+        "year_min=" + "9" * 5000,
+    ],
+)
+def test_malformed_filters_show_a_form_error_and_are_ignored(shelf, client, query):
+    response = client.get(f"/works/?{query}")
+    assert response.status_code == 200
+    assert FORM_ERROR in html(response)
+    assert card_titles(response) == ALL
+
+
+def test_reversed_year_range_names_the_problem(shelf, client):
+    page = html(client.get("/works/?year_min=2016&year_max=2005"))
+    assert "must not be before" in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["page=-1", "page=%00", "unknown=1", "tags=", "year_min=", "kind=", "%00=%00", "q=%F0%9F%92%94%E2%80%AE", "page=" + "9" * 5000],
+)
+def test_odd_but_harmless_parameters_never_break_the_list(shelf, client, query):
+    response = client.get(f"/works/?{query}")
+    assert response.status_code == 200
+    assert card_titles(response)
+
+
+def test_too_many_parameters_are_refused_cleanly(shelf, client):
+    response = client.get("/works/?" + "&".join(["tags=jealousy"] * 1500))
+    assert response.status_code < 500
