@@ -207,7 +207,6 @@ def test_explicit_tags_are_filter_choices_after_the_gate(shelf, client):
         "year_min=abc",
         "year_min=99999",
         "year_max=1000",
-        "year_min=2016&year_max=2005",
         "tags=does-not-exist",
         "any_tags=does-not-exist",
         "exclude_tags=does-not-exist",
@@ -232,9 +231,11 @@ def test_malformed_filters_show_a_form_error_and_are_ignored(shelf, client, quer
     assert card_titles(response) == ALL
 
 
-def test_reversed_year_range_names_the_problem(shelf, client):
-    page = html(client.get("/works/?year_min=2016&year_max=2005"))
-    assert "must not be before" in page
+def test_reversed_year_range_names_the_problem_and_drops_the_upper_bound(shelf, client):
+    response = client.get("/works/?year_min=2016&year_max=2005")
+    assert response.status_code == 200
+    assert "must not be before" in html(response)
+    assert card_titles(response) == ["Delta"]
 
 
 @pytest.mark.parametrize(
@@ -244,7 +245,7 @@ def test_reversed_year_range_names_the_problem(shelf, client):
 def test_odd_but_harmless_parameters_never_break_the_list(shelf, client, query):
     response = client.get(f"/works/?{query}")
     assert response.status_code == 200
-    assert card_titles(response)
+    assert "<h1>Works</h1>" in html(response)
 
 
 def test_too_many_parameters_are_refused_cleanly(shelf, client):
