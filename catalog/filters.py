@@ -14,14 +14,25 @@ def visible_tags(request):
     return Tag.objects.for_viewer(request.viewer)
 
 
+class TagSlugsField(forms.ModelMultipleChoiceField):
+    """Tag slugs from the query string; the blank "Add a tag…" option is ignored rather than refused."""
+
+    def clean(self, value):
+        if isinstance(value, (list, tuple)):
+            value = [slug for slug in dict.fromkeys(value) if slug]
+        return super().clean(value)
+
+
 class TagChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = TagSlugsField
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("queryset", visible_tags)
         kwargs.setdefault("to_field_name", "slug")
         super().__init__(*args, **kwargs)
 
 
-class YearFilter(django_filters.NumberFilter):
+class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
@@ -39,6 +50,8 @@ class WorkFilter(django_filters.FilterSet):
         "title": ("Title A–Z", [F("title").asc()]),
         "-year": ("Year, newest first", [F("released_from").desc(nulls_last=True), F("title").asc()]),
         "year": ("Year, oldest first", [F("released_from").asc(nulls_last=True), F("title").asc()]),
+        "-score": ("Score, highest first", [F("score_average").desc(nulls_last=True), F("pk").asc()]),
+        "-reviews": ("Most reviewed", [F("review_count").desc(), F("pk").asc()]),
         "newest": ("Recently added", [F("created_at").desc(), F("pk").desc()]),
     }
 
@@ -50,11 +63,17 @@ class WorkFilter(django_filters.FilterSet):
     age_rating = django_filters.MultipleChoiceFilter(
         choices=AgeRating.choices, label="Age rating", widget=forms.CheckboxSelectMultiple
     )
-    year_min = YearFilter(
+    year_min = IntegerFilter(
         field_name="released_from", lookup_expr="year__gte", label="From year", min_value=MIN_YEAR, max_value=MAX_YEAR
     )
-    year_max = YearFilter(
+    year_max = IntegerFilter(
         field_name="released_from", lookup_expr="year__lte", label="To year", min_value=MIN_YEAR, max_value=MAX_YEAR
+    )
+    min_score = django_filters.NumberFilter(
+        field_name="score_average", lookup_expr="gte", label="Minimum score", min_value=1, max_value=10
+    )
+    min_reviews = IntegerFilter(
+        field_name="review_count", lookup_expr="gte", label="Minimum reviews", min_value=0, max_value=1_000_000
     )
     sort = django_filters.ChoiceFilter(
         choices=[(key, label) for key, (label, _) in SORTS.items()],
@@ -67,6 +86,13 @@ class WorkFilter(django_filters.FilterSet):
         model = Work
         fields = []
         form = WorkFilterForm
+
+    TAG_FIELDS = ("tags", "any_tags", "exclude_tags")
+
+    def selected_tags(self) -> dict[str, list]:
+        """The valid tags chosen in each tag field, for showing them as removable choices."""
+        data = self.form.cleaned_data if self.is_bound and hasattr(self.form, "cleaned_data") else {}
+        return {name: list(data.get(name) or []) for name in self.TAG_FIELDS}
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -2,6 +2,7 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import ListView, TemplateView
 
@@ -55,6 +56,10 @@ class WorkListView(ViewerMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(filterset=self.filterset, **kwargs)
+        context["tag_field_names"] = WorkFilter.TAG_FIELDS
+        context["selected_tags"] = self.filterset.selected_tags()
+        # Called by the template only when its cached fragment of tag options has expired.
+        context["tag_option_groups"] = lambda: group_tags_by_category(Tag.objects.for_viewer(self.viewer).only("name", "slug", "category"))
         context["hidden_by_preferences"] = self.hidden_count()
         context["is_filtered"] = any(key != "page" for key in self.request.GET)
         return context
@@ -64,6 +69,13 @@ class WorkListView(ViewerMixin, ListView):
             return 0
         hidden = Work.objects.hidden_by_preferences(self.viewer).with_lock(self.viewer)
         return WorkFilter(self.request.GET or None, queryset=hidden, request=self.request).qs.count()
+
+
+def group_tags_by_category(tags):
+    groups = OrderedDict((category, {"label": label, "tags": []}) for category, label in TagCategory.choices)
+    for tag in tags:
+        groups[tag.category]["tags"].append(tag)
+    return [group for group in groups.values() if group["tags"]]
 
 
 def group_work_tags(work_tags, viewer):
@@ -108,10 +120,7 @@ class TagListView(ViewerMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         tags = Tag.objects.for_viewer(self.viewer).with_work_counts(self.viewer)
-        groups = OrderedDict((category, {"label": label, "tags": []}) for category, label in TagCategory.choices)
-        for tag in tags:
-            groups[tag.category]["tags"].append(tag)
-        return super().get_context_data(tag_groups=[g for g in groups.values() if g["tags"]], **kwargs)
+        return super().get_context_data(tag_groups=group_tags_by_category(tags), **kwargs)
 
 
 class TagDetailView(ViewerMixin, ListView):
@@ -149,3 +158,14 @@ def search_view(request):
         "catalog/search.html",
         {"query": query, "results": results, "max_length": settings.NTRDB_SEARCH_MAX_QUERY_LENGTH},
     )
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /search/",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

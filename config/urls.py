@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from catalog.views import HomeView
+from catalog.views import HomeView, robots_txt
 
 admin.site.site_header = "ntrdb curation"
 admin.site.site_title = "ntrdb curation"
@@ -10,6 +10,7 @@ admin.site.index_title = "Catalog, glossary and community"
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    path("robots.txt", robots_txt, name="robots-txt"),
     path("", include("catalog.urls")),
     path("glossary/", include("glossary.urls")),
     path("accounts/", include("accounts.urls")),

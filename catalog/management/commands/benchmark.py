@@ -1,0 +1,117 @@
+import json
+import statistics
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+from catalog.models import Tag, Work
+from community.models import Review
+
+TARGET_P50_MS, TARGET_P95_MS, TARGET_QUERIES = 50, 120, 10
+
+
+def _typo(title: str) -> str:
+    """Swap two letters in the middle of the longest word: a realistic one-typo query."""
+    word = max(title.split(), key=len)
+    if len(word) < 5:
+        return title
+    i = len(word) // 2
+    return title.replace(word, word[:i - 1] + word[i] + word[i - 1] + word[i + 1:], 1)
+
+
+class Command(BaseCommand):
+    help = "Time the main pages in-process with the test client; print p50, p95 and SQL queries per page."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--runs", type=int, default=50)
+        parser.add_argument("--warmup", type=int, default=5)
+        parser.add_argument("--output", help="Write the figures as JSON here.")
+        parser.add_argument("--compare", help="JSON from a smaller database: print the slow-down ratio per page.")
+
+    def pages(self) -> list[tuple[str, str]]:
+        popular_tags = list(
+            Tag.objects.exclude(category="content").annotate(n=Count("work_tags")).order_by("-n").values_list("slug", flat=True)[:3]
+        )
+        if len(popular_tags) < 3:
+            raise CommandError("The database holds too little data; run generate_demo_data first.")
+        reviewed = Review.objects.values("work").annotate(n=Count("pk")).filter(n__gte=200).order_by("-n").first()
+        if reviewed is None:
+            raise CommandError("No work has 200 reviews; generate more demo data.")
+        busy_work = Work.objects.get(pk=reviewed["work"])
+        fuzzy = _typo(Work.objects.filter(title__regex=r"\w{6,}").order_by("-review_count").values_list("title", flat=True).first())
+        return [
+            ("baseline: robots.txt", "/robots.txt"),
+            ("home", "/"),
+            ("works, unfiltered", "/works/"),
+            ("works, 2 tags + 1 excluded, by score", f"/works/?tags={popular_tags[0]}&tags={popular_tags[1]}&exclude_tags={popular_tags[2]}&sort=-score"),
+            ("search, fuzzy", f"/search/?q={fuzzy}"),
+            ("tags", "/tags/"),
+            ("most popular tag", f"/tags/{popular_tags[0]}/"),
+            (f"work with {reviewed['n']} reviews", busy_work.get_absolute_url()),
+            ("glossary term", "/glossary/netorare/"),
+        ]
+
+    def handle(self, *args, **options):
+        setup_test_environment()
+        client = Client()
+        client.post("/accounts/age-check/", {"next": "/"})  # measure pages as an adult visitor sees them
+        results = []
+        for label, url in self.pages():
+            for _ in range(options["warmup"]):
+                response = client.get(url)
+                if response.status_code != 200:
+                    raise CommandError(f"{url} answered {response.status_code}")
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            query_count = len(queries)  # read now: later requests reset the connection's query log
+            timings = []
+            for _ in range(options["runs"]):
+                start = time.perf_counter()
+                client.get(url)
+                timings.append((time.perf_counter() - start) * 1000)
+            timings.sort()
+            results.append({
+                "page": label,
+                "url": url,
+                "p50_ms": round(statistics.median(timings), 1),
+                "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 1),
+                "queries": query_count,
+            })
+        works = Work.objects.count()
+        self.report(results, works, options.get("compare"))
+        if options.get("output"):
+            Path(options["output"]).write_text(json.dumps({"works": works, "results": results}, indent=2))
+
+    def report(self, results, works, compare_path):
+        baseline = {}
+        if compare_path and Path(compare_path).exists():
+            earlier = json.loads(Path(compare_path).read_text())
+            baseline = {row["page"].split(" with ")[0]: row for row in earlier["results"]}
+        self.stdout.write(f"\n{works:,} works, {connection.vendor}\n")
+        header = f"{'page':<40} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}"
+        if baseline:
+            header += f" {'x vs ' + str(earlier['works']):>12}"
+        self.stdout.write(header)
+        failures = []
+        for row in results:
+            line = f"{row['page']:<40} {row['p50_ms']:>8} {row['p95_ms']:>8} {row['queries']:>8}"
+            before = baseline.get(row["page"].split(" with ")[0])
+            if before:
+                ratio = row["p50_ms"] / max(before["p50_ms"], 0.1)
+                line += f" {ratio:>12.2f}"
+                if ratio > 3:
+                    failures.append(f"{row['page']}: {ratio:.1f}x slower than at {earlier['works']:,} works")
+            self.stdout.write(line)
+            if row["p50_ms"] > TARGET_P50_MS or row["p95_ms"] > TARGET_P95_MS:
+                failures.append(f"{row['page']}: p50 {row['p50_ms']} / p95 {row['p95_ms']} ms over {TARGET_P50_MS}/{TARGET_P95_MS}")
+            if row["queries"] > TARGET_QUERIES:
+                failures.append(f"{row['page']}: {row['queries']} queries, over {TARGET_QUERIES}")
+        if failures:
+            self.stdout.write(self.style.WARNING("\nOff target:\n  " + "\n  ".join(failures)))
+        else:
+            self.stdout.write(self.style.SUCCESS("\nAll pages on target."))

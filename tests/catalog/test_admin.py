@@ -1,0 +1,179 @@
+"""Curation in the admin: pages open, the work form, actions, and the search index on save."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.viewer import ANONYMOUS_VIEWER
+from catalog.models import SearchEntry, Tag, Work, WorkTag
+from catalog.search import search
+from glossary.models import Term
+from tests.conftest import card_titles, html, make_work
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "admin:index",
+        "admin:catalog_work_changelist",
+        "admin:catalog_work_add",
+        "admin:catalog_tag_changelist",
+        "admin:catalog_tag_add",
+        "admin:glossary_term_changelist",
+        "admin:glossary_term_add",
+        "admin:accounts_user_changelist",
+        "admin:accounts_user_add",
+        "admin:catalog_searchentry_changelist",
+    ],
+)
+def test_superuser_opens_admin_pages(world, admin_client, url_name):
+    assert admin_client.get(reverse(url_name)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url_name, obj",
+    [("admin:catalog_work_change", "adult"), ("admin:glossary_term_change", "netorare"), ("admin:catalog_tag_change", "jealousy")],
+)
+def test_superuser_opens_change_pages(world, admin_client, url_name, obj):
+    target = getattr(world, obj, None) or getattr(world.terms, obj, None) or getattr(world.tags, obj)
+    assert admin_client.get(reverse(url_name, args=[target.pk])).status_code == 200
+
+
+def test_admin_changelists_search(world, admin_client):
+    response = admin_client.get(reverse("admin:catalog_work_changelist"), {"q": "Triangle"})
+    assert "Triangle Blue" in html(response) and "Sunny Afternoon" not in html(response)
+
+
+def test_visitors_are_sent_to_the_admin_login(world, client):
+    response = client.get(reverse("admin:catalog_work_changelist"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_work_add_page_has_the_tag_inline_with_autocomplete_and_a_prepopulated_slug(world, admin_client):
+    page = html(admin_client.get(reverse("admin:catalog_work_add")))
+    assert 'name="work_tags-TOTAL_FORMS"' in page
+    assert 'name="work_tags-0-tag"' in page
+    assert 'class="admin-autocomplete' in page and 'data-field-name="tag"' in page
+    assert 'name="work_tags-0-spoiler_level"' in page
+    assert "&quot;id&quot;: &quot;#id_slug&quot;" in page
+    assert "&quot;dependency_ids&quot;: [&quot;#id_title&quot;]" in page
+
+
+def test_searchentry_admin_is_read_only(world, admin_client):
+    assert admin_client.get("/admin/catalog/searchentry/add/").status_code == 403
+
+
+def test_publish_and_unpublish_actions(world, admin_client, client):
+    url = reverse("admin:catalog_work_changelist")
+    response = admin_client.post(url, {"action": "publish", "_selected_action": [world.draft.pk]})
+    assert response.status_code == 302
+    world.draft.refresh_from_db()
+    assert world.draft.is_published
+    assert "Hidden Draft" in card_titles(client.get("/works/"))
+
+    admin_client.post(url, {"action": "unpublish", "_selected_action": [world.draft.pk, world.safe.pk]})
+    assert not Work.objects.filter(pk__in=[world.draft.pk, world.safe.pk], is_published=True).exists()
+    assert card_titles(client.get("/works/")) == ["Triangle Blue"]
+
+
+def test_feature_action(world, admin_client):
+    admin_client.post(reverse("admin:catalog_work_changelist"), {"action": "feature", "_selected_action": [world.safe.pk]})
+    world.safe.refresh_from_db()
+    assert world.safe.is_featured
+
+
+def test_term_publish_action(world, admin_client, client):
+    admin_client.post(reverse("admin:glossary_term_changelist"), {"action": "publish", "_selected_action": [world.terms.draft.pk]})
+    assert client.get("/glossary/draftterm/").status_code == 200
+
+
+def work_form(**overrides):
+    data = {
+        "title": "Admin Made Work",
+        "slug": "admin-made-work",
+        "original_title": "",
+        "alternative_titles": "Kanrisha Sakuhin",
+        "kind": "anime",
+        "age_rating": "all",
+        "synopsis": "Made in the admin.",
+        "couple": "",
+        "episodes": "4",
+        "volumes": "",
+        "released_from": "2019-03-01",
+        "released_from_precision": "month",
+        "released_until": "",
+        "released_until_precision": "day",
+        "is_published": "on",
+        "work_tags-TOTAL_FORMS": "1",
+        "work_tags-INITIAL_FORMS": "0",
+        "work_tags-MIN_NUM_FORMS": "0",
+        "work_tags-MAX_NUM_FORMS": "1000",
+        "work_tags-0-tag": "",
+        "work_tags-0-spoiler_level": "0",
+        "work_tags-0-note": "",
+        "_save": "Save",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_saving_a_work_in_the_admin_updates_the_search_index(world, admin_client, client):
+    response = admin_client.post(
+        reverse("admin:catalog_work_add"),
+        work_form(**{"work_tags-0-tag": str(world.tags.jealousy.pk), "work_tags-0-spoiler_level": "1"}),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    work = Work.objects.get(slug="admin-made-work")
+    assert WorkTag.objects.get(work=work).spoiler_level == 1
+    assert "Admin Made Work" in card_titles(client.get("/search/?q=admin+made"))
+    assert "Admin Made Work" in card_titles(client.get("/search/?q=kanrisha"))
+
+
+def test_renaming_a_work_in_the_admin_updates_the_search_index(world, admin_client, client):
+    admin_client.post(reverse("admin:catalog_work_add"), work_form())
+    work = Work.objects.get(slug="admin-made-work")
+    response = admin_client.post(
+        reverse("admin:catalog_work_change", args=[work.pk]), work_form(title="Renamed In Admin")
+    )
+    assert response.status_code == 302
+    assert card_titles(client.get("/search/?q=renamed+in+admin")) == ["Renamed In Admin"]
+    assert card_titles(client.get("/search/?q=admin+made")) == []
+
+
+def test_deleting_a_work_in_the_admin_removes_its_search_entries(world, admin_client):
+    pk = world.safe.pk
+    response = admin_client.post(reverse("admin:catalog_work_delete", args=[pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not SearchEntry.objects.filter(kind="work", object_id=pk).exists()
+
+
+def test_saving_a_term_and_a_tag_in_the_admin_updates_the_search_index(world, admin_client):
+    response = admin_client.post(
+        reverse("admin:glossary_term_add"),
+        {
+            "name": "Cuckold",
+            "slug": "cuckold",
+            "japanese": "",
+            "reading": "",
+            "aliases": "Cuck",
+            "summary": "An English word close to netorare.",
+            "body": "",
+            "focus": "",
+            "example": "",
+            "is_published": "on",
+            "faqs-TOTAL_FORMS": "0",
+            "faqs-INITIAL_FORMS": "0",
+            "faqs-MIN_NUM_FORMS": "0",
+            "faqs-MAX_NUM_FORMS": "1000",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 302
+    assert [t.slug for t in search("cuck", ANONYMOUS_VIEWER).terms] == ["cuckold"]
+
+    response = admin_client.post(
+        reverse("admin:catalog_tag_add"),
+        {"name": "Rainy season", "slug": "rainy-season", "category": "setting", "aliases": "Tsuyu", "description": "", "_save": "Save"},
+    )
+    assert response.status_code == 302
+    assert [t.slug for t in search("tuyu", ANONYMOUS_VIEWER).tags] == ["rainy-season"]

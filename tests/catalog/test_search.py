@@ -1,0 +1,183 @@
+"""Site search: what it finds, how names are folded, and odd input."""
+
+import pytest
+from django.conf import settings
+
+from catalog.models import AgeRating, SearchEntry, TagCategory
+from catalog.search import fold, search, search_index_remove, search_index_update
+from accounts.viewer import ANONYMOUS_VIEWER
+from tests.conftest import ADULT_SYNOPSIS, card_for, card_titles, html, make_tag, make_term, make_work
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Triangle Blue", "TRIANGLE blue"),
+        ("Triangle Blue", "triangle-blue"),
+        ("Triangle Blue", "Trîangle Blüe"),
+        ("Triangle Blue", "ＴＲＩＡＮＧＬＥ　ＢＬＵＥ"),
+        ("Kanojo", "kanōjo"),
+        ("Shinjiteru", "sinjiteru"),
+        ("Tsuma", "tuma"),
+        ("Chichi", "titi"),
+        ("Fuufu", "huhu"),
+        ("Ore wa Kanojo wo Shinjiteru!", "ore wa kanojo o shinjiteru"),
+        ("Kanojo ga Mimai ni Konai Wake", "kanojo ga mimai ni konai wake"),
+        ("Shōjo", "shoujo"),
+        ("Jōji", "zyozi"),
+        ("ﬁnal", "final"),
+    ],
+)
+def test_fold_makes_spelling_variants_equal(a, b):
+    assert fold(a) == fold(b)
+
+
+@pytest.mark.parametrize(
+    "text, folded",
+    [
+        ("", ""),
+        ("   ", ""),
+        ("!!!", ""),
+        ("a_b", "ab"),
+        ("Triangle Blue", "triangleblue"),
+        ("NTR", "ntr"),
+        ("寝取られ", "寝取られ"),
+        ("Shinjiteru", "sinziteru"),
+    ],
+)
+def test_fold_values(text, folded):
+    assert fold(text) == folded
+
+
+def test_fold_keeps_different_titles_apart():
+    assert fold("Netori") != fold("Netorare")
+    assert fold("Triangle Blue") != fold("Triangle Red")
+
+
+@pytest.fixture
+def shinjiteru(world):
+    return make_work(
+        "Ore wa Kanojo wo Shinjiteru!",
+        age_rating=AgeRating.R18,
+        alternative_titles="Ore wa Kanajo wo Sinjiteru!",
+        original_title="俺は彼女を信じてる！",
+        synopsis="Kensuke-marker.",
+        episodes=1,
+    )
+
+
+def results(client, q):
+    response = client.get("/search/", {"q": q})
+    assert response.status_code == 200
+    return response
+
+
+@pytest.mark.parametrize(
+    "q",
+    ["Triangle Blue", "TRIANGLE blue", "triangle", "blue", "trîangle", "Sankaku Blue", "トライアングル", "triangle blue ova"],
+)
+def test_finds_works_by_title_original_and_alternative_title(world, client, q):
+    assert card_titles(results(client, q)) == ["Triangle Blue"]
+
+
+@pytest.mark.parametrize(
+    "q", ["Kanojo", "kanōjo", "shinjiteru", "sinjiteru", "Kanajo wo Sinjiteru", "kanojo o shinjiteru", "信じてる"]
+)
+def test_romanisation_and_accents_do_not_matter(shinjiteru, client, q):
+    assert "Ore wa Kanojo wo Shinjiteru!" in card_titles(results(client, q))
+
+
+def test_finds_glossary_terms_by_name_and_alias(world, client):
+    page = html(results(client, "NTR"))
+    glossary = page.split('id="results-terms"', 1)[1].split("</section>", 1)[0]
+    assert '<a href="/glossary/netorare/">Netorare</a>' in glossary
+    assert world.terms.netorare.summary in glossary
+    page = html(results(client, "netorase"))
+    assert '<a href="/glossary/netorase/">Netorase</a>' in page
+
+
+def test_finds_tags_by_name_and_alias(world, client):
+    page = html(results(client, "ntr"))
+    tags = page.split('id="results-tags"', 1)[1].split("</section>", 1)[0]
+    assert 'href="/tags/netorare/">Netorare</a>' in tags
+
+
+def test_exact_names_rank_before_partial_matches(world, client):
+    make_work("Blue")
+    make_work("Blue Skies Forever")
+    assert card_titles(results(client, "blue"))[0] == "Blue"
+
+
+def test_search_never_finds_unpublished_works_or_terms(world, client):
+    assert "Hidden Draft" not in html(results(client, "hidden draft"))
+    assert "Draftterm" not in html(results(client, "draftterm"))
+    assert "Nothing found" in html(results(client, "draftterm"))
+
+
+def test_r18_search_results_show_only_safe_metadata(world, client):
+    response = results(client, "triangle")
+    card = card_for(response, "Triangle Blue")
+    assert ">18+<" in card and "Details shown after the age check." in card
+    assert ADULT_SYNOPSIS not in html(response)
+
+
+def test_results_count_is_reported(world, client):
+    assert "1 result for “triangle”." in html(results(client, "triangle"))
+
+
+def test_empty_query_gets_a_friendly_page(world, client):
+    for q in ("", "   "):
+        page = html(results(client, q))
+        assert "Type a title" in page
+        assert "Nothing found" not in page
+    assert "Type a title" in html(client.get("/search/"))
+
+
+def test_long_query_is_refused_politely(world, client):
+    page = html(results(client, "triangle " * 28))  # 252 characters
+    assert "That search is too long" in page
+    assert f"at most {settings.NTRDB_SEARCH_MAX_QUERY_LENGTH} characters" in page
+
+
+def test_query_length_limit_is_exact(world, client):
+    limit = settings.NTRDB_SEARCH_MAX_QUERY_LENGTH
+    at_limit = "triangle" + " " * (limit - 9) + "x"
+    assert len(at_limit) == limit
+    page = html(results(client, at_limit))
+    assert "too long" not in page and "Nothing found" in page
+    assert "That search is too long" in html(results(client, at_limit + "y"))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["%00", "tri%00angle", "%F0%9F%92%94", "%E2%80%AE%E2%80%AD", "%CC%81%CC%81%CC%81", "%EF%B7%BA" * 20, "%FF%FE", "%25", "_", "%5C", "'%20OR%201=1--"],
+)
+def test_odd_input_never_breaks_search(world, client, raw):
+    response = client.get(f"/search/?q={raw}")
+    assert response.status_code == 200
+
+
+def test_punctuation_only_query_finds_nothing_instead_of_everything(world, client):
+    page = html(results(client, "%%%"))
+    assert "Nothing found" in page
+    assert card_titles(results(client, "%")) == []
+
+
+def test_index_follows_title_changes_and_removal(world):
+    work = world.safe
+    work.title = "Renamed Story"
+    work.save()
+    search_index_update(work)
+    assert [w.title for w in search("renamed", ANONYMOUS_VIEWER).works] == ["Renamed Story"]
+    assert search("sunny afternoon", ANONYMOUS_VIEWER).works == []
+    search_index_remove(work)
+    assert not SearchEntry.objects.filter(kind="work", object_id=work.pk).exists()
+
+
+def test_search_index_rejects_unknown_objects(db):
+    with pytest.raises(TypeError):
+        search_index_update(object())
+
+
+def test_search_api_reports_too_long_queries(db):
+    assert search("x" * (settings.NTRDB_SEARCH_MAX_QUERY_LENGTH + 1), ANONYMOUS_VIEWER).too_long

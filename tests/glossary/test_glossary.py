@@ -1,0 +1,113 @@
+"""/glossary/ and /glossary/<slug>/."""
+
+import re
+
+import pytest
+
+from glossary.models import Term
+from tests.conftest import ADULT_SYNOPSIS, SAFE_SYNOPSIS, card_for, card_titles, html, make_term
+
+
+def comparison_rows(page: str) -> list[str]:
+    table = page.split('id="comparison-title"', 1)[1].split("</table>", 1)[0]
+    return re.findall(r'<th scope="row"><a href="/glossary/([^/]+)/">', table)
+
+
+def test_index_is_a_to_z_with_letter_anchors(world, client):
+    make_term("Aside")
+    make_term("2D love", slug="two-d")
+    page = html(client.get("/glossary/"))
+    letters = re.findall(r'<li><a href="#letter-([^"]+)">', page)
+    assert letters == ["#", "A", "N", "R"]
+    for letter in letters:
+        assert f'id="letter-{letter}"' in page
+    n_section = page.split('id="letter-N"', 1)[1].split("</section>", 1)[0]
+    assert re.findall(r'<dt><a href="/glossary/([^/]+)/">', n_section) == ["netorare", "netorase", "netori"]
+    assert "<span class=\"aliases\">(NTR)</span>" in n_section
+    assert world.terms.netorare.summary in n_section
+
+
+def test_index_leaves_out_unpublished_terms(world, client):
+    page = html(client.get("/glossary/"))
+    assert "Draftterm" not in page
+    assert 'id="letter-D"' not in page
+
+
+def test_index_compares_the_three_perspectives_side_by_side(world, client):
+    page = html(client.get("/glossary/"))
+    assert comparison_rows(page) == ["netorare", "netorase", "netori"]
+    table = page.split('id="comparison-title"', 1)[1].split("</table>", 1)[0]
+    assert "<td>The betrayed partner</td>" in table
+    assert "<td>The outsider</td>" in table
+    assert "A boyfriend finds out too late." in table
+    assert "Route" not in table
+
+
+def test_empty_glossary_says_so(db, client):
+    page = html(client.get("/glossary/"))
+    assert "No glossary entries yet." in page
+    assert 'id="comparison-title"' not in page
+
+
+def test_term_page_shows_names_article_and_faq(world, client):
+    response = client.get("/glossary/netorare/")
+    assert response.status_code == 200
+    page = html(response)
+    assert "What is Netorare?" in page
+    assert '<dt>Japanese</dt><dd lang="ja">寝取られ</dd>' in page
+    assert "<dt>Reading</dt><dd>netorare</dd>" in page
+    assert "<dt>Also called</dt><dd>NTR</dd>" in page
+    assert "<p>First paragraph about netorare.</p>" in page and "<p>Second paragraph.</p>" in page
+    questions = re.findall(r'<summary>(.*?)</summary>', page.split('id="faq-title"', 1)[1])
+    assert questions == ["Is NTR always sad?", "Where does the word come from?"]
+
+
+def test_term_page_links_published_related_terms(world, client):
+    page = html(client.get("/glossary/netorare/"))
+    related = page.split('id="related-title"', 1)[1].split("</section>", 1)[0]
+    assert re.findall(r'<a href="/glossary/([^/]+)/">', related) == ["netorase", "netori"]
+    assert "Draftterm" not in page
+
+
+def test_related_terms_are_symmetrical(world, client):
+    page = html(client.get("/glossary/netori/"))
+    related = page.split('id="related-title"', 1)[1].split("</section>", 1)[0]
+    assert '<a href="/glossary/netorare/">Netorare</a>' in related
+
+
+def test_term_page_lists_illustrating_works_through_the_visibility_policy(world, client):
+    response = client.get("/glossary/netorare/")
+    assert card_titles(response) == ["Sunny Afternoon", "Triangle Blue"]
+    assert SAFE_SYNOPSIS in card_for(response, "Sunny Afternoon")
+    assert "Details shown after the age check." in card_for(response, "Triangle Blue")
+    page = html(response)
+    assert ADULT_SYNOPSIS not in page
+    assert "Hidden Draft" not in page
+
+
+def test_term_page_lists_its_tags(world, client):
+    page = html(client.get("/glossary/netorare/"))
+    tags = page.split('id="term-tags-title"', 1)[1].split("</section>", 1)[0]
+    assert 'href="/tags/netorare/">Netorare</a>' in tags
+
+
+def test_term_page_hides_explicit_tags_before_the_gate(world, client):
+    world.tags.explicit.term = world.terms.route
+    world.tags.explicit.save()
+    assert "Explicit Velvet" not in html(client.get("/glossary/route/"))
+
+
+def test_perspective_term_pages_carry_the_comparison_table(world, client):
+    assert comparison_rows(html(client.get("/glossary/netori/"))) == ["netorare", "netorase", "netori"]
+    assert 'id="comparison-title"' not in html(client.get("/glossary/route/"))
+
+
+def test_unpublished_and_unknown_terms_are_404(world, client):
+    assert client.get("/glossary/draftterm/").status_code == 404
+    assert client.get("/glossary/no-such-term/").status_code == 404
+
+
+def test_term_index_letter():
+    assert Term(name="netorare").index_letter == "N"
+    assert Term(name="2D").index_letter == "#"
+    assert Term(name="寝取られ").index_letter == "#"

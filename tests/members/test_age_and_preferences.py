@@ -1,0 +1,221 @@
+"""Birth date is fixed; minors never pass the gate; preferences; profile and public member pages."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from community.models import Comment, Review, Status
+from tests.community.builders import (
+    PASSWORD,
+    body_text,
+    login,
+    make_comment,
+    make_member,
+    make_review,
+    make_tag,
+    make_work,
+    page,
+    tag_work,
+    years_ago,
+)
+
+pytestmark = pytest.mark.django_db
+
+PROFILE = reverse("accounts:profile")
+WORKS = reverse("catalog:work-list")
+
+
+def work_titles(response) -> list[str]:
+    return re.findall(r'<h3 class="work-card__title"><a href="[^"]*">(.*?)</a>', page(response))
+
+
+class TestBirthDateIsFixed:
+    def test_preferences_form_has_no_birth_date_field(self, adult_client):
+        response = adult_client.get(PROFILE)
+        assert "birth_date" not in response.context["form"].fields
+        assert 'name="birth_date"' not in page(response)
+
+    def test_posting_birth_date_to_profile_changes_nothing(self, minor, minor_client):
+        before = minor.birth_date
+        response = minor_client.post(
+            PROFILE, {"birth_date": years_ago(40).isoformat(), "max_spoiler_level": 1, "show_adult_works": "on"}
+        )
+        assert response.status_code == 302
+        minor.refresh_from_db()
+        assert minor.birth_date == before
+        assert minor.max_spoiler_level == 1  # the rest of the form still saved
+
+    def test_profile_shows_the_birth_date_on_file(self, adult, adult_client):
+        assert adult.birth_date.strftime("%Y") in page(adult_client.get(PROFILE))
+
+
+class TestAgeGateForMembers:
+    def test_adult_member_passes_automatically(self, adult_client, adult_work):
+        response = adult_client.get(adult_work.get_absolute_url())
+        assert response.status_code == 200
+        assert "Adult-synopsis-marker." in page(response)
+        assert "Are you 18 or older?" not in page(response)
+
+    def test_minor_sees_the_closed_gate(self, minor_client, adult_work):
+        response = minor_client.get(adult_work.get_absolute_url())
+        assert response.status_code == 200
+        assert "Adult-synopsis-marker." not in page(response)
+        assert "This page is for adults only" in page(response)
+        assert "Are you 18 or older?" not in page(response)
+
+    def test_minor_clicking_enter_is_refused(self, minor_client, adult_work):
+        response = minor_client.post(reverse("accounts:age-gate"), {"next": adult_work.get_absolute_url()})
+        assert response.status_code == 403
+        assert "Adult-synopsis-marker." not in page(minor_client.get(adult_work.get_absolute_url()))
+
+    def test_minor_with_a_forged_session_flag_still_does_not_pass(self, minor_client, adult_work):
+        from accounts.viewer import AGE_GATE_SESSION_KEY
+
+        session = minor_client.session
+        session[AGE_GATE_SESSION_KEY] = True
+        session.save()
+        assert "Adult-synopsis-marker." not in page(minor_client.get(adult_work.get_absolute_url()))
+
+    def test_minor_cannot_review_an_r18_work_even_by_crafted_post(self, minor_client, adult_work):
+        response = minor_client.post(
+            reverse("community:review-create", args=[adult_work.slug]), {"score": 9, "body": body_text()}
+        )
+        assert response.status_code == 403
+        assert not Review.objects.exists()
+        adult_work.refresh_from_db()
+        assert adult_work.review_count == 0
+
+    def test_minor_cannot_review_through_the_service(self, minor, adult_work):
+        from django.core.exceptions import PermissionDenied
+
+        with pytest.raises(PermissionDenied):
+            make_review(minor, adult_work)
+        assert not Review.objects.exists()
+
+    def test_minor_can_review_an_all_ages_work(self, minor_client, work):
+        response = minor_client.post(reverse("community:review-create", args=[work.slug]), {"score": 6, "body": body_text()})
+        assert response.status_code == 302
+        assert Review.objects.filter(work=work).count() == 1
+
+    def test_minor_cannot_link_an_r18_favourite(self, minor_client, term, adult_work):
+        response = minor_client.post(
+            reverse("community:comment-create", args=[term.slug]),
+            {"body": "My favourite!", "favourite_work": adult_work.title},
+        )
+        assert response.status_code in (400, 403)
+        assert not Comment.objects.exists()
+
+    def test_minor_may_link_an_all_ages_favourite(self, minor_client, term, work):
+        response = minor_client.post(
+            reverse("community:comment-create", args=[term.slug]), {"body": "My favourite!", "favourite_work": work.title}
+        )
+        assert response.status_code == 302
+        assert Comment.objects.get().favourite_work == work
+
+    def test_minor_sees_the_review_form_on_an_all_ages_work_only(self, minor_client, work, adult_work):
+        assert page(minor_client.get(work.get_absolute_url())).count('name="score"') == 1
+        assert 'name="score"' not in page(minor_client.get(adult_work.get_absolute_url()))
+
+
+class TestPreferences:
+    def test_hidden_tags_are_excluded_from_work_list(self, adult, adult_client):
+        gore = make_tag("Gore")
+        liked = make_work("Liked Work")
+        hidden = make_work("Hidden Work")
+        tag_work(hidden, gore)
+        assert set(work_titles(adult_client.get(WORKS))) == {"Liked Work", "Hidden Work"}
+
+        response = adult_client.post(PROFILE, {"hidden_tags": [gore.pk], "max_spoiler_level": 0, "show_adult_works": "on"})
+        assert response.status_code == 302
+        assert list(adult.hidden_tags.all()) == [gore]
+        assert work_titles(adult_client.get(WORKS)) == ["Liked Work"]
+        assert liked  # silence linters
+
+    def test_show_adult_works_false_removes_r18_from_work_list(self, adult, adult_client, work, adult_work):
+        assert set(work_titles(adult_client.get(WORKS))) == {work.title, adult_work.title}
+        adult_client.post(PROFILE, {"max_spoiler_level": 0})  # unchecked box = False
+        adult.refresh_from_db()
+        assert adult.show_adult_works is False
+        assert work_titles(adult_client.get(WORKS)) == [work.title]
+
+    def test_minor_cannot_change_show_adult_works(self, minor, minor_client):
+        minor_client.post(PROFILE, {"max_spoiler_level": 0})
+        minor.refresh_from_db()
+        assert minor.show_adult_works is True  # disabled field keeps its value
+
+    def test_max_spoiler_level(self, adult, adult_client, work):
+        twist = make_tag("Twist")
+        tag_work(work, twist, spoiler_level=2, note="Spoiler-note-marker")
+        html = page(adult_client.get(work.get_absolute_url()))
+        assert "Show spoiler tags" in html
+
+        adult_client.post(PROFILE, {"max_spoiler_level": 2, "show_adult_works": "on"})
+        adult.refresh_from_db()
+        assert adult.max_spoiler_level == 2
+        html = page(adult_client.get(work.get_absolute_url()))
+        assert "Show spoiler tags" not in html
+        assert "Spoiler-note-marker" in html
+
+    def test_spoiler_level_out_of_range_is_refused(self, adult, adult_client):
+        response = adult_client.post(PROFILE, {"max_spoiler_level": 3, "show_adult_works": "on"})
+        assert response.status_code == 200
+        assert response.context["form"].errors
+        adult.refresh_from_db()
+        assert adult.max_spoiler_level == 0
+
+    def test_profile_requires_login(self, client):
+        assert client.get(PROFILE).status_code == 302
+
+
+class TestProfileAndMemberPages:
+    def test_profile_lists_own_reviews_and_comments(self, adult, adult_client, work, term):
+        make_review(adult, work, body=body_text("Profile-review-marker"))
+        make_comment(adult, term, body="Profile-comment-marker")
+        html = page(adult_client.get(PROFILE))
+        assert "Profile-review-marker" in html
+        assert "Profile-comment-marker" in html
+        assert work.title in html and term.name in html
+
+    def test_member_page_shows_visible_reviews_only(self, adult, other_adult, work, term):
+        other_work = make_work("Other Work")
+        make_review(adult, work, body=body_text("Visible-review-marker"))
+        pending = make_review(adult, other_work, body=body_text("Pending-review-marker"))
+        Review.objects.filter(pk=pending.pk).update(status=Status.PENDING)
+        make_comment(adult, term, body="Visible-comment-marker")
+        response = Client().get(reverse("accounts:member-detail", args=["alice"]))
+        assert response.status_code == 200
+        html = page(response)
+        assert "Visible-review-marker" in html
+        assert "Pending-review-marker" not in html
+        assert "Visible-comment-marker" in html
+        assert adult.birth_date.isoformat() not in html
+
+    def test_member_page_hides_r18_reviews_from_visitors_without_the_gate(self, adult, work, adult_work):
+        make_review(adult, work, body=body_text("Safe-review-marker"))
+        make_review(adult, adult_work, body=body_text("Adult-review-marker"))
+        url = reverse("accounts:member-detail", args=["alice"])
+
+        visitor = Client()
+        html = page(visitor.get(url))
+        assert "Safe-review-marker" in html
+        assert "Adult-review-marker" not in html
+        assert adult_work.title not in html
+
+        minor_html = page(login(make_member("teen", age=15)).get(url))
+        assert "Adult-review-marker" not in minor_html
+
+        from accounts.viewer import AGE_GATE_SESSION_KEY
+
+        session = visitor.session
+        session[AGE_GATE_SESSION_KEY] = True
+        session.save()
+        assert "Adult-review-marker" in page(visitor.get(url))
+        assert "Adult-review-marker" in page(login(make_member("grown")).get(url))
+
+    def test_unknown_or_inactive_member_is_404(self, adult):
+        assert Client().get(reverse("accounts:member-detail", args=["nobody"])).status_code == 404
+        User.objects.filter(pk=adult.pk).update(is_active=False)
+        assert Client().get(reverse("accounts:member-detail", args=["alice"])).status_code == 404
