@@ -4,7 +4,7 @@ Views never look at ages, sessions or preferences themselves; they pass
 ``request.viewer`` to ``Work.objects.for_viewer()`` or ``get_work_for_viewer()``.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.http import HttpRequest
 
@@ -27,6 +27,10 @@ class Viewer:
     @property
     def is_minor(self) -> bool:
         return not self.may_pass_age_gate
+
+    def without_hidden_tags(self) -> "Viewer":
+        """The same viewer for one request that asked to see what their hidden tags leave out."""
+        return replace(self, hidden_tag_ids=frozenset())
 
 
 ANONYMOUS_VIEWER = Viewer()

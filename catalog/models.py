@@ -221,7 +221,12 @@ class Work(models.Model):
             ),
         ]
         indexes = [
+            # One per sort order of the works list, so a page is read in index order.
             models.Index(fields=["is_published", "released_from"], name="work_published_released_idx"),
+            models.Index(fields=["is_published", "title"], name="work_published_title_idx"),
+            models.Index(fields=["is_published", "-score_average"], name="work_published_score_idx"),
+            models.Index(fields=["is_published", "-review_count"], name="work_published_reviews_idx"),
+            models.Index(fields=["is_published", "-created_at"], name="work_published_created_idx"),
         ]
 
     def __str__(self):

@@ -10,11 +10,11 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import models, transaction
-from django.db.models import Case, Min, Value, When
+from django.db import transaction
 
 from accounts.viewer import Viewer
 from catalog.models import SearchEntry, Tag, Work
+from catalog.search_backends import FUZZY_THRESHOLD, get_backend, needle_similarity
 
 # Applied in order to each word: Hepburn spellings fold to Kunrei-shiki, long vowels to short.
 _ROMANISATION_RULES = [
@@ -119,22 +119,33 @@ class SearchResults:
         return len(self.works) + len(self.terms) + len(self.tags)
 
 
+# Rank bands, best first: exact title, title prefix, title elsewhere, other names, typo matches.
+EXACT, PREFIX, CONTAINS, OTHER_NAME, FUZZY = range(5)
+
+
+def _rank(needle: str, field: int, text: str) -> float:
+    if field == SearchEntry.Field.PRIMARY:
+        if text == needle:
+            return EXACT
+        if text.startswith(needle):
+            return PREFIX
+        return CONTAINS
+    return OTHER_NAME
+
+
 def _ranked_ids(kind: str, needle: str, limit: int) -> list[int]:
-    """Object ids whose names contain the needle: exact name first, then prefix, then the rest."""
-    rank = Case(
-        When(text=needle, then=Value(0)),
-        When(text__startswith=needle, then=Value(1)),
-        default=Value(2),
-        output_field=models.IntegerField(),
-    )
-    rows = (
-        SearchEntry.objects.filter(kind=kind, text__contains=needle)
-        .annotate(rank=rank * 10 + models.F("field"))
-        .values("object_id")
-        .annotate(best=Min("rank"))
-        .order_by("best", "object_id")[:limit]
-    )
-    return [row["object_id"] for row in rows]
+    """Object ids whose names match the needle, best match first."""
+    backend = get_backend()
+    best: dict[int, float] = {}
+    for object_id, field, text in backend.contains(kind, needle, limit):
+        rank = _rank(needle, field, text) + len(text) / 10_000  # shorter names first within a band
+        best[object_id] = min(rank, best.get(object_id, rank))
+    if len(best) < limit:
+        for object_id, field, text in backend.fuzzy(kind, needle, limit):
+            similarity = needle_similarity(needle, text)
+            if similarity >= FUZZY_THRESHOLD and object_id not in best:
+                best[object_id] = FUZZY + (1 - similarity)
+    return sorted(best, key=lambda object_id: (best[object_id], object_id))[:limit]
 
 
 def _in_rank_order(objects, ids: list[int]) -> list:

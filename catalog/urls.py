@@ -10,4 +10,5 @@ urlpatterns = [
     path("tags/", views.TagListView.as_view(), name="tag-list"),
     path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
     path("search/", views.search_view, name="search"),
+    path("search/suggest/", views.search_suggestions, name="search-suggest"),
 ]

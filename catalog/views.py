@@ -1,8 +1,8 @@
 from collections import OrderedDict
 
 from django.conf import settings
-from django.db.models import Q
-from django.http import HttpResponse
+from django.db.models import Count, Q
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import ListView, TemplateView
 
@@ -39,10 +39,22 @@ class HomeView(ViewerMixin, TemplateView):
         )
 
 
+REFINE_SAMPLE = 1000
+
+
 class WorkListView(ViewerMixin, ListView):
     template_name = "catalog/work_list.html"
     context_object_name = "works"
     paginate_by = settings.NTRDB_WORKS_PER_PAGE
+
+    @property
+    def showing_hidden(self) -> bool:
+        return self.request.GET.get("show_hidden") == "1"
+
+    @property
+    def viewer(self):
+        viewer = self.request.viewer
+        return viewer.without_hidden_tags() if self.showing_hidden else viewer
 
     def get_queryset(self):
         self.filterset = WorkFilter(self.request.GET or None, queryset=self.visible_works(), request=self.request)
@@ -61,13 +73,38 @@ class WorkListView(ViewerMixin, ListView):
         # Called by the template only when its cached fragment of tag options has expired.
         context["tag_option_groups"] = lambda: group_tags_by_category(Tag.objects.for_viewer(self.viewer).only("name", "slug", "category"))
         context["hidden_by_preferences"] = self.hidden_count()
-        context["is_filtered"] = any(key != "page" for key in self.request.GET)
+        context["showing_hidden"] = self.showing_hidden and bool(self.request.viewer.hidden_tag_ids)
+        context["is_filtered"] = any(key not in ("page", "show_hidden") for key in self.request.GET)
+        context["refine_tags"], context["refine_sampled"] = self.refine_tags(context["paginator"].count)
         return context
 
+    def refine_tags(self, result_count: int):
+        """The most frequent tags among the results (the first REFINE_SAMPLE of them on big lists)."""
+        chosen = {tag.pk for tags in self.filterset.selected_tags().values() for tag in tags}
+        sample = self.object_list.values("pk")[:REFINE_SAMPLE]
+        links = WorkTag.objects.filter(work__in=sample).exclude(tag__in=chosen)
+        if not self.viewer.passed_age_gate:
+            links = links.exclude(tag__category=TagCategory.CONTENT)
+        counts = list(
+            links.order_by().values("tag__slug", "tag__name").annotate(n=Count("pk")).order_by("-n", "tag__name")[:15]
+        )
+        for row in counts:
+            row["add_url"] = self.url_adding("tags", row["tag__slug"])
+            row["exclude_url"] = self.url_adding("exclude_tags", row["tag__slug"])
+        return counts, result_count > REFINE_SAMPLE
+
+    def url_adding(self, field: str, value: str) -> str:
+        """This list's URL with one more value for ``field``, back on page one."""
+        query = self.request.GET.copy()
+        query.setlist(field, [v for v in query.getlist(field) if v] + [value])
+        query.pop("page", None)
+        return f"?{query.urlencode()}"
+
     def hidden_count(self) -> int:
-        if not self.viewer.hidden_tag_ids:
+        viewer = self.request.viewer
+        if not viewer.hidden_tag_ids or self.showing_hidden:
             return 0
-        hidden = Work.objects.hidden_by_preferences(self.viewer).with_lock(self.viewer)
+        hidden = Work.objects.hidden_by_preferences(viewer).with_lock(viewer)
         return WorkFilter(self.request.GET or None, queryset=hidden, request=self.request).qs.count()
 
 
@@ -169,3 +206,15 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def search_suggestions(request):
+    """Search-as-you-type: a few names for the search box, through the same search and visibility policy."""
+    query = request.GET.get("q", "").strip()
+    suggestions = []
+    if 2 <= len(query) <= settings.NTRDB_SEARCH_MAX_QUERY_LENGTH:
+        results = search(query, request.viewer, limit=6)
+        suggestions += [{"label": w.title, "kind": "Work", "url": w.get_absolute_url(), "adult": w.is_adult} for w in results.works]
+        suggestions += [{"label": t.name, "kind": "Glossary", "url": t.get_absolute_url(), "adult": False} for t in results.terms]
+        suggestions += [{"label": t.name, "kind": "Tag", "url": t.get_absolute_url(), "adult": False} for t in results.tags]
+    return JsonResponse({"query": query, "suggestions": suggestions[:10]})

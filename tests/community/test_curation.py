@@ -1,0 +1,370 @@
+"""The Curators group, curator access to the admin, moderation actions, featuring works and merging tags."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from catalog.models import Tag, Work, WorkTag
+from catalog.services import tag_merge
+from community import services
+from community.models import Comment, ModerationAction, Report, Review, Status, TermSuggestion
+from tests.community.builders import (
+    body_text,
+    login,
+    make_comment,
+    make_member,
+    make_review,
+    make_tag,
+    make_work,
+    page,
+    tag_work,
+)
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED_CURATOR_PERMISSIONS = {
+    ("catalog", "add_work"), ("catalog", "change_work"), ("catalog", "delete_work"), ("catalog", "view_work"),
+    ("catalog", "add_tag"), ("catalog", "change_tag"), ("catalog", "delete_tag"), ("catalog", "view_tag"),
+    ("catalog", "add_worktag"), ("catalog", "change_worktag"), ("catalog", "delete_worktag"), ("catalog", "view_worktag"),
+    ("catalog", "view_searchentry"),
+    ("glossary", "add_term"), ("glossary", "change_term"), ("glossary", "delete_term"), ("glossary", "view_term"),
+    ("glossary", "add_termfaq"), ("glossary", "change_termfaq"), ("glossary", "delete_termfaq"), ("glossary", "view_termfaq"),
+    ("community", "change_review"), ("community", "view_review"),
+    ("community", "change_comment"), ("community", "view_comment"),
+    ("community", "change_report"), ("community", "view_report"),
+    ("community", "change_termsuggestion"), ("community", "view_termsuggestion"),
+    ("community", "view_moderationaction"),
+}
+
+
+@pytest.fixture
+def curator(db):
+    user = make_member("curator", is_staff=True)
+    user.groups.add(Group.objects.get(name="Curators"))
+    return user
+
+
+@pytest.fixture
+def curator_client(curator):
+    return login(curator)
+
+
+def run_action(client, changelist, action, ids, **extra):
+    data = {"action": action, "_selected_action": [str(pk) for pk in ids], **extra}
+    return client.post(changelist, data, follow=True)
+
+
+def admin_messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+class TestCuratorsGroup:
+    def test_exact_permissions(self):
+        group = Group.objects.get(name="Curators")
+        actual = set(group.permissions.values_list("content_type__app_label", "codename"))
+        assert actual == EXPECTED_CURATOR_PERMISSIONS
+
+    def test_curator_has_them_and_nothing_more(self, curator):
+        curator = User.objects.get(pk=curator.pk)
+        assert curator.get_all_permissions() == {f"{app}.{code}" for app, code in EXPECTED_CURATOR_PERMISSIONS}
+        assert not curator.has_perm("community.delete_review")
+        assert not curator.has_perm("accounts.view_user")
+
+
+CURATOR_CHANGELISTS = [
+    "/admin/community/review/",
+    "/admin/community/comment/",
+    "/admin/community/report/",
+    "/admin/community/termsuggestion/",
+    "/admin/community/moderationaction/",
+    "/admin/catalog/work/",
+    "/admin/catalog/tag/",
+    "/admin/glossary/term/",
+]
+
+
+class TestCuratorAdminAccess:
+    @pytest.mark.parametrize("url", CURATOR_CHANGELISTS)
+    def test_curator_opens_changelists(self, curator_client, url, adult, work, term):
+        # Some data so the changelists render rows.
+        review = make_review(adult, work)
+        make_comment(adult, term)
+        services.report_create(reporter=make_member(), review=review, reason="spam")
+        services.term_suggestion_create(author=adult, name="Cuckold")
+        services.post_moderate(moderator=None, post=review, action="approve")
+        assert curator_client.get(url).status_code == 200
+
+    @pytest.mark.parametrize("url", ["/admin/accounts/user/", "/admin/accounts/user/add/", "/admin/auth/group/"])
+    def test_curator_cannot_manage_accounts(self, curator_client, url):
+        assert curator_client.get(url).status_code == 403
+
+    def test_curator_cannot_open_a_members_account(self, curator_client, adult):
+        assert curator_client.get(f"/admin/accounts/user/{adult.pk}/change/").status_code == 403
+
+    def test_curator_cannot_add_or_delete_reviews(self, curator_client, adult, work):
+        review = make_review(adult, work)
+        assert curator_client.get("/admin/community/review/add/").status_code == 403
+        assert curator_client.post(f"/admin/community/review/{review.pk}/delete/", {"post": "yes"}).status_code == 403
+        assert Review.objects.filter(pk=review.pk).exists()
+
+    def test_member_without_staff_is_sent_to_admin_login(self, adult_client):
+        response = adult_client.get("/admin/community/review/")
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]
+
+
+class TestPostModeration:
+    URL = "/admin/community/review/"
+
+    def test_filter_by_status(self, curator_client, adult, other_adult, work):
+        shown = make_review(adult, work, body=body_text("Shown-marker"))
+        waiting = make_review(other_adult, work, body=body_text("Waiting-marker"))
+        Review.objects.filter(pk=waiting.pk).update(status=Status.PENDING)
+        response = curator_client.get(self.URL, {"status__exact": "pending"})
+        assert response.status_code == 200
+        assert [r.pk for r in response.context["cl"].result_list] == [waiting.pk]
+        assert shown.pk not in [r.pk for r in response.context["cl"].result_list]
+
+    @pytest.mark.parametrize("action,status", [("approve", Status.VISIBLE), ("hide", Status.HIDDEN), ("remove", Status.REMOVED)])
+    def test_bulk_actions_on_reviews(self, curator, curator_client, work, action, status):
+        reviews = [make_review(make_member(), work, score=s) for s in (2, 8, 9)]
+        targets = reviews[:2]
+        for review in targets:
+            services.report_create(reporter=make_member(), review=review, reason="abuse")
+        Review.objects.filter(pk__in=[r.pk for r in targets]).update(status=Status.PENDING)
+
+        response = run_action(curator_client, self.URL, action, [r.pk for r in targets], reason="Looked at it")
+        assert response.status_code == 200
+        assert admin_messages(response)
+        for review in targets:
+            review.refresh_from_db()
+            assert review.status == status
+        assert Review.objects.get(pk=reviews[2].pk).status == Status.VISIBLE
+        logs = ModerationAction.objects.filter(action=action)
+        assert {(log.moderator_id, log.target_type, log.target_id, log.reason) for log in logs} == {
+            (curator.pk, "review", r.pk, "Looked at it") for r in targets
+        }
+        assert not Report.objects.filter(status=Report.State.OPEN).exists()
+        work.refresh_from_db()
+        visible_scores = [2, 8, 9] if action == "approve" else [9]
+        assert work.review_count == len(visible_scores)
+        assert float(work.score_average) == pytest.approx(sum(visible_scores) / len(visible_scores), abs=0.005)
+
+    @pytest.mark.parametrize("action,status", [("approve", Status.VISIBLE), ("hide", Status.HIDDEN), ("remove", Status.REMOVED)])
+    def test_bulk_actions_on_comments(self, curator, curator_client, adult, term, action, status):
+        comments = [make_comment(adult, term, body=f"c{n}") for n in range(2)]
+        Comment.objects.filter(pk=comments[0].pk).update(status=Status.PENDING)
+        response = run_action(curator_client, "/admin/community/comment/", action, [c.pk for c in comments], reason="r")
+        assert response.status_code == 200
+        assert set(Comment.objects.values_list("status", flat=True)) == {status}
+        assert ModerationAction.objects.filter(action=action, moderator=curator, target_type="comment").count() == 2
+
+    def test_hidden_review_leaves_the_page_and_the_average(self, curator_client, adult, other_adult, work):
+        bad = make_review(adult, work, score=1, body=body_text("Bad-review-marker"))
+        make_review(other_adult, work, score=9)
+        run_action(curator_client, self.URL, "hide", [bad.pk], reason="abuse")
+        work.refresh_from_db()
+        assert (work.review_count, float(work.score_average)) == (1, 9.0)
+        assert "Bad-review-marker" not in page(Client().get(work.get_absolute_url()))
+
+    def test_report_reasons_on_change_page(self, curator_client, adult, work):
+        review = make_review(adult, work)
+        services.report_create(reporter=make_member(), review=review, reason="spoiler", note="Ending spoiled")
+        services.report_create(reporter=make_member(), review=review, reason="abuse")
+        response = curator_client.get(f"{self.URL}{review.pk}/change/")
+        assert response.status_code == 200
+        html = page(response)
+        assert "Report reasons" in html
+        assert "Unmarked spoiler" in html and "Abuse or harassment" in html
+        assert "Ending spoiled" in html
+
+    def test_changelist_shows_open_report_count(self, curator_client, adult, work):
+        review = make_review(adult, work)
+        for _ in range(2):
+            services.report_create(reporter=make_member(), review=review, reason="spam")
+        response = curator_client.get(self.URL)
+        assert response.context["cl"].result_list[0].open_report_count == 2
+
+    def test_changelist_query_count_does_not_grow(self, curator_client, work, django_assert_max_num_queries):
+        for _ in range(30):
+            review = make_review(make_member(), work)
+            services.report_create(reporter=make_member(), review=review, reason="spam")
+        with django_assert_max_num_queries(20):
+            assert curator_client.get(self.URL).status_code == 200
+
+
+class TestReportAdmin:
+    URL = "/admin/community/report/"
+
+    @pytest.fixture
+    def reports(self, adult, work, term):
+        review = make_review(adult, work)
+        comment = make_comment(adult, term)
+        return [
+            services.report_create(reporter=make_member(), review=review, reason="abuse"),
+            services.report_create(reporter=make_member(), review=review, reason="spam"),
+            services.report_create(reporter=make_member(), comment=comment, reason="off_topic"),
+        ]
+
+    def test_changelist_and_filter(self, curator_client, reports):
+        response = curator_client.get(self.URL, {"status__exact": "open", "reason__exact": "spam"})
+        assert response.status_code == 200
+        assert [r.pk for r in response.context["cl"].result_list] == [reports[1].pk]
+
+    @pytest.mark.parametrize("action,status", [("hide_posts", Status.HIDDEN), ("remove_posts", Status.REMOVED)])
+    def test_hide_and_remove_posts(self, curator, curator_client, reports, action, status):
+        response = run_action(curator_client, self.URL, action, [r.pk for r in reports], reason="Rules")
+        assert response.status_code == 200
+        assert f"{'Hid' if action == 'hide_posts' else 'Removed'} 2 reported post(s)." in admin_messages(response)
+        assert Review.objects.get().status == status
+        assert Comment.objects.get().status == status
+        assert not Report.objects.filter(status=Report.State.OPEN).exists()
+        logged = set(ModerationAction.objects.values_list("moderator_id", "action", "target_type", "reason"))
+        verb = "hide" if action == "hide_posts" else "remove"
+        assert logged == {(curator.pk, verb, "review", "Rules"), (curator.pk, verb, "comment", "Rules")}
+
+    def test_dismiss(self, curator, curator_client, reports):
+        response = run_action(curator_client, self.URL, "dismiss", [reports[0].pk, reports[2].pk])
+        assert "Dismissed 2 report(s)." in admin_messages(response)
+        assert set(Report.objects.filter(status="resolved").values_list("pk", flat=True)) == {reports[0].pk, reports[2].pk}
+        assert Review.objects.get().status == Status.VISIBLE
+        assert Comment.objects.get().status == Status.VISIBLE
+        assert ModerationAction.objects.filter(action="dismiss", moderator=curator).count() == 2
+
+    def test_curator_cannot_add_reports(self, curator_client):
+        assert curator_client.get(f"{self.URL}add/").status_code == 403
+
+
+class TestTermSuggestionAdmin:
+    URL = "/admin/community/termsuggestion/"
+
+    @pytest.mark.parametrize("action,state", [("accept", "accepted"), ("decline", "declined")])
+    def test_accept_and_decline(self, curator, curator_client, adult, action, state):
+        suggestion = services.term_suggestion_create(author=adult, name="Cuckold")
+        pending = curator_client.get(self.URL, {"status__exact": "pending"})
+        assert [s.pk for s in pending.context["cl"].result_list] == [suggestion.pk]
+        run_action(curator_client, self.URL, action, [suggestion.pk], reason="why")
+        suggestion.refresh_from_db()
+        assert suggestion.status == state
+        log = ModerationAction.objects.get()
+        assert (log.moderator, log.action, log.target_type, log.target_id, log.reason) == (
+            curator, action, "termsuggestion", suggestion.pk, "why"
+        )
+        assert curator_client.get(self.URL, {"status__exact": "pending"}).context["cl"].result_list.count() == 0
+
+
+class TestModerationLog:
+    def test_log_is_read_only_for_curators(self, curator_client, adult, work):
+        review = make_review(adult, work)
+        services.post_moderate(moderator=None, post=review, action="hide")
+        log = ModerationAction.objects.get()
+        assert curator_client.get("/admin/community/moderationaction/").status_code == 200
+        response = curator_client.post(f"/admin/community/moderationaction/{log.pk}/change/", {"reason": "rewritten"})
+        assert response.status_code == 403
+        log.refresh_from_db()
+        assert log.reason == ""
+
+    def test_unknown_action_is_refused(self, adult, work):
+        review = make_review(adult, work)
+        with pytest.raises(ValidationError):
+            services.post_moderate(moderator=None, post=review, action="explode")
+
+
+class TestFeature:
+    def test_feature_action_puts_the_work_on_the_home_page(self, curator_client):
+        work = make_work("Featured Candidate")
+        assert "Featured Candidate" not in re.findall(r'id="featured-title"', page(Client().get("/")))
+        response = run_action(curator_client, "/admin/catalog/work/", "feature", [work.pk])
+        assert "Featured 1 work(s)." in admin_messages(response)
+        work.refresh_from_db()
+        assert work.is_featured
+        html = page(Client().get(reverse("home")))
+        featured = re.search(r'<h2 id="featured-title">Featured</h2>(.*?)</section>', html, re.S)
+        assert featured and "Featured Candidate" in featured.group(1)
+
+        run_action(curator_client, "/admin/catalog/work/", "unfeature", [work.pk])
+        work.refresh_from_db()
+        assert not work.is_featured
+        assert 'id="featured-title"' not in page(Client().get(reverse("home")))
+
+
+class TestTagMerge:
+    @pytest.fixture
+    def tags(self):
+        source = make_tag("Cheating", slug="cheating", aliases="Infidelity", description="Source description")
+        target = make_tag("Affair", slug="affair")
+        return source, target
+
+    def test_service(self, tags, adult, curator):
+        source, target = tags
+        only_source, both, only_target = make_work("Only Source"), make_work("Both"), make_work("Only Target")
+        tag_work(only_source, source, spoiler_level=1)
+        tag_work(both, source, spoiler_level=2)
+        tag_work(both, target, spoiler_level=0)
+        tag_work(only_target, target)
+        child = make_tag("Emotional cheating", parent=source)
+        adult.hidden_tags.add(source)
+
+        moved = tag_merge(source=source, target=target, curator=curator)
+
+        assert moved == 1
+        assert not Tag.objects.filter(pk=source.pk).exists()
+        links = WorkTag.objects.filter(tag=target)
+        assert sorted(links.values_list("work__title", flat=True)) == ["Both", "Only Source", "Only Target"]
+        assert WorkTag.objects.filter(work=both).count() == 1
+        assert WorkTag.objects.get(work=both).spoiler_level == 2
+        assert WorkTag.objects.get(work=only_source).spoiler_level == 1
+        target.refresh_from_db()
+        assert target.alias_list == ["Cheating", "Infidelity"]
+        assert target.description == "Source description"
+        child.refresh_from_db()
+        assert child.parent == target
+        assert list(adult.hidden_tags.all()) == [target]
+        log = ModerationAction.objects.get()
+        assert (log.action, log.moderator, log.target_id) == ("merge_tags", curator, target.pk)
+
+    def test_service_refuses_merging_into_itself(self, tags):
+        with pytest.raises(ValidationError):
+            tag_merge(source=tags[0], target=tags[0])
+        assert Tag.objects.filter(pk=tags[0].pk).exists()
+
+    def test_old_name_still_finds_the_tag_in_search(self, tags):
+        from catalog.search import search_index_update
+
+        source, target = tags
+        search_index_update(source)
+        search_index_update(target)
+        tag_merge(source=source, target=target)
+        from catalog.models import SearchEntry
+
+        assert SearchEntry.objects.filter(kind="tag", object_id=source.pk).count() == 0
+        assert SearchEntry.objects.filter(kind="tag", object_id=target.pk).count() >= 2  # name + aliases
+
+    def test_admin_merge_action(self, curator, curator_client, tags):
+        source, target = tags
+        both = make_work("Both")
+        tag_work(both, source)
+        tag_work(both, target)
+        moved = make_work("Moved")
+        tag_work(moved, source)
+
+        response = run_action(curator_client, "/admin/catalog/tag/", "merge", [source.pk], merge_into=str(target.pk))
+
+        assert response.status_code == 200
+        assert not Tag.objects.filter(pk=source.pk).exists(), admin_messages(response)
+        assert WorkTag.objects.filter(work=both).count() == 1
+        assert set(WorkTag.objects.filter(tag=target).values_list("work__title", flat=True)) == {"Both", "Moved"}
+        target.refresh_from_db()
+        assert "Cheating" in target.alias_list
+        assert any("Merged into “Affair”; 1 work(s) moved over." in m for m in admin_messages(response))
+
+    def test_admin_merge_without_target_changes_nothing(self, curator_client, tags):
+        source, _ = tags
+        response = run_action(curator_client, "/admin/catalog/tag/", "merge", [source.pk])
+        assert "Choose the tag to merge into, then run the action again." in admin_messages(response)
+        assert Tag.objects.filter(pk=source.pk).exists()
