@@ -11,6 +11,11 @@ from django.core.cache import cache
 
 
 def client_ip(request) -> str:
+    if settings.BEHIND_PROXY:
+        # Our reverse proxy appends the address it saw; earlier entries are client-supplied.
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

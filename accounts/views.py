@@ -15,6 +15,7 @@ from accounts.models import User
 from accounts.viewer import record_age_gate_passed
 from catalog.models import Work
 from community.models import Comment, Review
+from community.services import member_delete
 
 
 def safe_next_path(candidate: str | None) -> str:
@@ -68,7 +69,7 @@ def age_gate(request):
 def signup(request):
     if request.user.is_authenticated:
         return redirect("accounts:profile")
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if not throttle.signup_allowed(request):
@@ -111,11 +112,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
-    form = DeleteAccountForm(request.POST or None, user=request.user)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)
-        user.delete()
+        member_delete(user=user)
         messages.success(request, "Your account and everything you posted have been deleted.")
         return redirect("home")
     return render(request, "accounts/delete_account.html", {"form": form})
@@ -125,7 +126,7 @@ def delete_account(request):
 @require_http_methods(["GET", "POST"])
 def profile(request):
     """The member's own page: preferences, plus what they have written."""
-    form = PreferencesForm(request.POST or None, instance=request.user, viewer=request.viewer)
+    form = PreferencesForm(request.POST if request.method == "POST" else None, instance=request.user, viewer=request.viewer)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Your preferences were saved.")

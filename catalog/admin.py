@@ -94,6 +94,7 @@ class TagAdmin(SearchIndexedAdmin):
     @admin.action(description="Merge selected tags into…", permissions=["change", "delete"])
     def merge(self, request, queryset):
         form = TagMergeActionForm(request.POST)
+        form.fields["action"].choices = self.get_action_choices(request)
         target = form.cleaned_data["merge_into"] if form.is_valid() else None
         if target is None:
             self.message_user(request, "Choose the tag to merge into, then run the action again.", messages.ERROR)

@@ -81,6 +81,10 @@ class ModeratedPostAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # Posts leave through "Remove", which keeps scores right and logs why.
+        return False
+
 
 @admin.register(Review)
 class ReviewAdmin(ModeratedPostAdmin):

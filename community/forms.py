@@ -42,6 +42,14 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.viewer = viewer
 
+    def clean(self):
+        cleaned = super().clean()
+        if "parent" in self.errors:
+            # The field is hidden, so say what went wrong where the member can see it.
+            del self.errors["parent"]
+            self.add_error(None, "The comment you replied to could not be found.")
+        return cleaned
+
     def clean_favourite_work(self):
         value = self.cleaned_data["favourite_work"]
         if not value:

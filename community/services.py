@@ -109,6 +109,18 @@ def review_toggle_helpful(*, review: Review, voter) -> bool:
     return True
 
 
+@transaction.atomic
+def member_delete(*, user) -> None:
+    """Delete a member and everything they posted, keeping scores and helpful counts true."""
+    work_ids = list(Review.objects.filter(author=user).values_list("work_id", flat=True))
+    voted_review_ids = list(HelpfulVote.objects.filter(voter=user).values_list("review_id", flat=True))
+    user.delete()
+    for work in Work.objects.filter(pk__in=work_ids):
+        work_refresh_rating(work=work)
+    for review in Review.objects.filter(pk__in=voted_review_ids):
+        Review.objects.filter(pk=review.pk).update(helpful_count=review.helpful_votes.count())
+
+
 # --- comments -----------------------------------------------------------------------------------
 
 @transaction.atomic

@@ -18,11 +18,12 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, message)
 
 
-def _open_work(request, work: Work) -> Work:
-    """Posts hang off a work; the work's age gate applies to them too."""
-    if work.is_gated_for(request.viewer):
+def _open_work(request, slug: str) -> Work:
+    """Posts hang off a work: it must be published and, if 18+, open to this viewer."""
+    view = get_work_for_viewer(request.viewer, slug)
+    if view.gated:
         raise PermissionDenied("Reviews of 18+ works are open only to adults who passed the age check.")
-    return work
+    return view.work
 
 
 # --- read assembly for the work and term pages --------------------------------------------------
@@ -68,7 +69,7 @@ def comment_section(request, term: Term) -> dict:
 @login_required
 @require_POST
 def review_create(request, slug):
-    work = _open_work(request, get_work_for_viewer(request.viewer, slug).work)
+    work = _open_work(request, slug)
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -86,7 +87,7 @@ def review_create(request, slug):
 def review_edit(request, pk):
     review = get_object_or_404(Review.objects.select_related("work"), pk=pk)
     services.require_owner(review, request.user)
-    work = _open_work(request, review.work)
+    work = _open_work(request, review.work.slug)
     if request.method == "POST":
         form = ReviewForm(request.POST)
         if form.is_valid():
@@ -119,7 +120,7 @@ def review_delete(request, pk):
 @require_POST
 def review_helpful(request, pk):
     review = get_object_or_404(Review.objects.visible().select_related("work"), pk=pk)
-    _open_work(request, review.work)
+    _open_work(request, review.work.slug)
     now_voted = services.review_toggle_helpful(review=review, voter=request.user)
     messages.success(request, "Marked as helpful." if now_voted else "Your helpful mark was taken back.")
     return redirect(f"{review.work.get_absolute_url()}#review-{review.pk}")
@@ -201,12 +202,12 @@ def comment_delete(request, pk):
 def report(request, kind, pk):
     if kind == "review":
         post = get_object_or_404(Review.objects.visible().select_related("work", "author"), pk=pk)
-        _open_work(request, post.work)
+        _open_work(request, post.work.slug)
         back = f"{post.work.get_absolute_url()}#review-{post.pk}"
     else:
         post = get_object_or_404(Comment.objects.visible().select_related("term", "author"), pk=pk)
         back = f"{post.term.get_absolute_url()}#comment-{post.pk}"
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.report_create(reporter=request.user, **{kind: post}, **form.cleaned_data)
@@ -222,7 +223,7 @@ def report(request, kind, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def term_suggest(request):
-    form = TermSuggestionForm(request.POST or None)
+    form = TermSuggestionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.term_suggestion_create(author=request.user, **form.cleaned_data)

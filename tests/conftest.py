@@ -13,6 +13,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils.text import slugify
 
@@ -34,6 +35,14 @@ DRAFT_SYNOPSIS = "Draft-marker: not ready for readers."
 EXPLICIT_TAG_NAME = "Explicit Velvet"
 SPOILER1_NOTE = "Minor-spoiler-note-marker"
 SPOILER2_NOTE = "Major-spoiler-note-marker"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Tag counts and template fragments are cached; no test may see another test's entries."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -109,12 +118,11 @@ def make_user(username=None, *, age=None, **fields) -> User:
             birth_date = today.replace(year=today.year - age)
         except ValueError:  # 29 February
             birth_date = today.replace(year=today.year - age, day=28)
-    return User.objects.create_user(
-        username=username or _unique("member").replace(" ", ""),
-        password="not-used-in-tests-8c1",
-        birth_date=birth_date,
-        **fields,
-    )
+    # Tests sign members in with force_login: no password, so no slow hashing.
+    user = User(username=username or _unique("member").replace(" ", ""), birth_date=birth_date, **fields)
+    user.set_unusable_password()
+    user.save()
+    return user
 
 
 def pass_age_gate(client: Client) -> None:

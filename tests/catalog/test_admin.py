@@ -4,10 +4,16 @@ import pytest
 from django.urls import reverse
 
 from accounts.viewer import ANONYMOUS_VIEWER
-from catalog.models import SearchEntry, Tag, Work, WorkTag
+from catalog.models import SearchEntry, Work, WorkTag
 from catalog.search import search
-from glossary.models import Term
-from tests.conftest import card_titles, html, make_work
+from accounts.models import User
+from tests.conftest import card_titles, html
+
+
+@pytest.fixture
+def admin_user(db):
+    """A superuser without a password (signed in with force_login by ``admin_client``): no slow hashing."""
+    return User.objects.create_superuser("admin", "admin@example.com", password=None)
 
 
 @pytest.mark.parametrize(

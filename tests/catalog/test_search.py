@@ -6,7 +6,9 @@ from django.conf import settings
 from catalog.models import AgeRating, SearchEntry, TagCategory
 from catalog.search import fold, search, search_index_remove, search_index_update
 from accounts.viewer import ANONYMOUS_VIEWER
-from tests.conftest import ADULT_SYNOPSIS, card_for, card_titles, html, make_tag, make_term, make_work
+from django.utils.cache import has_vary_header
+
+from tests.conftest import ADULT_SYNOPSIS, card_for, card_titles, html, make_work, pass_age_gate
 
 
 @pytest.mark.parametrize(
@@ -143,18 +145,19 @@ def test_query_length_limit_is_exact(world, client):
     limit = settings.NTRDB_SEARCH_MAX_QUERY_LENGTH
     at_limit = "triangle" + " " * (limit - 9) + "x"
     assert len(at_limit) == limit
-    page = html(results(client, at_limit))
-    assert "too long" not in page and "Nothing found" in page
+    assert "too long" not in html(results(client, at_limit))
     assert "That search is too long" in html(results(client, at_limit + "y"))
 
 
-@pytest.mark.parametrize(
-    "raw",
-    ["%00", "tri%00angle", "%F0%9F%92%94", "%E2%80%AE%E2%80%AD", "%CC%81%CC%81%CC%81", "%EF%B7%BA" * 20, "%FF%FE", "%25", "_", "%5C", "'%20OR%201=1--"],
-)
-def test_odd_input_never_breaks_search(world, client, raw):
-    response = client.get(f"/search/?q={raw}")
-    assert response.status_code == 200
+ODD_QUERIES = [
+    "%00", "tri%00angle", "%F0%9F%92%94", "%E2%80%AE%E2%80%AD", "%CC%81%CC%81%CC%81", "%EF%B7%BA" * 20, "%FF%FE",
+    "%25", "_", "%5C", "'%20OR%201=1--", "%22%3E", "a" * 199,
+]
+
+
+def test_odd_input_never_breaks_search(world, client):
+    broken = {raw: status for raw in ODD_QUERIES if (status := client.get(f"/search/?q={raw}").status_code) != 200}
+    assert broken == {}
 
 
 def test_punctuation_only_query_finds_nothing_instead_of_everything(world, client):
@@ -181,3 +184,37 @@ def test_search_index_rejects_unknown_objects(db):
 
 def test_search_api_reports_too_long_queries(db):
     assert search("x" * (settings.NTRDB_SEARCH_MAX_QUERY_LENGTH + 1), ANONYMOUS_VIEWER).too_long
+
+
+def test_small_typos_still_find_the_work(world, client):
+    assert "Triangle Blue" in card_titles(results(client, "Triangel Blue"))
+
+
+def test_suggestions_follow_the_visibility_policy(world, client):
+    response = client.get("/search/suggest/", {"q": "velvet"})
+    assert response.status_code == 200
+    assert response.json()["suggestions"] == []
+    assert has_vary_header(response, "Cookie") and "private" in response["Cache-Control"]
+    suggestions = client.get("/search/suggest/", {"q": "triangle"}).json()["suggestions"]
+    assert suggestions == [{"label": "Triangle Blue", "kind": "Work", "url": "/works/triangle-blue/", "adult": True}]
+    assert ADULT_SYNOPSIS not in client.get("/search/suggest/", {"q": "triangle"}).content.decode()
+    pass_age_gate(client)
+    labels = [s["label"] for s in client.get("/search/suggest/", {"q": "velvet"}).json()["suggestions"]]
+    assert labels == ["Explicit Velvet"]
+    assert "Hidden Draft" not in client.get("/search/suggest/", {"q": "hidden draft"}).content.decode()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: catalog/search.py search() cuts the ranked ids to `limit` before the visibility policy, so "
+    "better-ranked unpublished (or hidden, or 18+-excluded) works push visible matches out of the results.",
+)
+def test_invisible_matches_do_not_crowd_out_visible_ones(db, client):
+    from catalog.models import Work
+
+    drafts = Work.objects.bulk_create(
+        Work(title=f"Ocean Blue {i:02d}", slug=f"ocean-blue-{i:02d}", is_published=False) for i in range(60)
+    )
+    search_index_update(*drafts)
+    make_work("Ocean Blue: the published one")
+    assert card_titles(results(client, "ocean blue")) == ["Ocean Blue: the published one"]

@@ -1,6 +1,7 @@
 """/works/: cards, pagination, filters with known answers, and malformed parameters."""
 
 import datetime
+import re
 
 import pytest
 from django.conf import settings
@@ -201,9 +202,7 @@ def test_explicit_tags_are_filter_choices_after_the_gate(shelf, client):
     assert card_titles(client.get("/works/?exclude_tags=explicit-velvet")) == ["Alpha", "Bravo", "Charlie", "Echo"]
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
+MALFORMED = [
         "year_min=abc",
         "year_min=99999",
         "year_max=1000",
@@ -222,13 +221,17 @@ def test_explicit_tags_are_filter_choices_after_the_gate(shelf, client):
         "q=" + "x" * 5000,
         "tags=" + "a" * 5000,
         "year_min=" + "9" * 5000,
-    ],
-)
-def test_malformed_filters_show_a_form_error_and_are_ignored(shelf, client, query):
-    response = client.get(f"/works/?{query}")
-    assert response.status_code == 200
-    assert FORM_ERROR in html(response)
-    assert card_titles(response) == ALL
+]
+
+
+def test_malformed_filters_show_a_form_error_and_are_ignored(shelf, client):
+    outcomes = {}
+    for query in MALFORMED:
+        response = client.get(f"/works/?{query}")
+        ok = response.status_code == 200 and FORM_ERROR in html(response) and card_titles(response) == ALL
+        if not ok:
+            outcomes[query[:40]] = response.status_code
+    assert outcomes == {}
 
 
 def test_reversed_year_range_names_the_problem_and_drops_the_upper_bound(shelf, client):
@@ -238,16 +241,66 @@ def test_reversed_year_range_names_the_problem_and_drops_the_upper_bound(shelf, 
     assert card_titles(response) == ["Delta"]
 
 
-@pytest.mark.parametrize(
-    "query",
-    ["page=-1", "page=%00", "unknown=1", "tags=", "year_min=", "kind=", "%00=%00", "q=%F0%9F%92%94%E2%80%AE", "page=" + "9" * 5000],
-)
-def test_odd_but_harmless_parameters_never_break_the_list(shelf, client, query):
-    response = client.get(f"/works/?{query}")
-    assert response.status_code == 200
-    assert "<h1>Works</h1>" in html(response)
+HARMLESS = ["page=-1", "page=%00", "unknown=1", "tags=", "year_min=", "kind=", "%00=%00", "q=%F0%9F%92%94%E2%80%AE",
+            "page=" + "9" * 5000]
+
+
+def test_odd_but_harmless_parameters_never_break_the_list(shelf, client):
+    broken = {}
+    for query in HARMLESS:
+        response = client.get(f"/works/?{query}")
+        if response.status_code != 200 or "<h1>Works</h1>" not in html(response):
+            broken[query[:40]] = response.status_code
+    assert broken == {}
 
 
 def test_too_many_parameters_are_refused_cleanly(shelf, client):
     response = client.get("/works/?" + "&".join(["tags=jealousy"] * 1500))
     assert response.status_code < 500
+
+
+# --- the refine panel ---------------------------------------------------------------------------
+
+
+def refine_panel(response) -> str:
+    match = re.search(r'<section class="refine".*?</section>', html(response), re.S)
+    return match.group(0) if match else ""
+
+
+def test_refine_panel_offers_the_common_tags_of_the_results(shelf, client):
+    panel = refine_panel(client.get("/works/?kind=visual_novel"))
+    assert 'href="?kind=visual_novel&amp;tags=hospital"' in panel
+    assert 'href="?kind=visual_novel&amp;exclude_tags=workplace"' in panel
+    assert "Jealousy" not in panel  # Charlie does not carry it
+
+
+def test_refine_panel_never_offers_explicit_tags_before_the_gate(shelf, client):
+    assert "Explicit Velvet" not in refine_panel(client.get("/works/?age_rating=r18"))
+    pass_age_gate(client)
+    assert "Explicit Velvet" in refine_panel(client.get("/works/?age_rating=r18"))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: WorkListView.refine_tags (catalog/views.py) counts the tags of locked 18+ works for visitors "
+    "who have not passed the age gate, so a one-result list names the tags its card hides.",
+)
+def test_refine_panel_does_not_reveal_the_tags_of_locked_r18_works(world, client):
+    response = client.get("/works/?q=triangle")
+    assert card_titles(response) == ["Triangle Blue"]
+    panel = refine_panel(response)
+    for name in ("Happy couple", "Netorare", "Jealousy", "Regret"):
+        assert name not in panel
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: WorkListView.refine_tags (catalog/views.py) ignores WorkTag.spoiler_level, so the panel names "
+    "spoiler tags that cards leave out and the detail page keeps behind 'Show spoiler tags'.",
+)
+def test_refine_panel_does_not_spoil(world, client):
+    response = client.get("/works/?q=sunny")
+    assert card_titles(response) == ["Sunny Afternoon"]
+    panel = refine_panel(response)
+    assert "Hospital" in panel
+    assert "Regret" not in panel and "Jealousy" not in panel

@@ -78,7 +78,8 @@ def body_text(label: str = "", length: int = 80) -> str:
     text = f"Review {next(_seq)} {label}: a considered opinion about pacing, characters and the ending. "
     while len(text) < length:
         text += "More thoughts follow here. "
-    return text[:max(length, 50)]
+    text = text[: max(length, 50)]
+    return text[:-1] + "." if text[-1].isspace() else text  # forms strip trailing whitespace
 
 
 def login(user: User, **client_kwargs) -> Client:

@@ -100,11 +100,6 @@ class TestReplies:
         response = adult_client.post(create_url(term), {"body": "A reply", "parent": "999999"})
         assert "The comment you replied to no longer exists." in form_errors(response)
 
-    @pytest.mark.xfail(
-        reason="BUG: errors on the hidden `parent` field are never rendered (includes/form_fields.html "
-        "prints hidden fields without their errors), so the 400 page does not say what went wrong",
-        strict=True,
-    )
     @pytest.mark.parametrize("parent", ["-1", "abc"])
     def test_malformed_parent_error_is_shown(self, adult_client, term, parent):
         response = adult_client.post(create_url(term), {"body": "A reply", "parent": parent})
@@ -309,11 +304,6 @@ class TestTermSuggestion:
         assert adult_client.post(self.URL, {}).status_code == 400
         assert not TermSuggestion.objects.exists()
 
-    @pytest.mark.xfail(
-        reason="BUG: community.views.term_suggest builds TermSuggestionForm(request.POST or None); an empty POST "
-        "gives an unbound form, so the 400 page shows no error",
-        strict=True,
-    )
     def test_empty_post_shows_errors(self, adult_client):
         assert "This field is required." in form_errors(adult_client.post(self.URL, {}))
 

@@ -68,11 +68,6 @@ class TestReporting:
     def test_invalid_report_shows_errors(self, other_client, review, data):
         assert form_errors(other_client.post(review_report_url(review), data))
 
-    @pytest.mark.xfail(
-        reason="BUG: community.views.report builds ReportForm(request.POST or None); an empty POST gives an "
-        "unbound form, so the 400 page shows no error",
-        strict=True,
-    )
     def test_empty_report_shows_errors(self, other_client, review):
         assert "This field is required." in form_errors(other_client.post(review_report_url(review), {}))
 

@@ -12,11 +12,8 @@ from catalog.models import Work
 from community.models import Comment, Review
 from tests.community.builders import (
     PASSWORD,
-    body_text,
     form_errors,
-    login,
     make_comment,
-    make_member,
     make_review,
     page,
     years_ago,
@@ -195,10 +192,6 @@ class TestDeleteAccount:
         assert Review.objects.filter(pk=others_review.pk).exists()
         assert logged_in_user_id(adult_client) is None
 
-    @pytest.mark.xfail(
-        reason="BUG: deleting an account cascades its reviews without refreshing Work.score_average/review_count",
-        strict=True,
-    )
     def test_delete_refreshes_the_average_of_reviewed_works(self, adult, other_adult, adult_client, work):
         make_review(adult, work, score=2)
         make_review(other_adult, work, score=8)
@@ -210,10 +203,6 @@ class TestDeleteAccount:
         assert work.review_count == 1
         assert work.score_average == 8
 
-    @pytest.mark.xfail(
-        reason="BUG: deleting an account cascades its helpful votes without lowering Review.helpful_count",
-        strict=True,
-    )
     def test_delete_takes_back_the_members_helpful_votes(self, adult, other_adult, adult_client, work):
         from community.services import review_toggle_helpful
 

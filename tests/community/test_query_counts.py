@@ -1,0 +1,132 @@
+"""The work and term pages render in a fixed number of queries whatever the number of reviews or comments.
+
+With no rows at all, Django skips the query for an empty page slice (and for the helpful marks of an
+empty page), so an empty page may use fewer queries; from one row up the count must not move.
+"""
+
+import itertools
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from community.models import Comment, HelpfulVote, Review, Status
+from community.services import work_refresh_rating
+from tests.community.builders import login, make_member, make_tag, tag_work, years_ago
+
+pytestmark = pytest.mark.django_db
+
+# Pinned budgets (measured): a change here must be deliberate.
+WORK_PAGE_MAX = {"anonymous": 6, "member": 11}
+TERM_PAGE_MAX = {"anonymous": 9, "member": 12}
+
+
+_serial = itertools.count()
+
+
+def make_authors(n: int, prefix: str) -> list[User]:
+    return User.objects.bulk_create(
+        [User(username=f"{prefix}{next(_serial)}", birth_date=years_ago(30), password="!") for _ in range(n)]
+    )
+
+
+def add_reviews(work, n: int) -> None:
+    authors = make_authors(n, f"rev{work.pk}-")
+    reviews = Review.objects.bulk_create(
+        [
+            Review(
+                author=author,
+                work=work,
+                score=(i % 10) + 1,
+                body=f"Review number {i}, long enough to pass the minimum length of fifty.\nSecond line.",
+                has_spoilers=(i % 3 == 0),
+                status=Status.HIDDEN if i % 17 == 16 else Status.VISIBLE,
+            )
+            for i, author in enumerate(authors)
+        ]
+    )
+    if len(reviews) > 1:
+        HelpfulVote.objects.bulk_create([HelpfulVote(review=r, voter=authors[0]) for r in reviews[1:]])
+        Review.objects.filter(pk__in=[r.pk for r in reviews[1:]]).update(helpful_count=1)
+    work_refresh_rating(work=work)
+
+
+def add_threads(term, n: int) -> None:
+    authors = make_authors(max(n, 1), f"com{term.pk}-")
+    tops = Comment.objects.bulk_create([Comment(author=authors[i], term=term, body=f"Comment {i}") for i in range(n)])
+    replies = [
+        Comment(author=authors[(i + k + 1) % len(authors)], term=term, parent=top, depth=1, body=f"Reply {k} to {i}")
+        for i, top in enumerate(tops)
+        for k in range(i % 4)  # 0-3 replies per thread
+    ]
+    Comment.objects.bulk_create(replies)
+
+
+def count_queries(client, url, params=None) -> int:
+    client.get(url, params)  # warm up: session, content types, template caches
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.fixture
+def viewers(db):
+    member = make_member("reader")
+    member.hidden_tags.add(make_tag("Deal breaker"))
+    return {"anonymous": Client(), "member": login(member)}
+
+
+@pytest.fixture
+def tagged_work(work):
+    for n in range(5):
+        tag_work(work, make_tag(), spoiler_level=n % 3, note=f"note {n}")
+    return work
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member"])
+def test_work_page_query_count_is_constant(who, viewers, tagged_work, django_assert_max_num_queries):
+    client = viewers[who]
+    url = tagged_work.get_absolute_url()
+    counts = {}
+    done = 0
+    for n in (0, 1, 10, 200):
+        add_reviews(tagged_work, n - done) if n > done else None
+        done = n
+        counts[n] = count_queries(client, url)
+    assert Review.objects.filter(work=tagged_work).count() == 200
+    assert counts[1] == counts[10] == counts[200], counts
+    assert counts[0] <= counts[10], counts
+    # Other sort orders and a later page cost the same.
+    assert count_queries(client, url, {"reviews": "helpful"}) == counts[200]
+    assert count_queries(client, url, {"reviews": "newest", "reviews_page": "5"}) == counts[200]
+    with django_assert_max_num_queries(WORK_PAGE_MAX[who]):
+        client.get(url)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member"])
+def test_term_page_query_count_is_constant(who, viewers, term, django_assert_max_num_queries):
+    client = viewers[who]
+    url = term.get_absolute_url()
+    counts = {}
+    done = 0
+    for n in (0, 1, 10, 100):
+        add_threads(term, n - done) if n > done else None
+        done = n
+        counts[n] = count_queries(client, url)
+    assert Comment.objects.filter(term=term, depth=0).count() == 100
+    assert Comment.objects.filter(term=term, depth=1).exists()
+    assert counts[10] == counts[100], counts
+    assert counts[0] <= counts[10], counts
+    assert count_queries(client, url, {"comments_page": "3"}) == counts[100]
+    with django_assert_max_num_queries(TERM_PAGE_MAX[who]):
+        client.get(url)
+
+
+def test_work_page_with_many_reviews_shows_one_page(viewers, work):
+    add_reviews(work, 200)
+    html = viewers["anonymous"].get(work.get_absolute_url()).content.decode()
+    assert html.count('<article class="review"') == 20
+    assert "Page 1 of" in html
