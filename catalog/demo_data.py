@@ -297,4 +297,6 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
             entries.extend(_entries_for(kind, obj.pk, names))
         _bulk(SearchEntry, entries, Progress("search index", len(entries), stream))
         counts["search_entries"] = len(entries)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # statistics for the query planner after a bulk load
     return counts

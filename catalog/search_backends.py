@@ -25,6 +25,19 @@ def needle_similarity(needle: str, text: str) -> float:
     return len(wanted & trigrams(text)) / len(wanted)
 
 
+def split_into_pieces(needle: str, most: int = 3, shortest: int = 3) -> list[str]:
+    count = min(most, len(needle) // shortest)
+    if count < 2:
+        return []
+    size, extra = divmod(len(needle), count)
+    pieces, start = [], 0
+    for i in range(count):
+        end = start + size + (1 if i < extra else 0)
+        pieces.append(needle[start:end])
+        start = end
+    return pieces
+
+
 class LikeBackend:
     """Portable fallback: substring match with LIKE, fuzzy matching over a bounded scan."""
 
@@ -39,12 +52,14 @@ class LikeBackend:
 class SQLiteBackend(LikeBackend):
     """FTS5 with the trigram tokenizer (migration catalog 0004)."""
 
-    def _match(self, kind: str, expression: str, limit: int, order_by_rank: bool):
-        order = "ORDER BY f.rank" if order_by_rank else ""
-        sql = f"""
-            SELECT e.object_id, e.field, e.text
-            FROM catalog_searchentry_fts f JOIN catalog_searchentry e ON e.id = f.rowid
-            WHERE catalog_searchentry_fts MATCH %s AND e.kind = %s {order} LIMIT %s
+    def _match(self, kind: str, expression: str, limit: int):
+        # The FTS lookup runs first, in its own subquery; joined directly, SQLite may probe
+        # the full-text index once per search entry instead.
+        sql = """
+            SELECT e.object_id, e.field, e.text FROM catalog_searchentry e
+            WHERE e.id IN (SELECT rowid FROM catalog_searchentry_fts WHERE catalog_searchentry_fts MATCH %s)
+              AND e.kind = %s
+            LIMIT %s
         """
         with connection.cursor() as cursor:
             cursor.execute(sql, [expression, kind, limit])
@@ -56,14 +71,17 @@ class SQLiteBackend(LikeBackend):
             rows = SearchEntry.objects.filter(kind=kind, text__startswith=needle).values_list("object_id", "field", "text")
             return list(rows[: limit * 5])
         # Folded text is letters and digits only, so quoting it as one phrase is safe.
-        return self._match(kind, f'"{needle}"', limit * 5, order_by_rank=False)
+        return self._match(kind, f'"{needle}"', limit * 5)
 
     def fuzzy(self, kind, needle, limit):
-        grams = sorted(trigrams(needle))
-        if len(grams) < 3:
-            return []
-        expression = " OR ".join(f'"{gram}"' for gram in grams)
-        return self._match(kind, expression, FUZZY_CANDIDATES, order_by_rank=True)
+        # Split the needle in up to three pieces: two typos can spoil at most two of them, so a
+        # name within two typos still contains one piece whole. Each piece is a fast phrase match;
+        # the candidates are then scored by trigram similarity.
+        # Each piece is looked up on its own, so a common piece cannot crowd out a rare one.
+        rows = []
+        for piece in split_into_pieces(needle):
+            rows += self._match(kind, f'"{piece}"', FUZZY_CANDIDATES)
+        return rows
 
 
 class PostgresBackend(LikeBackend):

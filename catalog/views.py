@@ -8,6 +8,7 @@ from django.views.generic import ListView, TemplateView
 
 from accounts.views import render_age_gate
 from catalog.filters import WorkFilter
+from catalog.pagination import CappedCountPaginator
 from catalog.models import TagCategory, Tag, Work, WorkTag, get_work_for_viewer
 from catalog.search import search
 from community.views import review_section
@@ -16,6 +17,10 @@ from glossary.models import Term
 
 class ViewerMixin:
     """Shared by the read pages: the request's viewer and the works it may see."""
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("count_cap", settings.NTRDB_COUNT_CAP)
+        return super().get_context_data(**kwargs)
 
     @property
     def viewer(self):
@@ -46,6 +51,7 @@ class WorkListView(ViewerMixin, ListView):
     template_name = "catalog/work_list.html"
     context_object_name = "works"
     paginate_by = settings.NTRDB_WORKS_PER_PAGE
+    paginator_class = CappedCountPaginator
 
     @property
     def showing_hidden(self) -> bool:
@@ -105,7 +111,8 @@ class WorkListView(ViewerMixin, ListView):
         if not viewer.hidden_tag_ids or self.showing_hidden:
             return 0
         hidden = Work.objects.hidden_by_preferences(viewer).with_lock(viewer)
-        return WorkFilter(self.request.GET or None, queryset=hidden, request=self.request).qs.count()
+        hidden = WorkFilter(self.request.GET or None, queryset=hidden, request=self.request).qs
+        return CappedCountPaginator(hidden, 1).count
 
 
 def group_tags_by_category(tags):
@@ -156,14 +163,20 @@ class TagListView(ViewerMixin, TemplateView):
     template_name = "catalog/tag_list.html"
 
     def get_context_data(self, **kwargs):
-        tags = Tag.objects.for_viewer(self.viewer).with_work_counts(self.viewer)
-        return super().get_context_data(tag_groups=group_tags_by_category(tags), **kwargs)
+        viewer = self.viewer
+        return super().get_context_data(
+            # The list is rendered once per kind of viewer and cached with its counts (see the template).
+            tag_index_key=Tag.objects.work_counts_cache_key(viewer) + f":{int(viewer.passed_age_gate)}",
+            tag_groups=lambda: group_tags_by_category(Tag.objects.for_viewer(viewer).with_work_counts(viewer)),
+            **kwargs,
+        )
 
 
 class TagDetailView(ViewerMixin, ListView):
     template_name = "catalog/tag_detail.html"
     context_object_name = "works"
     paginate_by = settings.NTRDB_WORKS_PER_PAGE
+    paginator_class = CappedCountPaginator
     paginate_queryset = WorkListView.paginate_queryset
 
     def get(self, request, *args, **kwargs):

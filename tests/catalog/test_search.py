@@ -2,12 +2,11 @@
 
 import pytest
 from django.conf import settings
-
-from catalog.models import AgeRating, SearchEntry, TagCategory
-from catalog.search import fold, search, search_index_remove, search_index_update
-from accounts.viewer import ANONYMOUS_VIEWER
 from django.utils.cache import has_vary_header
 
+from accounts.viewer import ANONYMOUS_VIEWER
+from catalog.models import AgeRating, SearchEntry, Work
+from catalog.search import fold, search, search_index_remove, search_index_update
 from tests.conftest import ADULT_SYNOPSIS, card_for, card_titles, html, make_work, pass_age_gate
 
 
@@ -210,8 +209,6 @@ def test_suggestions_follow_the_visibility_policy(world, client):
     "better-ranked unpublished (or hidden, or 18+-excluded) works push visible matches out of the results.",
 )
 def test_invisible_matches_do_not_crowd_out_visible_ones(db, client):
-    from catalog.models import Work
-
     drafts = Work.objects.bulk_create(
         Work(title=f"Ocean Blue {i:02d}", slug=f"ocean-blue-{i:02d}", is_published=False) for i in range(60)
     )

@@ -2,8 +2,6 @@
 
 import re
 
-import pytest
-
 from glossary.models import Term
 from tests.conftest import ADULT_SYNOPSIS, SAFE_SYNOPSIS, card_for, card_titles, html, make_term
 
