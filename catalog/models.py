@@ -154,22 +154,17 @@ class WorkQuerySet(models.QuerySet):
         return self.annotate(is_locked=locked)
 
     def hidden_by_preferences(self, viewer: Viewer):
-        """Published works left out only because of the viewer's hidden tags."""
+        """Works the viewer's lists leave out only because of their hidden tags."""
         if not viewer.hidden_tag_ids:
             return self.none()
-        return self.published().filter(self._has_any_tag(viewer.hidden_tag_ids))
+        works = self.published().filter(self._has_any_tag(viewer.hidden_tag_ids))
+        if not viewer.show_adult_works:
+            works = works.exclude(age_rating=AgeRating.R18)
+        return works
 
     def with_card_tags(self, viewer: Viewer):
-        """Prefetch what a work card shows: spoiler-free tags the viewer may see, none for locked works."""
-        card_tags = (
-            WorkTag.objects.filter(spoiler_level=SpoilerLevel.NONE)
-            .select_related("tag")
-            .order_by("tag__category", "tag__name")
-        )
-        if not viewer.passed_age_gate:
-            card_tags = card_tags.exclude(tag__category=TagCategory.CONTENT).exclude(
-                work__age_rating=AgeRating.R18
-            )
+        """Prefetch what a work card shows (``WorkTag.objects.shown_on_cards``)."""
+        card_tags = WorkTag.objects.shown_on_cards(viewer).select_related("tag").order_by("tag__category", "tag__name")
         return self.prefetch_related(Prefetch("work_tags", queryset=card_tags, to_attr="card_tags"))
 
     def with_tags(self, *tag_ids):
@@ -285,6 +280,14 @@ class Work(models.Model):
 
 
 class WorkTagQuerySet(models.QuerySet):
+    def shown_on_cards(self, viewer: Viewer):
+        """Tag links that may appear outside a work's own page: spoiler-free, nothing explicit
+        before the age gate, and nothing at all of a locked 18+ work."""
+        links = self.filter(spoiler_level=SpoilerLevel.NONE)
+        if not viewer.passed_age_gate:
+            links = links.exclude(tag__category=TagCategory.CONTENT).exclude(work__age_rating=AgeRating.R18)
+        return links
+
     def visible_to(self, viewer: Viewer):
         tags = self.select_related("tag")
         if not viewer.passed_age_gate:

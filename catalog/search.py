@@ -119,6 +119,8 @@ class SearchResults:
         return len(self.works) + len(self.terms) + len(self.tags)
 
 
+CANDIDATES_PER_RESULT = 4
+
 # Rank bands, best first: exact title, title prefix, title elsewhere, other names, typo matches.
 EXACT, PREFIX, CONTAINS, OTHER_NAME, FUZZY = range(5)
 
@@ -165,14 +167,16 @@ def search(query: str, viewer: Viewer, *, limit: int = 50) -> SearchResults:
     if not needle:
         return results
 
-    work_ids = _ranked_ids(SearchEntry.Kind.WORK, needle, limit)
+    # Rank more candidates than shown, so matches the viewer may not see cannot crowd out the rest.
+    candidates = limit * CANDIDATES_PER_RESULT
+    work_ids = _ranked_ids(SearchEntry.Kind.WORK, needle, candidates)
     if work_ids:
         works = Work.objects.for_viewer(viewer).filter(pk__in=work_ids).with_card_tags(viewer)
-        results.works = _in_rank_order(works, work_ids)
-    term_ids = _ranked_ids(SearchEntry.Kind.TERM, needle, limit)
+        results.works = _in_rank_order(works, work_ids)[:limit]
+    term_ids = _ranked_ids(SearchEntry.Kind.TERM, needle, candidates)
     if term_ids:
-        results.terms = _in_rank_order(Term.objects.published().filter(pk__in=term_ids), term_ids)
-    tag_ids = _ranked_ids(SearchEntry.Kind.TAG, needle, limit)
+        results.terms = _in_rank_order(Term.objects.published().filter(pk__in=term_ids), term_ids)[:limit]
+    tag_ids = _ranked_ids(SearchEntry.Kind.TAG, needle, candidates)
     if tag_ids:
-        results.tags = _in_rank_order(Tag.objects.for_viewer(viewer).filter(pk__in=tag_ids), tag_ids)
+        results.tags = _in_rank_order(Tag.objects.for_viewer(viewer).filter(pk__in=tag_ids), tag_ids)[:limit]
     return results

@@ -88,9 +88,7 @@ class WorkListView(ViewerMixin, ListView):
         """The most frequent tags among the results (the first REFINE_SAMPLE of them on big lists)."""
         chosen = {tag.pk for tags in self.filterset.selected_tags().values() for tag in tags}
         sample = self.object_list.values("pk")[:REFINE_SAMPLE]
-        links = WorkTag.objects.filter(work__in=sample).exclude(tag__in=chosen)
-        if not self.viewer.passed_age_gate:
-            links = links.exclude(tag__category=TagCategory.CONTENT)
+        links = WorkTag.objects.shown_on_cards(self.viewer).filter(work__in=sample).exclude(tag__in=chosen)
         counts = list(
             links.order_by().values("tag__slug", "tag__name").annotate(n=Count("pk")).order_by("-n", "tag__name")[:15]
         )
@@ -139,12 +137,9 @@ def work_detail(request, slug):
     work = view.work
     work_tags = list(WorkTag.objects.visible_to(viewer).filter(work=work))
     hidden_tags = [wt.tag for wt in work_tags if wt.tag_id in viewer.hidden_tag_ids]
-    terms = (
-        Term.objects.published()
-        .filter(Q(works=work) | Q(tags__work_tags__work=work))
-        .distinct()
-        .order_by("name")
-    )
+    # Terms reached through tags only via the tags shown openly, so they spoil nothing.
+    open_tag_ids = [wt.tag_id for wt in work_tags if wt.spoiler_level <= viewer.max_spoiler_level]
+    terms = Term.objects.published().filter(Q(works=work) | Q(tags__in=open_tag_ids)).distinct().order_by("name")
     return render(
         request,
         "catalog/work_detail.html",
