@@ -119,13 +119,8 @@ def test_show_hidden_lists_the_hidden_works_this_once(world, client):
     assert card_titles(client.get("/works/")) == ["Triangle Blue"]  # only this once
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: WorkQuerySet.hidden_by_preferences (catalog/models.py) ignores show_adult_works, so 18+ works "
-    "the member left out of lists are counted as 'hidden by your tag preferences' and 'Show them this once' "
-    "then shows nothing more.",
-)
 def test_hidden_count_only_counts_works_the_hidden_tags_alone_leave_out(world, client):
+    """Regression: the hidden count ignored show_adult_works."""
     user = member(client, show_adult_works=False)
     user.hidden_tags.add(world.tags.happy)  # only on Triangle Blue, which is 18+ and left out anyway
     response = client.get("/works/")

@@ -280,12 +280,8 @@ def test_refine_panel_never_offers_explicit_tags_before_the_gate(shelf, client):
     assert "Explicit Velvet" in refine_panel(client.get("/works/?age_rating=r18"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: WorkListView.refine_tags (catalog/views.py) counts the tags of locked 18+ works for visitors "
-    "who have not passed the age gate, so a one-result list names the tags its card hides.",
-)
 def test_refine_panel_does_not_reveal_the_tags_of_locked_r18_works(world, client):
+    """Regression: the panel counted the tags of locked 18+ works before the gate."""
     response = client.get("/works/?q=triangle")
     assert card_titles(response) == ["Triangle Blue"]
     panel = refine_panel(response)
@@ -293,12 +289,8 @@ def test_refine_panel_does_not_reveal_the_tags_of_locked_r18_works(world, client
         assert name not in panel
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: WorkListView.refine_tags (catalog/views.py) ignores WorkTag.spoiler_level, so the panel names "
-    "spoiler tags that cards leave out and the detail page keeps behind 'Show spoiler tags'.",
-)
 def test_refine_panel_does_not_spoil(world, client):
+    """Regression: the panel ignored WorkTag.spoiler_level."""
     response = client.get("/works/?q=sunny")
     assert card_titles(response) == ["Sunny Afternoon"]
     panel = refine_panel(response)
