@@ -135,19 +135,24 @@ def _rank(needle: str, field: int, text: str) -> float:
     return OTHER_NAME
 
 
-def _ranked_ids(kind: str, needle: str, limit: int) -> list[int]:
-    """Object ids whose names match the needle, best match first."""
+def _ranked_ids(needle: str, kinds: list[str], limit: int) -> dict[str, list[int]]:
+    """Object ids of each kind whose names match the needle, best match first."""
     backend = get_backend()
-    best: dict[int, float] = {}
-    for object_id, field, text in backend.contains(kind, needle, limit):
+    best: dict[str, dict[int, float]] = {kind: {} for kind in kinds}
+    for kind, object_id, field, text in backend.contains(kinds, needle, limit):
         rank = _rank(needle, field, text) + len(text) / 10_000  # shorter names first within a band
-        best[object_id] = min(rank, best.get(object_id, rank))
-    if len(best) < limit:
-        for object_id, field, text in backend.fuzzy(kind, needle, limit):
+        found = best[kind]
+        found[object_id] = min(rank, found.get(object_id, rank))
+    short = [kind for kind in kinds if len(best[kind]) < limit]
+    if short:
+        for kind, object_id, field, text in backend.fuzzy(short, needle, limit):
             similarity = needle_similarity(needle, text)
-            if similarity >= FUZZY_THRESHOLD and object_id not in best:
-                best[object_id] = FUZZY + (1 - similarity)
-    return sorted(best, key=lambda object_id: (best[object_id], object_id))[:limit]
+            if similarity >= FUZZY_THRESHOLD and object_id not in best[kind]:
+                best[kind][object_id] = FUZZY + (1 - similarity)
+    return {
+        kind: sorted(found, key=lambda object_id: (found[object_id], object_id))[:limit]
+        for kind, found in best.items()
+    }
 
 
 def _in_rank_order(objects, ids: list[int]) -> list:
@@ -169,14 +174,13 @@ def search(query: str, viewer: Viewer, *, limit: int = 50) -> SearchResults:
 
     # Rank more candidates than shown, so matches the viewer may not see cannot crowd out the rest.
     candidates = limit * CANDIDATES_PER_RESULT
-    work_ids = _ranked_ids(SearchEntry.Kind.WORK, needle, candidates)
-    if work_ids:
-        works = Work.objects.for_viewer(viewer).filter(pk__in=work_ids).with_card_tags(viewer)
-        results.works = _in_rank_order(works, work_ids)[:limit]
-    term_ids = _ranked_ids(SearchEntry.Kind.TERM, needle, candidates)
-    if term_ids:
-        results.terms = _in_rank_order(Term.objects.published().filter(pk__in=term_ids), term_ids)[:limit]
-    tag_ids = _ranked_ids(SearchEntry.Kind.TAG, needle, candidates)
-    if tag_ids:
-        results.tags = _in_rank_order(Tag.objects.for_viewer(viewer).filter(pk__in=tag_ids), tag_ids)[:limit]
+    Kind = SearchEntry.Kind
+    ids = _ranked_ids(needle, [Kind.WORK, Kind.TERM, Kind.TAG], candidates)
+    if ids[Kind.WORK]:
+        works = Work.objects.for_viewer(viewer).filter(pk__in=ids[Kind.WORK]).with_card_tags(viewer)
+        results.works = _in_rank_order(works, ids[Kind.WORK])[:limit]
+    if ids[Kind.TERM]:
+        results.terms = _in_rank_order(Term.objects.published().filter(pk__in=ids[Kind.TERM]), ids[Kind.TERM])[:limit]
+    if ids[Kind.TAG]:
+        results.tags = _in_rank_order(Tag.objects.for_viewer(viewer).filter(pk__in=ids[Kind.TAG]), ids[Kind.TAG])[:limit]
     return results

@@ -1,16 +1,18 @@
 """The two ways ``catalog.search`` finds candidate names, one per database.
 
-Both answer the same two questions about folded names (``SearchEntry.text``):
-which contain the needle, and which are close to it despite typos. Ranking and
-visibility stay in ``catalog.search``.
+Both answer the same two questions about folded names (``SearchEntry.text``),
+for several kinds of object at once: which contain the needle, and which are
+close to it despite typos. Each question is one SQL statement however many
+kinds are asked about, so a search page costs a fixed number of queries.
+Ranking and visibility stay in ``catalog.search``.
 """
 
 from django.db import connection
 
-from catalog.models import SearchEntry
-
 FUZZY_CANDIDATES = 300
 FUZZY_THRESHOLD = 0.6
+
+Row = tuple[str, int, int, str]  # kind, object_id, field, text
 
 
 def trigrams(text: str) -> set[str]:
@@ -38,66 +40,87 @@ def split_into_pieces(needle: str, most: int = 3, shortest: int = 3) -> list[str
     return pieces
 
 
+def _union_of_limited(selects: list[tuple[str, list]]) -> list[Row]:
+    """Run ``SELECT kind, object_id, field, text ...`` statements, each with its own LIMIT, as one query.
+
+    Each part keeps its own limit, so a kind (or a typo piece) with many matches cannot
+    crowd the others out of the answer.
+    """
+    if not selects:
+        return []
+    sql = " UNION ALL ".join(f"SELECT * FROM ({select}) AS part{i}" for i, (select, _) in enumerate(selects))
+    params = [param for _, select_params in selects for param in select_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+_COLUMNS = "kind, object_id, field, text"
+
+
 class LikeBackend:
-    """Portable fallback: substring match with LIKE, fuzzy matching over a bounded scan."""
+    """Portable fallback: substring match with LIKE, no typo tolerance."""
 
-    def contains(self, kind: str, needle: str, limit: int) -> list[tuple[int, int, str]]:
-        rows = SearchEntry.objects.filter(kind=kind, text__contains=needle).values_list("object_id", "field", "text")
-        return list(rows[: limit * 5])
+    def contains(self, kinds: list[str], needle: str, limit: int) -> list[Row]:
+        # Folded text holds only letters and digits, so the needle needs no LIKE escaping.
+        return _union_of_limited([
+            (f"SELECT {_COLUMNS} FROM catalog_searchentry WHERE kind = %s AND text LIKE %s LIMIT %s",
+             [kind, f"%{needle}%", limit * 5])
+            for kind in kinds
+        ])
 
-    def fuzzy(self, kind: str, needle: str, limit: int) -> list[tuple[int, int, str]]:
+    def fuzzy(self, kinds: list[str], needle: str, limit: int) -> list[Row]:
         return []
 
 
 class SQLiteBackend(LikeBackend):
     """FTS5 with the trigram tokenizer (migration catalog 0004)."""
 
-    def _match(self, kind: str, expression: str, limit: int):
-        # The FTS lookup runs first, in its own subquery; joined directly, SQLite may probe
-        # the full-text index once per search entry instead.
-        sql = """
-            SELECT e.object_id, e.field, e.text FROM catalog_searchentry e
-            WHERE e.id IN (SELECT rowid FROM catalog_searchentry_fts WHERE catalog_searchentry_fts MATCH %s)
-              AND e.kind = %s
-            LIMIT %s
-        """
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [expression, kind, limit])
-            return cursor.fetchall()
+    # The FTS lookup runs first, in its own subquery; joined directly, SQLite may probe
+    # the full-text index once per search entry instead.
+    _MATCH = f"""
+        SELECT {_COLUMNS} FROM catalog_searchentry
+        WHERE id IN (SELECT rowid FROM catalog_searchentry_fts WHERE catalog_searchentry_fts MATCH %s)
+          AND kind = %s
+        LIMIT %s
+    """
 
-    def contains(self, kind, needle, limit):
+    def contains(self, kinds, needle, limit):
         if len(needle) < 3:
             # Trigram indexes cannot help below three letters; such queries only match from the start.
-            rows = SearchEntry.objects.filter(kind=kind, text__startswith=needle).values_list("object_id", "field", "text")
-            return list(rows[: limit * 5])
+            return _union_of_limited([
+                (f"SELECT {_COLUMNS} FROM catalog_searchentry WHERE kind = %s AND text LIKE %s LIMIT %s",
+                 [kind, f"{needle}%", limit * 5])
+                for kind in kinds
+            ])
         # Folded text is letters and digits only, so quoting it as one phrase is safe.
-        return self._match(kind, f'"{needle}"', limit * 5)
+        return _union_of_limited([(self._MATCH, [f'"{needle}"', kind, limit * 5]) for kind in kinds])
 
-    def fuzzy(self, kind, needle, limit):
+    def fuzzy(self, kinds, needle, limit):
         # Split the needle in up to three pieces: two typos can spoil at most two of them, so a
-        # name within two typos still contains one piece whole. Each piece is a fast phrase match;
-        # the candidates are then scored by trigram similarity.
-        # Each piece is looked up on its own, so a common piece cannot crowd out a rare one.
-        rows = []
-        for piece in split_into_pieces(needle):
-            rows += self._match(kind, f'"{piece}"', FUZZY_CANDIDATES)
-        return rows
+        # name within two typos still contains one piece whole. Each piece is a fast phrase match,
+        # limited on its own so a common piece cannot crowd out a rare one; the candidates are
+        # then scored by trigram similarity in catalog.search.
+        return _union_of_limited([
+            (self._MATCH, [f'"{piece}"', kind, FUZZY_CANDIDATES])
+            for piece in split_into_pieces(needle)
+            for kind in kinds
+        ])
 
 
 class PostgresBackend(LikeBackend):
     """pg_trgm: LIKE and word similarity both use the GIN trigram index (migration catalog 0004)."""
 
-    def fuzzy(self, kind, needle, limit):
+    def fuzzy(self, kinds, needle, limit):
         if len(needle) < 4:
             return []
-        sql = """
-            SELECT object_id, field, text FROM catalog_searchentry
-            WHERE kind = %s AND %s <%% text
-            ORDER BY word_similarity(%s, text) DESC LIMIT %s
-        """
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [kind, needle, needle, FUZZY_CANDIDATES])
-            return cursor.fetchall()
+        return _union_of_limited([
+            (f"""SELECT {_COLUMNS} FROM catalog_searchentry
+                 WHERE kind = %s AND %s <%% text
+                 ORDER BY word_similarity(%s, text) DESC LIMIT %s""",
+             [kind, needle, needle, FUZZY_CANDIDATES])
+            for kind in kinds
+        ])
 
 
 def get_backend():

@@ -103,6 +103,9 @@ PAGES = {
     "glossary-index": "/glossary/",
     "term-detail": "/glossary/netorare/",
     "search": "/search/?q=alpha",
+    # A typo: the exact lookup finds nothing, so the typo-tolerant lookup runs as well.
+    "search-typo": "/search/?q=alphs+work+000",
+    "search-suggestions": "/search/suggest/?q=alpha",
 }
 
 # Measured counts with a cold cache (tag counts and the filter form's tag options are cached).
@@ -120,7 +123,9 @@ PINS = {
     "tag-detail": {"visitor": 5, "adult": 6, "member": 8},
     "glossary-index": {"visitor": 2, "adult": 3, "member": 4},
     "term-detail": {"visitor": 8, "adult": 9, "member": 11},
-    "search": {"visitor": 10, "adult": 11, "member": 13},
+    "search": {"visitor": 5, "adult": 6, "member": 8},
+    "search-typo": {"visitor": 4, "adult": 5, "member": 7},
+    "search-suggestions": {"visitor": 5, "adult": 6, "member": 8},
 }
 
 
