@@ -1,8 +1,9 @@
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import F, Q
 
-from catalog.models import AgeRating, Kind, Tag, Work
+from catalog.models import AgeRating, Kind, Tag, TagFilter, Work
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
@@ -56,9 +57,10 @@ class WorkFilter(django_filters.FilterSet):
     }
 
     q = django_filters.CharFilter(method="filter_title", label="Title contains", max_length=200)
-    tags = TagChoiceFilter(method="filter_all_tags", label="With all of these tags")
-    any_tags = TagChoiceFilter(method="filter_any_tags", label="With any of these tags")
-    exclude_tags = TagChoiceFilter(method="filter_exclude_tags", label="Without these tags")
+    # The tag fields are applied by the views through ``tag_filter`` (see filter_queryset).
+    tags = TagChoiceFilter(label="With all of these tags")
+    any_tags = TagChoiceFilter(label="With any of these tags")
+    exclude_tags = TagChoiceFilter(label="Without these tags")
     kind = django_filters.MultipleChoiceFilter(choices=Kind.choices, label="Kind", widget=forms.CheckboxSelectMultiple)
     age_rating = django_filters.MultipleChoiceFilter(
         choices=AgeRating.choices, label="Age rating", widget=forms.CheckboxSelectMultiple
@@ -94,8 +96,37 @@ class WorkFilter(django_filters.FilterSet):
         data = self.form.cleaned_data if self.is_bound and hasattr(self.form, "cleaned_data") else {}
         return {name: list(data.get(name) or []) for name in self.TAG_FIELDS}
 
+    @property
+    def tag_filter(self) -> TagFilter:
+        """The valid tag choices as one condition, for ``WorkQuerySet.with_tag_filter``."""
+        chosen = self.selected_tags()
+        return TagFilter(
+            all_of=tuple(tag.pk for tag in chosen["tags"]),
+            any_of=tuple(tag.pk for tag in chosen["any_tags"]),
+            none_of=tuple(tag.pk for tag in chosen["exclude_tags"]),
+        )
+
+    @property
+    def qs(self):
+        """The works passing every condition, shaped for reading one page of them."""
+        return self.works_matching(rows_wanted=settings.NTRDB_WORKS_PER_PAGE)
+
+    def works_matching(self, *, rows_wanted: int, ordered: bool = True):
+        """The works passing every condition, in the query shape that suits reading ``rows_wanted`` of them."""
+        works = super().qs
+        if not ordered:
+            works = works.order_by()
+        return works.with_tag_filter(self.tag_filter, rows_wanted=rows_wanted, ordered=ordered)
+
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
+        """Every condition but the tags, and the sort order.
+
+        The tags are left to the caller, because the fastest way to apply them depends on
+        how many rows are wanted: a page, a capped count or a sample (``with_tag_filter``).
+        """
+        for name, value in self.form.cleaned_data.items():
+            if name not in self.TAG_FIELDS:
+                queryset = self.filters[name].filter(queryset, value)
         # Sorting applies even when no sort was asked for, so paging is stable.
         if not self.form.cleaned_data.get("sort"):
             queryset = self.sort_by(queryset, "sort", "title")
@@ -103,17 +134,6 @@ class WorkFilter(django_filters.FilterSet):
 
     def filter_title(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(original_title__icontains=value)) if value else queryset
-
-    def filter_all_tags(self, queryset, name, tags):
-        for tag in tags:
-            queryset = queryset.with_tags(tag.pk)
-        return queryset
-
-    def filter_any_tags(self, queryset, name, tags):
-        return queryset.with_tags(*[tag.pk for tag in tags]) if tags else queryset
-
-    def filter_exclude_tags(self, queryset, name, tags):
-        return queryset.without_tags(*[tag.pk for tag in tags]) if tags else queryset
 
     def sort_by(self, queryset, name, value):
         _, ordering = self.SORTS.get(value, self.SORTS["title"])

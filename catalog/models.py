@@ -1,7 +1,9 @@
 import datetime
+import math
+from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.urls import reverse
@@ -43,6 +45,8 @@ def split_lines(text: str) -> list[str]:
 
 
 TAG_COUNT_CACHE_SECONDS = 300
+# How often a tag appears changes slowly; its share only steers the shape of tag-filter queries.
+TAG_SHARE_CACHE_SECONDS = 600
 
 
 class TagCategory(models.TextChoices):
@@ -86,6 +90,29 @@ class TagQuerySet(models.QuerySet):
         return tags
 
 
+    def link_counts(self, tag_ids) -> tuple[int, dict[int, int]]:
+        """How many works are published, and how many links each tag has, from briefly cached counts.
+
+        Whatever is not cached costs one query: the published works and each missing tag's links.
+        """
+        tag_ids = sorted(set(tag_ids))
+        keys = {tag_id: f"tag-links:{tag_id}" for tag_id in tag_ids}
+        cached = cache.get_many([*keys.values(), "published-works"])
+        missing = [tag_id for tag_id in tag_ids if keys[tag_id] not in cached]
+        if missing or "published-works" not in cached:
+            link_counts = [
+                f"(SELECT COUNT(*) FROM {WorkTag._meta.db_table} WHERE tag_id = %s)" for _ in missing
+            ]
+            sql = f"SELECT (SELECT COUNT(*) FROM {Work._meta.db_table} WHERE is_published), {', '.join(link_counts) or '0'}"
+            with connection.cursor() as cursor:
+                cursor.execute(sql, missing)
+                published, *counts = cursor.fetchone()
+            fresh = {"published-works": published, **{keys[tag_id]: n for tag_id, n in zip(missing, counts)}}
+            cache.set_many(fresh, TAG_SHARE_CACHE_SECONDS)
+            cached.update(fresh)
+        return cached["published-works"], {tag_id: cached[keys[tag_id]] for tag_id in tag_ids}
+
+
 class Tag(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
@@ -125,6 +152,30 @@ class Tag(models.Model):
     @property
     def is_explicit(self) -> bool:
         return self.category == TagCategory.CONTENT
+
+
+@dataclass(frozen=True)
+class TagFilter:
+    """Tag conditions on a list of works, by tag id: all of ``all_of``, at least one of ``any_of``, none of ``none_of``."""
+
+    all_of: tuple[int, ...] = ()
+    any_of: tuple[int, ...] = ()
+    none_of: tuple[int, ...] = ()
+
+    def __bool__(self):
+        return bool(self.all_of or self.any_of or self.none_of)
+
+    @property
+    def tag_ids(self) -> set[int]:
+        return {*self.all_of, *self.any_of, *self.none_of}
+
+
+# Relative cost per row read of the two shapes in WorkQuerySet.with_tag_filter, measured on
+# SQLite at 100,000 works: walking a sort index with EXISTS probes, versus reading a tag's
+# links (and sorting the matches, when the list is ordered).
+WALK_ROW_COST = 2.5
+LIST_ROW_COST = 0.35
+LIST_ROW_COST_SORTED = 1.1
 
 
 class WorkQuerySet(models.QuerySet):
@@ -167,13 +218,44 @@ class WorkQuerySet(models.QuerySet):
         card_tags = WorkTag.objects.shown_on_cards(viewer).select_related("tag").order_by("tag__category", "tag__name")
         return self.prefetch_related(Prefetch("work_tags", queryset=card_tags, to_attr="card_tags"))
 
-    def with_tags(self, *tag_ids):
-        """Works carrying any of the tags; chain calls for all of them.
+    def with_tag_filter(self, tag_filter: "TagFilter", *, rows_wanted: int, ordered: bool = True):
+        """Works passing ``tag_filter``, in the query shape that reads the fewest rows.
 
-        Written as ``id IN (tag's works)`` so the database can start from the tag's links
-        (index worktag_tag_work_idx) instead of testing every work.
+        Two shapes answer the same question (measurements in docs/performance.md):
+        - *walk*: read works in the list's own order (a sort index) and test each with
+          ``EXISTS`` probes of the (work, tag) index, stopping at ``rows_wanted``. Cheap when
+          matches are common: about ``rows_wanted / share`` rows are read.
+        - *list*: start from the rarest included tag's links (``id IN (...)``, index
+          worktag_tag_work_idx); every link is read, and sorted when ``ordered``.
+        The shares come from cached counts and assume tags fall independently of each other.
         """
-        return self.filter(pk__in=WorkTag.objects.filter(tag_id__in=tag_ids).values("work_id"))
+        if not tag_filter:
+            return self
+        total, link_counts = Tag.objects.link_counts(tag_filter.tag_ids)
+        total = max(total, 1)
+        shares = {tag_id: min(1.0, n / total) for tag_id, n in link_counts.items()}
+        groups = [(tag_id,) for tag_id in tag_filter.all_of]
+        if tag_filter.any_of:
+            groups.append(tuple(tag_filter.any_of))
+
+        def share(group):
+            return min(1.0, sum(shares[tag_id] for tag_id in group))
+
+        works = self
+        if groups:
+            match_share = math.prod(share(group) for group in groups)
+            match_share *= math.prod(1 - shares[tag_id] for tag_id in tag_filter.none_of)
+            rarest = min(groups, key=share)
+            walk_cost = min(total, rows_wanted / max(match_share, 1 / total)) * WALK_ROW_COST
+            list_cost = share(rarest) * total * (LIST_ROW_COST_SORTED if ordered else LIST_ROW_COST)
+            if list_cost < walk_cost:
+                groups.remove(rarest)
+                works = works.filter(pk__in=WorkTag.objects.filter(tag_id__in=rarest).values("work_id"))
+            for group in groups:
+                works = works.filter(self._has_any_tag(group))
+        if tag_filter.none_of:
+            works = works.without_tags(*tag_filter.none_of)
+        return works
 
     def without_tags(self, *tag_ids):
         return self.exclude(self._has_any_tag(tag_ids))

@@ -3,18 +3,38 @@ from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
 
+def capped_count(works) -> int:
+    """How many rows, counting no further than one past ``NTRDB_COUNT_CAP``."""
+    return works.order_by()[: settings.NTRDB_COUNT_CAP + 1].count()
+
+
 class CappedCountPaginator(Paginator):
     """A paginator that stops counting at ``NTRDB_COUNT_CAP`` results.
 
     Counting every match of a broad filter over a large catalog means touching every
     matching row; past a few thousand nobody pages that deep, so the count (and the
     last page) stop at the cap and the page says "more than N".
+
+    ``counted`` is the same set of rows in a shape suited to counting, when the page's own
+    shape is not (see ``WorkQuerySet.with_tag_filter``).
     """
+
+    def __init__(self, object_list, per_page, *args, counted=None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.counted = object_list if counted is None else counted
 
     @cached_property
     def count(self) -> int:
-        cap = settings.NTRDB_COUNT_CAP
-        return self.object_list.order_by()[: cap + 1].count()
+        return capped_count(self.counted)
+
+    @staticmethod
+    def rows_to_read(page_number, per_page: int) -> int:
+        """How many rows of a list the requested page reaches into (a malformed page counts as the first)."""
+        try:
+            number = max(1, int(page_number))
+        except (TypeError, ValueError):
+            number = 1
+        return min(number, settings.NTRDB_COUNT_CAP // per_page + 1) * per_page
 
     @property
     def is_capped(self) -> bool:

@@ -4,12 +4,13 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import cached_property
 from django.views.generic import ListView, TemplateView
 
 from accounts.views import render_age_gate
 from catalog.filters import WorkFilter
-from catalog.pagination import CappedCountPaginator
-from catalog.models import TagCategory, Tag, Work, WorkTag, get_work_for_viewer
+from catalog.pagination import CappedCountPaginator, capped_count
+from catalog.models import Tag, TagCategory, TagFilter, Work, WorkTag, get_work_for_viewer
 from catalog.search import search
 from community.views import review_section
 from glossary.models import Term
@@ -47,11 +48,37 @@ class HomeView(ViewerMixin, TemplateView):
 REFINE_SAMPLE = 1000
 
 
-class WorkListView(ViewerMixin, ListView):
-    template_name = "catalog/work_list.html"
+class TagFilteredListMixin:
+    """A paged list of works filtered by tags, where each read gets the query shape it suits.
+
+    The page, the capped count and any sample read different numbers of rows, and
+    ``WorkQuerySet.with_tag_filter`` picks the fastest shape for each.
+    """
+
     context_object_name = "works"
     paginate_by = settings.NTRDB_WORKS_PER_PAGE
     paginator_class = CappedCountPaginator
+
+    def works_matching(self, *, rows_wanted: int, ordered: bool = True):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        rows = CappedCountPaginator.rows_to_read(self.request.GET.get("page"), self.paginate_by)
+        return self.works_matching(rows_wanted=rows)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        counted = self.works_matching(rows_wanted=settings.NTRDB_COUNT_CAP + 1, ordered=False)
+        return CappedCountPaginator(queryset, per_page, counted=counted, **kwargs)
+
+    def paginate_queryset(self, queryset, page_size):
+        # get_page() turns a malformed or out-of-range ?page= into a valid page instead of a 404.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+class WorkListView(TagFilteredListMixin, ViewerMixin, ListView):
+    template_name = "catalog/work_list.html"
 
     @property
     def showing_hidden(self) -> bool:
@@ -62,15 +89,12 @@ class WorkListView(ViewerMixin, ListView):
         viewer = self.request.viewer
         return viewer.without_hidden_tags() if self.showing_hidden else viewer
 
-    def get_queryset(self):
-        self.filterset = WorkFilter(self.request.GET or None, queryset=self.visible_works(), request=self.request)
-        return self.filterset.qs
+    @cached_property
+    def filterset(self):
+        return WorkFilter(self.request.GET or None, queryset=self.visible_works(), request=self.request)
 
-    def paginate_queryset(self, queryset, page_size):
-        # get_page() turns a malformed or out-of-range ?page= into a valid page instead of a 404.
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get("page"))
-        return paginator, page, page.object_list, page.has_other_pages()
+    def works_matching(self, *, rows_wanted, ordered=True):
+        return self.filterset.works_matching(rows_wanted=rows_wanted, ordered=ordered)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(filterset=self.filterset, **kwargs)
@@ -87,7 +111,7 @@ class WorkListView(ViewerMixin, ListView):
     def refine_tags(self, result_count: int):
         """The most frequent tags among the results (the first REFINE_SAMPLE of them on big lists)."""
         chosen = {tag.pk for tags in self.filterset.selected_tags().values() for tag in tags}
-        sample = self.object_list.values("pk")[:REFINE_SAMPLE]
+        sample = self.works_matching(rows_wanted=REFINE_SAMPLE, ordered=False).values("pk")[:REFINE_SAMPLE]
         links = WorkTag.objects.shown_on_cards(self.viewer).filter(work__in=sample).exclude(tag__in=chosen)
         counts = list(
             links.order_by().values("tag__slug", "tag__name").annotate(n=Count("pk")).order_by("-n", "tag__name")[:15]
@@ -109,8 +133,8 @@ class WorkListView(ViewerMixin, ListView):
         if not viewer.hidden_tag_ids or self.showing_hidden:
             return 0
         hidden = Work.objects.hidden_by_preferences(viewer).with_lock(viewer)
-        hidden = WorkFilter(self.request.GET or None, queryset=hidden, request=self.request).qs
-        return CappedCountPaginator(hidden, 1).count
+        hidden = WorkFilter(self.request.GET or None, queryset=hidden, request=self.request)
+        return capped_count(hidden.works_matching(rows_wanted=settings.NTRDB_COUNT_CAP + 1, ordered=False))
 
 
 def group_tags_by_category(tags):
@@ -167,12 +191,8 @@ class TagListView(ViewerMixin, TemplateView):
         )
 
 
-class TagDetailView(ViewerMixin, ListView):
+class TagDetailView(TagFilteredListMixin, ViewerMixin, ListView):
     template_name = "catalog/tag_detail.html"
-    context_object_name = "works"
-    paginate_by = settings.NTRDB_WORKS_PER_PAGE
-    paginator_class = CappedCountPaginator
-    paginate_queryset = WorkListView.paginate_queryset
 
     def get(self, request, *args, **kwargs):
         self.tag = get_object_or_404(
@@ -182,8 +202,9 @@ class TagDetailView(ViewerMixin, ListView):
             return render_age_gate(request)
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self):
-        return self.visible_works().with_tags(self.tag.pk).order_by("title", "pk")
+    def works_matching(self, *, rows_wanted, ordered=True):
+        works = self.visible_works().order_by("title", "pk") if ordered else self.visible_works()
+        return works.with_tag_filter(TagFilter(all_of=(self.tag.pk,)), rows_wanted=rows_wanted, ordered=ordered)
 
     def get_context_data(self, **kwargs):
         term = self.tag.term if self.tag.term and self.tag.term.is_published else None

@@ -1,6 +1,7 @@
 """/works/: cards, pagination, filters with known answers, and malformed parameters."""
 
 import datetime
+from decimal import Decimal
 import re
 
 import pytest
@@ -135,10 +136,15 @@ def shelf(db):
     def year(y):
         return {"released_from": datetime.date(y, 1, 1), "released_from_precision": DatePrecision.YEAR}
 
-    make_work("Alpha", kind=Kind.ANIME, tags=[jealousy, hospital], **year(2005))
-    make_work("Bravo", kind=Kind.MANGA, tags=[jealousy], **year(2010))
-    make_work("Charlie", kind=Kind.VISUAL_NOVEL, tags=[hospital, workplace], **year(2015))
-    make_work("Delta", kind=Kind.ANIME, age_rating=AgeRating.R18, tags=[jealousy, workplace, explicit], **year(2020))
+    def rated(score, reviews):
+        return {"score_average": Decimal(score), "review_count": reviews}
+
+    make_work("Alpha", kind=Kind.ANIME, tags=[jealousy, hospital], **year(2005), **rated("8.5", 10))
+    make_work("Bravo", kind=Kind.MANGA, tags=[jealousy], **year(2010), **rated("6.0", 3))
+    make_work("Charlie", kind=Kind.VISUAL_NOVEL, tags=[hospital, workplace], **year(2015), **rated("9.0", 1))
+    make_work(
+        "Delta", kind=Kind.ANIME, age_rating=AgeRating.R18, tags=[jealousy, workplace, explicit], **year(2020), **rated("7.0", 5)
+    )
     make_work("Echo", kind=Kind.MANGA)
     make_work("Foxtrot", kind=Kind.ANIME, published=False, tags=[jealousy], **year(2012))
 
@@ -170,9 +176,24 @@ ALL = ["Alpha", "Bravo", "Charlie", "Delta", "Echo"]
         ("sort=year", ["Alpha", "Bravo", "Charlie", "Delta", "Echo"]),
         ("sort=newest", ["Echo", "Delta", "Charlie", "Bravo", "Alpha"]),
         ("kind=anime&sort=-year", ["Delta", "Alpha"]),
+        ("min_score=7", ["Alpha", "Charlie", "Delta"]),
+        ("min_reviews=3", ["Alpha", "Bravo", "Delta"]),
+        ("sort=-score", ["Charlie", "Alpha", "Delta", "Bravo", "Echo"]),
+        ("sort=-reviews", ["Alpha", "Delta", "Bravo", "Charlie", "Echo"]),
+        ("tags=jealousy&any_tags=hospital&any_tags=workplace&sort=-score", ["Alpha", "Delta"]),
+        ("any_tags=hospital&exclude_tags=workplace&min_reviews=1", ["Alpha"]),
+        ("tags=jealousy&tags=workplace&exclude_tags=hospital&sort=-score", ["Delta"]),
+        ("tags=jealousy&kind=manga&min_score=5&sort=-reviews", ["Bravo"]),
     ],
 )
-def test_filters_and_sorting_give_the_known_answer(shelf, client, query, expected):
+@pytest.mark.parametrize("shape", ["chosen", "walk", "list"])
+def test_filters_and_sorting_give_the_known_answer(shelf, client, monkeypatch, shape, query, expected):
+    # Both query shapes of WorkQuerySet.with_tag_filter must give the same answer as the one it picks.
+    if shape == "walk":
+        monkeypatch.setattr("catalog.models.WALK_ROW_COST", 0)
+    elif shape == "list":
+        monkeypatch.setattr("catalog.models.LIST_ROW_COST", 0)
+        monkeypatch.setattr("catalog.models.LIST_ROW_COST_SORTED", 0)
     response = client.get(f"/works/?{query}")
     assert response.status_code == 200
     assert card_titles(response) == expected

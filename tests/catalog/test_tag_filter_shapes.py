@@ -1,0 +1,68 @@
+"""WorkQuerySet.with_tag_filter picks its query shape from how common the tags are.
+
+The answers of both shapes are checked against known results in test_work_list.py;
+these tests check the choice, which decides whether a page over 100,000 works takes
+a millisecond or a few hundred (docs/performance.md).
+"""
+
+import pytest
+from django.core.cache import cache
+
+from catalog.models import Tag, TagCategory, TagFilter, Work, WorkTag
+from tests.conftest import make_tag, make_work
+
+
+def shape(works) -> str:
+    sql = str(works.query)
+    return "list" if '"id" IN (SELECT' in sql else "walk"
+
+
+@pytest.fixture
+def catalog_with_common_and_rare_tags(db):
+    """400 works: every one has the common tag, two have the rare one."""
+    common = make_tag("Common", category=TagCategory.THEME)
+    rare = make_tag("Rare", category=TagCategory.THEME)
+    works = Work.objects.bulk_create(
+        Work(title=f"Work {i:03d}", slug=f"work-{i:03d}", is_published=True) for i in range(400)
+    )
+    WorkTag.objects.bulk_create(WorkTag(work=work, tag=common) for work in works)
+    WorkTag.objects.bulk_create(WorkTag(work=work, tag=rare) for work in works[:2])
+    return common, rare
+
+
+def test_a_page_of_a_common_tag_walks_the_sort_order(catalog_with_common_and_rare_tags):
+    common, _ = catalog_with_common_and_rare_tags
+    works = Work.objects.published().order_by("title").with_tag_filter(TagFilter(all_of=(common.pk,)), rows_wanted=24)
+    assert shape(works) == "walk"
+    assert works.count() == 400
+
+
+def test_a_rare_tag_starts_from_its_own_links(catalog_with_common_and_rare_tags):
+    common, rare = catalog_with_common_and_rare_tags
+    works = Work.objects.published().order_by("title").with_tag_filter(
+        TagFilter(all_of=(common.pk, rare.pk)), rows_wanted=24
+    )
+    assert shape(works) == "list"
+    assert [w.title for w in works] == ["Work 000", "Work 001"]
+
+
+def test_excluding_a_common_tag_makes_matches_rare(catalog_with_common_and_rare_tags):
+    common, rare = catalog_with_common_and_rare_tags
+    other = make_tag("Other", category=TagCategory.THEME)
+    for work in Work.objects.all()[:200]:
+        WorkTag.objects.create(work=work, tag=other)
+    works = Work.objects.published().with_tag_filter(
+        TagFilter(all_of=(other.pk,), none_of=(common.pk,)), rows_wanted=24
+    )
+    assert shape(works) == "list"
+    assert works.count() == 0
+
+
+def test_tag_link_counts_are_cached_and_count_published_works(catalog_with_common_and_rare_tags, django_assert_num_queries):
+    common, rare = catalog_with_common_and_rare_tags
+    make_work("Draft", published=False, tags=[rare])
+    cache.clear()
+    with django_assert_num_queries(1):
+        assert Tag.objects.link_counts([common.pk, rare.pk]) == (400, {common.pk: 400, rare.pk: 3})
+    with django_assert_num_queries(0):
+        Tag.objects.link_counts([rare.pk])
