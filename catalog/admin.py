@@ -4,7 +4,7 @@ from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from catalog.models import SearchEntry, Tag, Work, WorkTag
+from catalog.models import RESERVED_WORK_SLUGS, SearchEntry, Tag, Work, WorkTag
 from catalog.search import search_index_remove, search_index_update
 from catalog.services import tag_merge
 
@@ -35,8 +35,17 @@ class WorkTagInline(admin.TabularInline):
     fields = ["tag", "spoiler_level", "note"]
 
 
+class WorkAdminForm(forms.ModelForm):
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in RESERVED_WORK_SLUGS:
+            raise ValidationError(f"“{slug}” is taken by another page at /works/{slug}/. Choose another slug.")
+        return slug
+
+
 @admin.register(Work)
 class WorkAdmin(SearchIndexedAdmin):
+    form = WorkAdminForm
     list_display = ["title", "kind", "age_rating", "released_from", "is_published", "is_featured", "created_at"]
     list_filter = ["is_published", "is_featured", "kind", "age_rating"]
     list_editable = ["is_featured"]

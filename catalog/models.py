@@ -9,7 +9,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from accounts.models import SpoilerLevel
-from accounts.viewer import Viewer
+from accounts.viewer import ANONYMOUS_VIEWER, Viewer
 
 
 class Kind(models.TextChoices):
@@ -178,6 +178,10 @@ LIST_ROW_COST = 0.35
 LIST_ROW_COST_SORTED = 1.1
 
 
+# Paths under /works/ that are not work pages (catalog/urls.py): a work with one of these slugs could not be opened.
+RESERVED_WORK_SLUGS = frozenset({"feed"})
+
+
 class WorkQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -195,6 +199,15 @@ class WorkQuerySet(models.QuerySet):
         if not viewer.show_adult_works:
             works = works.exclude(age_rating=AgeRating.R18)
         return works.with_lock(viewer)
+
+    def for_syndication(self):
+        """Works that feeds and the sitemap may name: an anonymous visitor's list without its 18+ works.
+
+        Feed readers and crawlers carry no session, and what they show is read away from the
+        site, where no age gate can stand in front of it; so 18+ works are left out entirely
+        rather than listed as locked cards.
+        """
+        return self.for_viewer(ANONYMOUS_VIEWER).filter(is_locked=False)
 
     def with_lock(self, viewer: Viewer):
         """Annotate ``is_locked``: an 18+ work the viewer has not passed the age gate for."""

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import ListView, TemplateView
 
@@ -232,6 +233,9 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /accounts/",
         "Disallow: /search/",
+        "",
+        # Crawlers need the sitemap's absolute URL, on whatever host and scheme they came by.
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap-index'))}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

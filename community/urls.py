@@ -1,11 +1,13 @@
 from django.urls import path
 
 from community import views
+from community.feeds import WorkReviewsFeed
 
 app_name = "community"
 
 urlpatterns = [
     path("works/<slug:slug>/reviews/", views.review_create, name="review-create"),
+    path("works/<slug:slug>/reviews/feed/", WorkReviewsFeed(), name="review-feed"),
     path("reviews/<int:pk>/edit/", views.review_edit, name="review-edit"),
     path("reviews/<int:pk>/delete/", views.review_delete, name="review-delete"),
     path("reviews/<int:pk>/helpful/", views.review_helpful, name="review-helpful"),

@@ -4,8 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.viewer import ANONYMOUS_VIEWER
 from catalog.models import Work, get_work_for_viewer
 from community import services
 from community.forms import CommentForm, ReportForm, ReviewForm, TermSuggestionForm
@@ -44,6 +46,9 @@ def review_section(request, work: Work) -> dict:
             HelpfulVote.objects.filter(voter=user, review__in=[r.pk for r in page.object_list]).values_list("review_id", flat=True)
         )
     may_review = user.is_authenticated and (not work.is_adult or user.is_adult() is True)
+    # Feed readers are anonymous, so an 18+ work's reviews have no feed, whoever views the page.
+    gated_for_feeds = work.is_gated_for(ANONYMOUS_VIEWER)
+    reviews_feed_url = None if gated_for_feeds else reverse("community:review-feed", kwargs={"slug": work.slug})
     return {
         "reviews_page": page,
         "reviews_sort": sort,
@@ -52,6 +57,7 @@ def review_section(request, work: Work) -> dict:
         "voted_review_ids": voted_ids,
         "review_form": ReviewForm() if may_review and own_review is None else None,
         "may_review": may_review,
+        "reviews_feed_url": reviews_feed_url,
     }
 
 

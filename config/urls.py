@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from catalog.sitemaps import SITEMAPS
 from catalog.views import HomeView, robots_txt
 
 admin.site.site_header = "ntrdb curation"
@@ -11,6 +13,13 @@ admin.site.index_title = "Catalog, glossary and community"
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("robots.txt", robots_txt, name="robots-txt"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap-index",
+    ),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("", include("catalog.urls")),
     path("glossary/", include("glossary.urls")),
     path("accounts/", include("accounts.urls")),

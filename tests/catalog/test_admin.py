@@ -183,3 +183,12 @@ def test_saving_a_term_and_a_tag_in_the_admin_updates_the_search_index(world, ad
     )
     assert response.status_code == 302
     assert [t.slug for t in search("tuyu", ANONYMOUS_VIEWER).tags] == ["rainy-season"]
+
+
+def test_work_slug_taken_by_the_works_feed_is_refused(world, admin_client, client):
+    """/works/feed/ is the Atom feed: a work slugged "feed" could never be opened."""
+    response = admin_client.post(reverse("admin:catalog_work_add"), work_form(title="Feed", slug="feed"))
+    assert response.status_code == 200
+    assert "is taken by another page at /works/feed/" in html(response)
+    assert not Work.objects.filter(slug="feed").exists()
+    assert client.get("/works/feed/")["Content-Type"].startswith("application/atom+xml")

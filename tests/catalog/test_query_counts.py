@@ -8,15 +8,13 @@ does not grow with the data.
 import datetime
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from catalog.models import AgeRating, Kind, Tag, TagCategory, Work, WorkTag
 from catalog.search import search_index_update
 from glossary.models import Term, TermFAQ
 from tests.conftest import card_titles, html, make_user, pass_age_gate
+from tests.query_counts import assert_within_pins, page_counts
 
 CATEGORIES = [TagCategory.PERSPECTIVE, TagCategory.SETUP, TagCategory.THEME, TagCategory.SETTING, TagCategory.CONTENT]
 
@@ -84,14 +82,6 @@ def client_for(viewer: str) -> Client:
     return client
 
 
-def count(client: Client, url: str) -> int:
-    cache.clear()  # measure the cold path, where the cached parts are computed
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries)
-
-
 PAGES = {
     "home": "/",
     "work-list": "/works/",
@@ -140,12 +130,8 @@ def big_catalog(db):
 
 @pytest.mark.parametrize("viewer", VIEWERS)
 def test_page_query_counts_are_pinned(big_catalog, django_assert_max_num_queries, viewer):
-    client = client_for(viewer)
-    for page, url in PAGES.items():
-        cache.clear()
-        with django_assert_max_num_queries(PINS[page][viewer], info=f"{page} ({url}) as {viewer}"):
-            response = client.get(url)
-        assert response.status_code == 200, page
+    pins = {page: PINS[page][viewer] for page in PAGES}
+    assert_within_pins(client_for(viewer), PAGES, pins, django_assert_max_num_queries, viewer)
 
 
 @pytest.mark.parametrize("viewer", VIEWERS)
@@ -153,10 +139,9 @@ def test_query_counts_do_not_grow_with_the_data(db, viewer):
     term = seed_base()
     grow(term, 0, 10)
     client = client_for(viewer)
-    before = {page: count(client, url) for page, url in PAGES.items()}
+    before = page_counts(client, PAGES)
     grow(term, 10, 10)
-    after = {page: count(client, url) for page, url in PAGES.items()}
-    assert after == before
+    assert page_counts(client, PAGES) == before
 
 
 def test_the_big_catalog_really_is_big(big_catalog, client):
