@@ -61,9 +61,13 @@ class WorkFilter(django_filters.FilterSet):
     tags = TagChoiceFilter(label="With all of these tags")
     any_tags = TagChoiceFilter(label="With any of these tags")
     exclude_tags = TagChoiceFilter(label="Without these tags")
-    kind = django_filters.MultipleChoiceFilter(choices=Kind.choices, label="Kind", widget=forms.CheckboxSelectMultiple)
+    # distinct=False: these test a column of the work itself, so no row can repeat, and
+    # SELECT DISTINCT would stop the database from reading a page straight off a sort index.
+    kind = django_filters.MultipleChoiceFilter(
+        choices=Kind.choices, label="Kind", widget=forms.CheckboxSelectMultiple, distinct=False
+    )
     age_rating = django_filters.MultipleChoiceFilter(
-        choices=AgeRating.choices, label="Age rating", widget=forms.CheckboxSelectMultiple
+        choices=AgeRating.choices, label="Age rating", widget=forms.CheckboxSelectMultiple, distinct=False
     )
     year_min = IntegerFilter(
         field_name="released_from", lookup_expr="year__gte", label="From year", min_value=MIN_YEAR, max_value=MAX_YEAR
@@ -111,9 +115,18 @@ class WorkFilter(django_filters.FilterSet):
         """The works passing every condition, shaped for reading one page of them."""
         return self.works_matching(rows_wanted=settings.NTRDB_WORKS_PER_PAGE)
 
-    def works_matching(self, *, rows_wanted: int, ordered: bool = True):
-        """The works passing every condition, in the query shape that suits reading ``rows_wanted`` of them."""
-        works = super().qs
+    def works_matching(self, *, rows_wanted: int, ordered: bool = True, within=None):
+        """The works passing every condition, in the query shape that suits reading ``rows_wanted`` of them.
+
+        ``within`` applies the same conditions to another set of works than the filter's own.
+        """
+        if within is None:
+            works = super().qs
+        else:
+            works = within.all()
+            if self.is_bound:
+                self.form.is_valid()  # as FilterSet.qs does: invalid fields are left out
+                works = self.filter_queryset(works)
         if not ordered:
             works = works.order_by()
         return works.with_tag_filter(self.tag_filter, rows_wanted=rows_wanted, ordered=ordered)

@@ -134,8 +134,7 @@ class WorkListView(TagFilteredListMixin, ViewerMixin, ListView):
         if not viewer.hidden_tag_ids or self.showing_hidden:
             return 0
         hidden = Work.objects.hidden_by_preferences(viewer).with_lock(viewer)
-        hidden = WorkFilter(self.request.GET or None, queryset=hidden, request=self.request)
-        return capped_count(hidden.works_matching(rows_wanted=settings.NTRDB_COUNT_CAP + 1, ordered=False))
+        return capped_count(self.filterset.works_matching(rows_wanted=settings.NTRDB_COUNT_CAP + 1, ordered=False, within=hidden))
 
 
 def group_tags_by_category(tags):

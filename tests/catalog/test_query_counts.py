@@ -107,7 +107,7 @@ PAGES = {
 PINS = {
     "home": {"visitor": 6, "adult": 7, "member": 9},
     "work-list": {"visitor": 5, "adult": 6, "member": 9},
-    "work-list-filtered": {"visitor": 9, "adult": 10, "member": 16},
+    "work-list-filtered": {"visitor": 9, "adult": 10, "member": 13},
     "work-detail-all-ages": {"visitor": 5, "adult": 6, "member": 9},
     "work-detail-r18": {"visitor": 1, "adult": 6, "member": 9},
     "tag-list": {"visitor": 2, "adult": 3, "member": 5},
