@@ -6,10 +6,10 @@ from django.core.cache import cache
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
-from django.urls import reverse
 
 from accounts.models import SpoilerLevel
 from accounts.viewer import ANONYMOUS_VIEWER, Viewer
+from config.reversing import slug_url
 
 
 class Kind(models.TextChoices):
@@ -143,7 +143,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("catalog:tag-detail", kwargs={"slug": self.slug})
+        return slug_url("catalog:tag-detail", self.slug)
 
     @property
     def alias_list(self) -> list[str]:
@@ -334,7 +334,7 @@ class Work(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("catalog:work-detail", kwargs={"slug": self.slug})
+        return slug_url("catalog:work-detail", self.slug)
 
     @property
     def alternative_title_list(self) -> list[str]:

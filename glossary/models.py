@@ -1,7 +1,7 @@
 from django.db import models
-from django.urls import reverse
 
 from catalog.models import TagCategory, split_lines
+from config.reversing import slug_url
 
 
 class TermQuerySet(models.QuerySet):
@@ -40,7 +40,7 @@ class Term(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("glossary:term-detail", kwargs={"slug": self.slug})
+        return slug_url("glossary:term-detail", self.slug)
 
     @property
     def alias_list(self) -> list[str]:
