@@ -110,13 +110,11 @@ class WorkListView(TagFilteredListMixin, ViewerMixin, ListView):
         return context
 
     def refine_tags(self, result_count: int):
-        """The most frequent tags among the results (the first REFINE_SAMPLE of them on big lists)."""
+        """The most frequent tags among the results (among REFINE_SAMPLE of them, on big lists)."""
         chosen = {tag.pk for tags in self.filterset.selected_tags().values() for tag in tags}
         sample = self.works_matching(rows_wanted=REFINE_SAMPLE, ordered=False).values("pk")[:REFINE_SAMPLE]
         links = WorkTag.objects.shown_on_cards(self.viewer).filter(work__in=sample).exclude(tag__in=chosen)
-        counts = list(
-            links.order_by().values("tag__slug", "tag__name").annotate(n=Count("pk")).order_by("-n", "tag__name")[:15]
-        )
+        counts = links.most_common_tags(15)
         for row in counts:
             row["add_url"] = self.url_adding("tags", row["tag__slug"])
             row["exclude_url"] = self.url_adding("exclude_tags", row["tag__slug"])
