@@ -77,6 +77,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several workers write to one file. WAL lets readers go on while one writes; the timeout
+    # makes a writer wait for the lock instead of failing; BEGIN IMMEDIATE takes the write lock
+    # when a transaction starts, because a transaction that read first and must then upgrade to
+    # writing fails at once with "database is locked", whatever the timeout.
+    # synchronous=NORMAL is safe with WAL: a killed process loses nothing committed.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("NTRDB_SQLITE_TIMEOUT", 20, minimum=1),
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
