@@ -4,6 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
@@ -52,6 +53,7 @@ def superuser_client(db):
         ("/search/?q=blue", 200),
         ("/search/suggest/?q=blue", 200),
         ("/robots.txt", 200),
+        ("/healthz", 200),
         ("/no-such-page/", 404),
         ("/admin/", 302),
     ],
@@ -80,8 +82,10 @@ def test_bad_host_carries_the_security_headers(world, client):
     assert_security_headers(response)
 
 
-@pytest.mark.parametrize("error, status", [(RuntimeError("a bug"), 500)])
-def test_server_error_pages_carry_the_security_headers(world, monkeypatch, error, status):
+@pytest.mark.parametrize(
+    "error, status", [(RuntimeError("a bug"), 500), (OperationalError("could not connect to server"), 503)]
+)
+def test_server_error_and_unavailable_pages_carry_the_security_headers(world, monkeypatch, error, status):
     def broken(*args, **kwargs):
         raise error
 
