@@ -25,7 +25,11 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("community.urls")),
     path("admin/", admin.site.urls),
+    path("", include("ops.urls")),
 ]
+
+# A database or cache that cannot be reached answers 503 with Retry-After; other errors the 500 page.
+handler500 = "ops.views.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static
