@@ -27,8 +27,18 @@ seed: migrate
 run: seed
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The suite on SQLite, then on PostgreSQL in a throwaway database when a server answers on
+# 127.0.0.1:5432 (tests/run.py); the other two run one database only. Extra pytest
+# arguments: make test PYTEST_ARGS="-k search".
+.PHONY: test-sqlite test-postgres
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m tests.run $(PYTEST_ARGS)
+
+test-sqlite: setup
+	$(BIN)/python -m tests.run --only sqlite $(PYTEST_ARGS)
+
+test-postgres: setup
+	$(BIN)/python -m tests.run --only postgresql $(PYTEST_ARGS)
 
 superuser: migrate
 	$(BIN)/python manage.py createsuperuser

@@ -298,5 +298,11 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
         _bulk(SearchEntry, entries, Progress("search index", len(entries), stream))
         counts["search_entries"] = len(entries)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # statistics for the query planner after a bulk load
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            # VACUUM also moves the rows queued in the GIN pending list into the trigram index;
+            # while they wait there the planner prices the index as costly and scans the table
+            # (measured at 10,000 works: 11 ms per search lookup instead of 0.1 ms).
+            cursor.execute("VACUUM ANALYZE")
+        else:
+            cursor.execute("ANALYZE")  # statistics for the query planner after a bulk load
     return counts

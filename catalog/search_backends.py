@@ -59,22 +59,49 @@ _COLUMNS = "kind, object_id, field, text"
 
 
 class LikeBackend:
-    """Portable fallback: substring match with LIKE, no typo tolerance."""
+    """Portable fallback: substring match with LIKE, no typo tolerance.
+
+    The typo lookup is the same piece search as on SQLite and PostgreSQL, but without a
+    trigram index each piece would scan the whole table, so it stays off here.
+    """
+
+    typo_tolerant = False
+
+    def _containing(self, kind: str, fragment: str, limit: int) -> tuple[str, list]:
+        """One lookup: up to ``limit`` names of ``kind`` that contain ``fragment``."""
+        # Folded text holds only letters and digits, so the fragment needs no LIKE escaping.
+        return (f"SELECT {_COLUMNS} FROM catalog_searchentry WHERE kind = %s AND text LIKE %s LIMIT %s",
+                [kind, f"%{fragment}%", limit])
 
     def contains(self, kinds: list[str], needle: str, limit: int) -> list[Row]:
-        # Folded text holds only letters and digits, so the needle needs no LIKE escaping.
-        return _union_of_limited([
-            (f"SELECT {_COLUMNS} FROM catalog_searchentry WHERE kind = %s AND text LIKE %s LIMIT %s",
-             [kind, f"%{needle}%", limit * 5])
-            for kind in kinds
-        ])
+        if len(needle) < 3:
+            # Trigram indexes cannot help below three letters, so on every backend such needles
+            # only match from the start of a name.
+            return _union_of_limited([
+                (f"SELECT {_COLUMNS} FROM catalog_searchentry WHERE kind = %s AND text LIKE %s LIMIT %s",
+                 [kind, f"{needle}%", limit * 5])
+                for kind in kinds
+            ])
+        return _union_of_limited([self._containing(kind, needle, limit * 5) for kind in kinds])
 
     def fuzzy(self, kinds: list[str], needle: str, limit: int) -> list[Row]:
-        return []
+        if not self.typo_tolerant:
+            return []
+        # Split the needle in up to three pieces: two typos can spoil at most two of them, so a
+        # name within two typos still contains one piece whole. Each piece is a fast indexed
+        # lookup, limited on its own so a common piece cannot crowd out a rare one; the
+        # candidates are then scored by trigram similarity in catalog.search.
+        return _union_of_limited([
+            self._containing(kind, piece, FUZZY_CANDIDATES)
+            for piece in split_into_pieces(needle)
+            for kind in kinds
+        ])
 
 
 class SQLiteBackend(LikeBackend):
     """FTS5 with the trigram tokenizer (migration catalog 0004)."""
+
+    typo_tolerant = True
 
     # The FTS lookup runs first, in its own subquery; joined directly, SQLite may probe
     # the full-text index once per search entry instead.
@@ -85,42 +112,30 @@ class SQLiteBackend(LikeBackend):
         LIMIT %s
     """
 
-    def contains(self, kinds, needle, limit):
-        if len(needle) < 3:
-            # Trigram indexes cannot help below three letters; such queries only match from the start.
-            return _union_of_limited([
-                (f"SELECT {_COLUMNS} FROM catalog_searchentry WHERE kind = %s AND text LIKE %s LIMIT %s",
-                 [kind, f"{needle}%", limit * 5])
-                for kind in kinds
-            ])
+    def _containing(self, kind, fragment, limit):
         # Folded text is letters and digits only, so quoting it as one phrase is safe.
-        return _union_of_limited([(self._MATCH, [f'"{needle}"', kind, limit * 5]) for kind in kinds])
-
-    def fuzzy(self, kinds, needle, limit):
-        # Split the needle in up to three pieces: two typos can spoil at most two of them, so a
-        # name within two typos still contains one piece whole. Each piece is a fast phrase match,
-        # limited on its own so a common piece cannot crowd out a rare one; the candidates are
-        # then scored by trigram similarity in catalog.search.
-        return _union_of_limited([
-            (self._MATCH, [f'"{piece}"', kind, FUZZY_CANDIDATES])
-            for piece in split_into_pieces(needle)
-            for kind in kinds
-        ])
+        return self._MATCH, [f'"{fragment}"', kind, limit]
 
 
 class PostgresBackend(LikeBackend):
-    """pg_trgm: LIKE and word similarity both use the GIN trigram index (migration catalog 0004)."""
+    """pg_trgm: the GIN trigram index (migration catalog 0004) serves LIKE, infix and prefix alike.
 
-    def fuzzy(self, kinds, needle, limit):
-        if len(needle) < 4:
-            return []
-        return _union_of_limited([
-            (f"""SELECT {_COLUMNS} FROM catalog_searchentry
-                 WHERE kind = %s AND %s <%% text
-                 ORDER BY word_similarity(%s, text) DESC LIMIT %s""",
-             [kind, needle, needle, FUZZY_CANDIDATES])
-            for kind in kinds
-        ])
+    So PostgreSQL runs the very lookups of the SQLite backend, and both databases find the
+    same names for the same query. Two pg_trgm features were measured and left out (figures in
+    docs/performance.md): the ``<%`` word-similarity operator, because its threshold is a
+    per-session setting and at the default 0.6 it refuses "triangelblue" for "triangleblue",
+    which the shared score in catalog.search accepts; and ordering candidates by
+    ``word_similarity()``, which scores every name holding a common piece (80 ms at 200,000
+    names, against 3 ms for the limited lookups).
+
+    Full-text search (django.contrib.postgres.search) does not fit folded names: folding
+    removes word boundaries on purpose ("Ore wa" and "Orewa" fold alike), so a tsvector of
+    a name is one lexeme and a tsquery could only match a whole name or its prefix, which
+    the trigram lookups already find. On the raw titles it would lose the romanisation
+    rules, and a stemming configuration would mangle names.
+    """
+
+    typo_tolerant = True
 
 
 def get_backend():

@@ -185,6 +185,12 @@ def test_search_api_reports_too_long_queries(db):
     assert search("x" * (settings.NTRDB_SEARCH_MAX_QUERY_LENGTH + 1), ANONYMOUS_VIEWER).too_long
 
 
+def test_one_or_two_letter_queries_match_names_from_the_start(world, client):
+    """Same on every database: trigram indexes cannot serve shorter needles anywhere in a name."""
+    make_work("Ue no Sora")
+    assert card_titles(results(client, "ue")) == ["Ue no Sora"]  # not "Triangle Blue"
+
+
 def test_small_typos_still_find_the_work(world, client):
     assert "Triangle Blue" in card_titles(results(client, "Triangel Blue"))
 
