@@ -169,12 +169,14 @@ def work_detail(request, slug):
     # Terms reached through tags only via the tags shown openly, so they spoil nothing.
     open_tag_ids = [wt.tag_id for wt in work_tags if wt.spoiler_level <= viewer.max_spoiler_level]
     terms = Term.objects.published().filter(Q(works=work) | Q(tags__in=open_tag_ids)).distinct().order_by("name")
+    tag_groups = group_work_tags(work_tags, viewer)
     return render(
         request,
         "catalog/work_detail.html",
         {
             "work": work,
-            "tag_groups": group_work_tags(work_tags, viewer),
+            "tag_groups": tag_groups,
+            "glance_groups": [group for group in tag_groups if group["shown"]],
             "has_spoiler_tags": any(wt.spoiler_level > viewer.max_spoiler_level for wt in work_tags),
             "hidden_tags": hidden_tags,
             "terms": terms,
