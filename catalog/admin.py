@@ -3,10 +3,21 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
 
+from catalog.covers import (
+    ACCEPTED_DESCRIPTION,
+    COVER_SIZES,
+    delete_cover_files_on_commit,
+    open_thumbnail,
+    read_cover_upload,
+)
 from catalog.models import RESERVED_WORK_SLUGS, SearchEntry, Tag, Work, WorkTag
 from catalog.search import search_index_remove, search_index_update
-from catalog.services import tag_merge
+from catalog.services import tag_merge, work_cover_remove, work_cover_set
 
 
 class SearchIndexedAdmin(admin.ModelAdmin):
@@ -36,11 +47,31 @@ class WorkTagInline(admin.TabularInline):
 
 
 class WorkAdminForm(forms.ModelForm):
+    cover_upload = forms.FileField(
+        required=False,
+        label="New cover",
+        help_text=f"{ACCEPTED_DESCRIPTION} (a GIF's first frame). It is cropped to 2:3 for thumbnails.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+    )
+    remove_cover = forms.BooleanField(required=False, label="Remove the cover", help_text="The work shows its placeholder instead.")
+
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
         if slug in RESERVED_WORK_SLUGS:
             raise ValidationError(f"“{slug}” is taken by another page at /works/{slug}/. Choose another slug.")
         return slug
+
+    def clean_cover_upload(self):
+        upload = self.cleaned_data.get("cover_upload")
+        if upload:
+            read_cover_upload(upload)  # refuses with a message on the field; the service checks again
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("cover_upload") and cleaned.get("remove_cover"):
+            self.add_error("remove_cover", "Either upload a new cover or remove the cover, not both.")
+        return cleaned
 
 
 @admin.register(Work)
@@ -54,12 +85,53 @@ class WorkAdmin(SearchIndexedAdmin):
     date_hierarchy = "created_at"
     inlines = [WorkTagInline]
     actions = ["publish", "unpublish", "feature", "unfeature"]
+    readonly_fields = ["cover_preview"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "original_title", "alternative_titles", "kind", "age_rating"]}),
         ("Story", {"fields": ["synopsis", "couple"]}),
+        ("Cover", {"fields": ["cover_preview", "cover_upload", "remove_cover"]}),
         ("Length and dates", {"fields": [("episodes", "volumes"), ("released_from", "released_from_precision"), ("released_until", "released_until_precision")]}),
         ("Curation", {"fields": ["is_published", "is_featured"]}),
     ]
+
+    @admin.display(description="Current cover")
+    def cover_preview(self, work):
+        if not work.cover:
+            return "None: the work shows a placeholder with its initials."
+        size = COVER_SIZES["card"]
+        url = reverse("admin:catalog_work_cover_preview", args=[work.pk]) + f"?v={work.cover_token}"
+        return format_html('<img src="{}" width="{}" height="{}" alt="Current cover of {}">', url, size.width, size.height, work.title)
+
+    def get_urls(self):
+        preview = path("<int:pk>/cover/", self.admin_site.admin_view(self.cover_preview_view), name="catalog_work_cover_preview")
+        return [preview, *super().get_urls()]
+
+    def cover_preview_view(self, request, pk):
+        """The card thumbnail for curators, whatever the work's rating or publication."""
+        work = get_object_or_404(Work, pk=pk)
+        if not self.has_view_permission(request, work) or not work.cover:
+            raise Http404("No cover.")
+        response = FileResponse(open_thumbnail(work.cover.name, "card"), content_type="image/webp")
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if upload := form.cleaned_data.get("cover_upload"):
+            work_cover_set(work=obj, upload=upload)
+        elif form.cleaned_data.get("remove_cover"):
+            work_cover_remove(work=obj)
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            delete_cover_files_on_commit(obj.cover.name)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for cover_name in queryset.exclude(cover="").values_list("cover", flat=True):
+                delete_cover_files_on_commit(cover_name)
+            super().delete_queryset(request, queryset)
 
     @admin.action(description="Publish selected works", permissions=["change"])
     def publish(self, request, queryset):

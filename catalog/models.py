@@ -9,6 +9,7 @@ from django.http import Http404
 
 from accounts.models import SpoilerLevel
 from accounts.viewer import ANONYMOUS_VIEWER, Viewer
+from catalog.covers import cover_token
 from config.reversing import slug_url
 
 
@@ -299,6 +300,10 @@ class Work(models.Model):
     )
     is_published = models.BooleanField(default=False, db_index=True)
     is_featured = models.BooleanField(default=False, help_text="Shown on the home page.")
+    # Set and cleared by catalog.services (work_cover_set / work_cover_remove), which also make the
+    # thumbnails; served only through catalog.views.work_cover, never from MEDIA_URL.
+    cover = models.FileField(blank=True, editable=False, max_length=100, help_text="The cover as uploaded.")
+    cover_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
     tags = models.ManyToManyField(Tag, through="WorkTag", related_name="works", blank=True)
     # Kept by community.services in the same transaction as each review change.
     score_average = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True, editable=False)
@@ -347,6 +352,11 @@ class Work(models.Model):
     @property
     def is_adult(self) -> bool:
         return self.age_rating == AgeRating.R18
+
+    @property
+    def cover_token(self) -> str:
+        """Names this cover upload: part of its URLs and ETag, new for every upload."""
+        return cover_token(self.cover.name)
 
     def is_gated_for(self, viewer: Viewer) -> bool:
         """The age-gate rule for one loaded work; ``WorkQuerySet.with_lock`` is the same rule in SQL."""

@@ -1,7 +1,9 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from catalog.models import Tag, WorkTag
+from catalog.covers import cover_file_names, delete_cover_files_on_commit, delete_files, store_cover
+from catalog.models import Tag, Work, WorkTag
 from catalog.search import search_index_remove, search_index_update
 
 
@@ -56,3 +58,33 @@ def tag_merge(*, source: Tag, target: Tag, curator=None) -> int:
     source.delete()
     search_index_update(target)
     return moved
+
+
+def work_cover_set(*, work: Work, upload) -> None:
+    """Give ``work`` the uploaded cover, checked and thumbnailed (ValidationError when refused).
+
+    The previous cover's files are deleted once the change commits; if it does not, the new
+    files are deleted instead.
+    """
+    new_name = store_cover(upload)
+    old_name = work.cover.name
+    try:
+        with transaction.atomic():
+            work.cover = new_name
+            work.cover_updated_at = timezone.now()
+            work.save(update_fields=["cover", "cover_updated_at", "updated_at"])
+    except BaseException:
+        delete_files(cover_file_names(new_name))
+        raise
+    delete_cover_files_on_commit(old_name)
+
+
+def work_cover_remove(*, work: Work) -> None:
+    """Take ``work``'s cover away (it falls back to its placeholder); the files go once this commits."""
+    old_name = work.cover.name
+    if not old_name:
+        return
+    work.cover = ""
+    work.cover_updated_at = None
+    work.save(update_fields=["cover", "cover_updated_at", "updated_at"])
+    delete_cover_files_on_commit(old_name)

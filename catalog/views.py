@@ -2,13 +2,17 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.functional import cached_property
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
 from accounts.views import render_age_gate
+from catalog.covers import open_thumbnail, placeholder_svg, placeholder_version
 from catalog.filters import WorkFilter
 from catalog.pagination import CappedCountPaginator, capped_count
 from catalog.models import Tag, TagCategory, TagFilter, Work, WorkTag, get_work_for_viewer
@@ -162,18 +166,79 @@ def work_detail(request, slug):
     # Terms reached through tags only via the tags shown openly, so they spoil nothing.
     open_tag_ids = [wt.tag_id for wt in work_tags if wt.spoiler_level <= viewer.max_spoiler_level]
     terms = Term.objects.published().filter(Q(works=work) | Q(tags__in=open_tag_ids)).distinct().order_by("name")
+    tag_groups = group_work_tags(work_tags, viewer)
     return render(
         request,
         "catalog/work_detail.html",
         {
             "work": work,
-            "tag_groups": group_work_tags(work_tags, viewer),
+            "tag_groups": tag_groups,
+            "glance_groups": [group for group in tag_groups if group["shown"]],
             "has_spoiler_tags": any(wt.spoiler_level > viewer.max_spoiler_level for wt in work_tags),
             "hidden_tags": hidden_tags,
             "terms": terms,
             **review_section(request, work),
         },
     )
+
+
+# Cover URLs carry the upload's token, but a work's age rating can change under the same URL, so
+# public copies expire within the hour; revalidating costs a 304 thanks to the ETag.
+COVER_MAX_AGE = 60 * 60
+PLACEHOLDER_MAX_AGE = 365 * 24 * 60 * 60
+
+
+@require_safe
+def work_cover(request, slug, size):
+    """A work's cover thumbnail, behind the same age gate as its page.
+
+    Only an 18+ work's cover consults the viewer (``is_gated_for`` looks no further for the
+    others), so only those answers are private and vary on the cookie; all-ages covers may sit in
+    shared caches.
+    """
+    work = get_object_or_404(Work.objects.published().exclude(cover=""), slug=slug)
+    if work.is_gated_for(request.viewer):
+        response = HttpResponseForbidden("This cover is shown after the age check.", content_type="text/plain; charset=utf-8")
+        patch_cache_control(response, no_store=True)
+        return response
+    etag = f'"{work.cover_token}-{size}"'
+    last_modified = int(work.cover_updated_at.timestamp()) if work.cover_updated_at else None
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        response = FileResponse(open_thumbnail(work.cover.name, size), content_type="image/webp")
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
+    if work.is_adult:
+        patch_cache_control(response, private=True, max_age=COVER_MAX_AGE)
+    else:
+        patch_cache_control(response, public=True, max_age=COVER_MAX_AGE)
+    return response
+
+
+@require_safe
+def work_cover_placeholder(request, slug):
+    """The stand-in for a work without a cover (or whose cover the viewer may not see yet).
+
+    It shows nothing but the title's initials, so it is the same for every viewer and, at the
+    URL of the current title's version, cacheable for good.
+    """
+    title = Work.objects.published().filter(slug=slug).values_list("title", flat=True).first()
+    if title is None:
+        raise Http404("No such work.")
+    version = placeholder_version(title)
+    etag = f'"{version}"'
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = HttpResponse(placeholder_svg(title), content_type="image/svg+xml; charset=utf-8")
+    response["ETag"] = etag
+    # An SVG opened on its own is a document: it may run nothing and load nothing.
+    response["Content-Security-Policy"] = "default-src 'none'"
+    if request.GET.get("v") == version:
+        patch_cache_control(response, public=True, max_age=PLACEHOLDER_MAX_AGE, immutable=True)
+    else:
+        patch_cache_control(response, public=True, max_age=COVER_MAX_AGE)
+    return response
 
 
 class TagListView(ViewerMixin, TemplateView):

@@ -142,6 +142,7 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+# Uploaded covers live under MEDIA_ROOT; nothing there is served at MEDIA_URL (config/urls.py).
 MEDIA_URL = "media/"
 MEDIA_ROOT = env_path("DJANGO_MEDIA_ROOT", BASE_DIR / "media")
 
@@ -190,3 +191,7 @@ NTRDB_LOGIN_LOCKOUT_SECONDS = env_int("NTRDB_LOGIN_LOCKOUT_SECONDS", 15 * 60, mi
 NTRDB_SIGNUPS_PER_IP_PER_HOUR = env_int("NTRDB_SIGNUPS_PER_IP_PER_HOUR", 5, minimum=1)
 # Lists count matches up to this many and then say "more than"; see catalog/pagination.py.
 NTRDB_COUNT_CAP = env_int("NTRDB_COUNT_CAP", 2000, minimum=100)
+# Cover uploads: files above this size, or images above this many pixels, are refused (the
+# pixel limit is checked before decoding, so a decompression bomb costs nothing).
+NTRDB_COVER_MAX_BYTES = env_int("NTRDB_COVER_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+NTRDB_COVER_MAX_PIXELS = env_int("NTRDB_COVER_MAX_PIXELS", 25_000_000, minimum=10_000)

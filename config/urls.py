@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -31,7 +30,5 @@ urlpatterns = [
 # A database or cache that cannot be reached answers 503 with Retry-After; other errors the 500 page.
 handler500 = "ops.views.server_error"
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA_ROOT is deliberately not served, not even while debugging: covers are served by
+# catalog.views.work_cover, which applies the age gate a plain file URL would bypass.

@@ -1,4 +1,7 @@
 from django import template
+from django.urls import reverse
+
+from catalog.covers import COVER_SIZES, placeholder_version
 
 register = template.Library()
 
@@ -18,3 +21,41 @@ def bar_height(share, full_height):
 @register.filter
 def bar_y(share, full_height):
     return int(full_height) - bar_height(share, full_height)
+
+
+@register.filter
+def compact_count(value):
+    """A count short enough to sit above a chart bar: 999, 1.2k, 12k, 1.2M."""
+    value = int(value)
+    for divisor, suffix in ((1_000_000, "M"), (1_000, "k")):
+        if value >= divisor:
+            short = value / divisor
+            return f"{short:.1f}".rstrip("0").rstrip(".") + suffix if short < 10 else f"{value // divisor}{suffix}"
+    return str(value)
+
+
+@register.inclusion_tag("catalog/_cover.html")
+def work_cover(work, size="card"):
+    """A work's cover thumbnail, or its placeholder when it has none or is locked for this viewer.
+
+    A work loaded without ``is_locked`` (``WorkQuerySet.with_lock``) counts as locked when it is
+    18+: the real cover's URL never reaches a page that did not ask the age-gate policy.
+    """
+    dimensions = COVER_SIZES[size]
+    locked = getattr(work, "is_locked", work.is_adult)
+    if work.cover and not locked:
+        src = reverse("catalog:work-cover", kwargs={"slug": work.slug, "size": size}) + f"?v={work.cover_token}"
+        alt = f"Cover of {work.title}"
+    else:
+        src = reverse("catalog:work-cover-placeholder", kwargs={"slug": work.slug}) + f"?v={placeholder_version(work.title)}"
+        alt = ""  # only the title's initials, and the title is right beside it
+    return {
+        "src": src,
+        "alt": alt,
+        "size": size,
+        "width": dimensions.width,
+        "height": dimensions.height,
+        "is_placeholder": not alt,
+        # Cards are many and mostly below the fold; the work page's cover is at the top of it.
+        "lazy": size == "card",
+    }
