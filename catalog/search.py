@@ -135,6 +135,53 @@ def _rank(needle: str, field: int, text: str) -> float:
     return OTHER_NAME
 
 
+# Below this share of the query's trigrams in a name, it is not worth checking for typos.
+TYPO_CANDIDATE_SIMILARITY = 0.25
+
+
+def typos_allowed(needle: str) -> int:
+    """One typo from five letters, two from nine: shorter queries would match too much."""
+    return 0 if len(needle) < 5 else 1 if len(needle) < 9 else 2
+
+
+def typo_distance(needle: str, text: str) -> int:
+    """The fewest one-letter edits (insert, delete, change, swap two neighbours) that turn the
+    needle into some part of the text: Sellers' approximate substring matching."""
+    m = len(needle)
+    before_previous = None
+    previous = list(range(m + 1))  # column for the empty text prefix
+    best = previous[m]
+    for j in range(1, len(text) + 1):
+        current = [0] * (m + 1)  # a match may start anywhere in the text
+        letter = text[j - 1]
+        for i in range(1, m + 1):
+            cost = needle[i - 1] != letter
+            current[i] = min(previous[i] + 1, current[i - 1] + 1, previous[i - 1] + cost)
+            if (
+                before_previous is not None and i > 1 and needle[i - 1] == text[j - 2] and needle[i - 2] == letter
+            ):
+                current[i] = min(current[i], before_previous[i - 2] + 1)
+        best = min(best, current[m])
+        before_previous, previous = previous, current
+    return best
+
+
+def _typo_rank(needle: str, text: str) -> float | None:
+    """Where a name found by the typo-tolerant lookup ranks, or None if it is too far off.
+
+    A name qualifies when it shares most of the query's trigrams (FUZZY_THRESHOLD) or holds
+    the query within ``typos_allowed`` edits; fewer edits rank first.
+    """
+    similarity = needle_similarity(needle, text)
+    if similarity < TYPO_CANDIDATE_SIMILARITY:
+        return None
+    allowed = typos_allowed(needle)
+    distance = typo_distance(needle, text)
+    if distance > allowed and similarity < FUZZY_THRESHOLD:
+        return None
+    return FUZZY + min(distance, allowed + 1) / 10 + (1 - similarity) / 100
+
+
 def _ranked_ids(needle: str, kinds: list[str], limit: int) -> dict[str, list[int]]:
     """Object ids of each kind whose names match the needle, best match first."""
     backend = get_backend()
@@ -146,9 +193,10 @@ def _ranked_ids(needle: str, kinds: list[str], limit: int) -> dict[str, list[int
     short = [kind for kind in kinds if len(best[kind]) < limit]
     if short:
         for kind, object_id, field, text in backend.fuzzy(short, needle, limit):
-            similarity = needle_similarity(needle, text)
-            if similarity >= FUZZY_THRESHOLD and object_id not in best[kind]:
-                best[kind][object_id] = FUZZY + (1 - similarity)
+            rank = _typo_rank(needle, text)
+            found = best[kind]
+            if rank is not None and rank < found.get(object_id, FUZZY + 1):
+                found[object_id] = rank
     return {
         kind: sorted(found, key=lambda object_id: (found[object_id], object_id))[:limit]
         for kind, found in best.items()

@@ -6,7 +6,7 @@ from django.utils.cache import has_vary_header
 
 from accounts.viewer import ANONYMOUS_VIEWER
 from catalog.models import AgeRating, SearchEntry, Work
-from catalog.search import fold, search, search_index_remove, search_index_update
+from catalog.search import fold, search, search_index_remove, search_index_update, typo_distance
 from tests.conftest import ADULT_SYNOPSIS, card_for, card_titles, html, make_work, pass_age_gate
 
 
@@ -217,3 +217,36 @@ def test_invisible_matches_do_not_crowd_out_visible_ones(db, client):
     search_index_update(*drafts)
     make_work("Ocean Blue: the published one")
     assert card_titles(results(client, "ocean blue")) == ["Ocean Blue: the published one"]
+
+
+@pytest.mark.parametrize(
+    "needle, text, distance",
+    [
+        ("triangleblue", "triangleblue", 0),
+        ("triangelblue", "triangleblue", 1),  # two neighbours swapped: one typo
+        ("trianglblue", "triangleblue", 1),  # a letter missing
+        ("triangleebl", "xxtriangleblueyy", 1),  # a letter too many, inside a longer name
+        ("kyoramaoburume", "kyoromaoburamenohi", 2),  # two letters changed
+        ("abc", "xyz", 3),
+    ],
+)
+def test_typo_distance_counts_edits_to_the_closest_part_of_a_name(needle, text, distance):
+    assert typo_distance(needle, text) == distance
+
+
+def test_two_typos_in_a_longer_title_still_find_it(world, client):
+    make_work("Kyoroma Wo Burame no Hi")
+    assert card_titles(results(client, "Kyorama Wo Burume")) == ["Kyoroma Wo Burame no Hi"]
+
+
+def test_a_one_letter_typo_finds_a_shorter_title_but_short_queries_stay_exact(world, client):
+    make_work("Natsuzora")
+    assert card_titles(results(client, "Natsuzira")) == ["Natsuzora"]
+    assert card_titles(results(client, "Natsu")) == ["Natsuzora"]
+    assert "Natsuzora" not in card_titles(results(client, "Nitsu"))
+
+
+def test_closer_typo_matches_rank_first(world, client):
+    make_work("Harukaze Station")
+    make_work("Harukaze Statue")
+    assert card_titles(results(client, "Harukaze Statiom"))[:1] == ["Harukaze Station"]
