@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup migrate seed superuser check clean bench bench-clean
+.PHONY: run test setup migrate seed superuser check clean bench bench-clean serve require-secret-key
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,18 @@ run: seed
 
 test: setup
 	$(BIN)/python -m pytest
+
+# Production: gunicorn (config/gunicorn.py) with DEBUG off, whitenoise serving the collected files.
+# DJANGO_ALLOWED_HOSTS defaults to the loopback names so a local try works as it is.
+PROD_ENV = DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}"
+
+require-secret-key:
+	@test -n "$$DJANGO_SECRET_KEY" || { echo "make serve: set DJANGO_SECRET_KEY to a long random string first (see README, Production deployment)." >&2; exit 1; }
+
+serve: require-secret-key setup
+	$(PROD_ENV) $(BIN)/python manage.py migrate --noinput
+	$(PROD_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(PROD_ENV) HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config config/gunicorn.py
 
 superuser: migrate
 	$(BIN)/python manage.py createsuperuser
