@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup migrate seed superuser check clean bench bench-clean serve require-secret-key
+.PHONY: run test setup migrate seed superuser check clean bench bench-clean serve loadtest require-secret-key
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ serve: require-secret-key setup
 	$(PROD_ENV) $(BIN)/python manage.py migrate --noinput
 	$(PROD_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(PROD_ENV) HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config config/gunicorn.py
+
+# The site under gunicorn on a throwaway database (DATABASE_URL picks SQLite or PostgreSQL),
+# driven by concurrent clients; e.g. make loadtest LOADTEST_ARGS="--clients 32 --duration 60".
+loadtest: setup
+	$(BIN)/python -m maintenance.loadtest $(LOADTEST_ARGS)
 
 superuser: migrate
 	$(BIN)/python manage.py createsuperuser
