@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup migrate seed superuser check clean bench bench-clean serve loadtest require-secret-key
+.PHONY: run test setup migrate seed superuser check clean bench bench-clean serve loadtest backup require-secret-key
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ serve: require-secret-key setup
 # driven by concurrent clients; e.g. make loadtest LOADTEST_ARGS="--clients 32 --duration 60".
 loadtest: setup
 	$(BIN)/python -m maintenance.loadtest $(LOADTEST_ARGS)
+
+backup: setup
+	$(BIN)/python manage.py backup
 
 superuser: migrate
 	$(BIN)/python manage.py createsuperuser
