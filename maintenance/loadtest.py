@@ -33,7 +33,7 @@ from urllib.parse import urlencode
 
 from maintenance.browser import AGE_GATE_FORM, Browser, Response
 from maintenance.databases import is_postgres_url, temporary_database
-from maintenance.server import GunicornServer, production_env
+from maintenance.server import GunicornServer, ServerError, production_env
 
 MEMBER_PASSWORD = "load-test-password-1"
 MEMBER_PREFIX = "loadtest-member-"
@@ -407,7 +407,7 @@ def step(message: str) -> None:
 # --- the run ------------------------------------------------------------------------------------
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(prog="python -m maintenance.loadtest", description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients (default 16)")
     parser.add_argument("--duration", type=float, default=30, help="seconds of load after warm-up (default 30)")
     parser.add_argument("--works", type=int, default=2000, help="demo works in the throwaway database (default 2000)")
@@ -422,6 +422,19 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    try:
+        return run(args)
+    except ServerError as error:
+        print(f"loadtest: {error}", file=sys.stderr)
+    except Exception as error:
+        if type(error).__module__.startswith("psycopg"):  # no PostgreSQL server, wrong credentials, ...
+            print(f"loadtest: PostgreSQL: {error}", file=sys.stderr)
+        else:
+            raise
+    return 2
+
+
+def run(args) -> int:
     database_url = os.environ.get("DATABASE_URL")
     postgres = is_postgres_url(database_url)
     workdir = Path(tempfile.mkdtemp(prefix="ntrdb-loadtest-"))
