@@ -242,8 +242,10 @@ class LoadClient(threading.Thread):
         which = self.rng.randrange(len(self.members))
         member, reviewed = self.members[which], self.reviewed[which]
         fresh = [slug for slug in self.plan.review_works if slug not in reviewed]
-        # Now and then a second review of the same work (another tab): it must be refused.
-        slug = self.rng.choice(fresh if fresh and self.rng.random() > 0.05 else self.plan.review_works)
+        if reviewed and (not fresh or self.rng.random() < 0.05):
+            slug = self.rng.choice(sorted(reviewed))  # a second review from a stale tab: must be refused
+        else:
+            slug = self.rng.choice(fresh)
         self.work_page(member, slug)
         marker = self.marker()
         fields = {"score": self.rng.randint(1, 10), "body": f"Load test review {marker}. {self.rng.choice(_SENTENCES)}"}
