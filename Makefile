@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup migrate seed superuser check clean bench bench-clean
+.PHONY: run test setup migrate seed superuser check clean bench bench-clean serve loadtest backup require-secret-key
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,26 @@ test-sqlite: setup
 
 test-postgres: setup
 	$(BIN)/python -m tests.run --only postgresql $(PYTEST_ARGS)
+
+# Production: gunicorn (config/gunicorn.py) with DEBUG off, whitenoise serving the collected files.
+# DJANGO_ALLOWED_HOSTS defaults to the loopback names so a local try works as it is.
+PROD_ENV = DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}"
+
+require-secret-key:
+	@test -n "$$DJANGO_SECRET_KEY" || { echo "make serve: set DJANGO_SECRET_KEY to a long random string first (see README, Production deployment)." >&2; exit 1; }
+
+serve: require-secret-key setup
+	$(PROD_ENV) $(BIN)/python manage.py migrate --noinput
+	$(PROD_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(PROD_ENV) HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config config/gunicorn.py
+
+# The site under gunicorn on a throwaway database (DATABASE_URL picks SQLite or PostgreSQL),
+# driven by concurrent clients; e.g. make loadtest LOADTEST_ARGS="--clients 32 --duration 60".
+loadtest: setup
+	$(BIN)/python -m maintenance.loadtest $(LOADTEST_ARGS)
+
+backup: setup
+	$(BIN)/python manage.py backup
 
 superuser: migrate
 	$(BIN)/python manage.py createsuperuser
