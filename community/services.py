@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F
@@ -29,6 +30,12 @@ def require_owner(post, user) -> None:
         raise PermissionDenied("You can only change your own posts.")
 
 
+def _one_post_at_a_time(author) -> None:
+    """Lock the author's row until the transaction ends, so the rate and duplicate checks
+    below see the member's previous post even when two arrive at once (a double click)."""
+    get_user_model().objects.select_for_update().filter(pk=author.pk).values_list("pk").first()
+
+
 def _check_rate(queryset, *, limit: int, window: timedelta, message: str) -> None:
     if queryset.filter(created_at__gte=timezone.now() - window).count() >= limit:
         raise ValidationError(message)
@@ -41,7 +48,14 @@ def _check_not_duplicate(queryset, body: str) -> None:
 
 
 def work_refresh_rating(*, work: Work) -> None:
-    """Recompute the denormalised score average and review count from visible reviews."""
+    """Recompute the denormalised score average and review count from visible reviews.
+
+    Runs inside the caller's transaction. The work's row is locked first, so a concurrent
+    review of the same work commits before this one counts (on PostgreSQL, where each
+    statement sees what was committed when it began); otherwise both would count without the
+    other's review and the stored count would end up one short.
+    """
+    Work.objects.select_for_update().filter(pk=work.pk).values_list("pk").first()
     stats = Review.objects.visible().filter(work=work).aggregate(avg=Avg("score"), n=Count("pk"))
     average = stats["avg"]
     if average is not None:
@@ -55,6 +69,7 @@ def work_refresh_rating(*, work: Work) -> None:
 @transaction.atomic
 def review_create(*, author, work: Work, score: int, body: str, has_spoilers: bool = False) -> Review:
     _require_may_post_on(author, work, "review")
+    _one_post_at_a_time(author)
     if Review.objects.filter(author=author, work=work).exists():
         raise ValidationError("You have already reviewed this work. Edit your review instead.")
     _check_rate(
@@ -134,6 +149,7 @@ def comment_create(*, author, term, body: str, parent: Comment | None = None, fa
         if parent.status != Status.VISIBLE:
             raise ValidationError("That comment is no longer open for replies.")
     _require_may_post_on(author, favourite_work, "link")
+    _one_post_at_a_time(author)
     _check_rate(
         Comment.objects.filter(author=author),
         limit=settings.NTRDB_COMMENTS_PER_HOUR,
@@ -174,6 +190,7 @@ def comment_delete(*, comment: Comment, actor) -> None:
 
 @transaction.atomic
 def term_suggestion_create(*, author, name: str, note: str = "") -> TermSuggestion:
+    _one_post_at_a_time(author)
     _check_rate(
         TermSuggestion.objects.filter(author=author),
         limit=settings.NTRDB_COMMENTS_PER_HOUR,

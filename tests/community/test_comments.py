@@ -310,3 +310,40 @@ class TestTermSuggestion:
     def test_requires_login(self, client):
         assert client.post(self.URL, {"name": "Cuckold"}).status_code == 302
         assert not TermSuggestion.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_comment_sent_twice_at_once_is_posted_once():
+    """Both requests of a double click ran the duplicate check before either had saved."""
+    import threading
+
+    from django.core.exceptions import ValidationError
+    from django.db import connection, connections
+
+    from community.models import Comment
+    from community.services import comment_create
+    from tests.conftest import make_term, make_user
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes the write lock at BEGIN (IMMEDIATE), so posts never overlap there")
+    term = make_term("Netorare")
+    member = make_user(age=30)
+    start = threading.Barrier(4)
+    refused = []
+
+    def post():
+        try:
+            start.wait()
+            comment_create(author=member, term=term, body="The same words, sent four times at once.")
+        except ValidationError:
+            refused.append(True)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Comment.objects.filter(author=member).count() == 1
+    assert len(refused) == 3

@@ -408,3 +408,41 @@ class TestReviewLimits:
         response = adult_client.post(create_url(b), {"score": 5, "body": body})
         assert response.status_code == 400
         assert "You just posted exactly this. It was not posted twice." in form_errors(response)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_reviews_of_one_work_keep_its_count_and_average():
+    """Regression (found by make loadtest): on PostgreSQL each review counted without the
+    others committed alongside it, leaving review_count short."""
+    import threading
+
+    from django.db import connection, connections
+
+    from community.services import review_create
+    from tests.conftest import make_user, make_work
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes the write lock at BEGIN (IMMEDIATE), so reviews never overlap there")
+    work = make_work("Busy Work")
+    members = [make_user(age=30) for _ in range(8)]
+    start = threading.Barrier(len(members))
+    errors = []
+
+    def write(member, score):
+        try:
+            start.wait()
+            review_create(author=member, work=work, score=score, body="A concurrent review, long enough to pass the length check. " * 2)
+        except Exception as error:  # reported below; a thread's exception is otherwise lost
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(m, 1 + i)) for i, m in enumerate(members)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    work.refresh_from_db()
+    assert work.review_count == 8
+    assert work.score_average == Decimal("4.50")
