@@ -14,7 +14,7 @@ from django.db import transaction
 
 from accounts.viewer import Viewer
 from catalog.models import SearchEntry, Tag, Work
-from catalog.search_backends import FUZZY_THRESHOLD, get_backend, needle_similarity
+from catalog.search_backends import FUZZY_THRESHOLD, get_backend, trigrams
 
 # Applied in order to each word: Hepburn spellings fold to Kunrei-shiki, long vowels to short.
 _ROMANISATION_RULES = [
@@ -135,10 +135,6 @@ def _rank(needle: str, field: int, text: str) -> float:
     return OTHER_NAME
 
 
-# Below this share of the query's trigrams in a name, it is not worth checking for typos.
-TYPO_CANDIDATE_SIMILARITY = 0.25
-
-
 def typos_allowed(needle: str) -> int:
     """One typo from five letters, two from nine: shorter queries would match too much."""
     return 0 if len(needle) < 5 else 1 if len(needle) < 9 else 2
@@ -150,18 +146,24 @@ def typo_distance(needle: str, text: str) -> int:
     m = len(needle)
     before_previous = None
     previous = list(range(m + 1))  # column for the empty text prefix
-    best = previous[m]
-    for j in range(1, len(text) + 1):
+    best = m
+    for j, letter in enumerate(text):
         current = [0] * (m + 1)  # a match may start anywhere in the text
-        letter = text[j - 1]
         for i in range(1, m + 1):
-            cost = needle[i - 1] != letter
-            current[i] = min(previous[i] + 1, current[i - 1] + 1, previous[i - 1] + cost)
+            # Written out rather than with min(): this loop is most of a typo search's time.
+            value = previous[i - 1] + (needle[i - 1] != letter)
+            if previous[i] + 1 < value:
+                value = previous[i] + 1
+            if current[i - 1] + 1 < value:
+                value = current[i - 1] + 1
             if (
-                before_previous is not None and i > 1 and needle[i - 1] == text[j - 2] and needle[i - 2] == letter
+                before_previous is not None and i > 1 and needle[i - 1] == text[j - 1] and needle[i - 2] == letter
+                and before_previous[i - 2] + 1 < value
             ):
-                current[i] = min(current[i], before_previous[i - 2] + 1)
-        best = min(best, current[m])
+                value = before_previous[i - 2] + 1
+            current[i] = value
+        if current[m] < best:
+            best = current[m]
         before_previous, previous = previous, current
     return best
 
@@ -172,10 +174,14 @@ def _typo_rank(needle: str, text: str) -> float | None:
     A name qualifies when it shares most of the query's trigrams (FUZZY_THRESHOLD) or holds
     the query within ``typos_allowed`` edits; fewer edits rank first.
     """
-    similarity = needle_similarity(needle, text)
-    if similarity < TYPO_CANDIDATE_SIMILARITY:
-        return None
+    wanted = trigrams(needle)
+    shared = len(wanted & trigrams(text))
+    similarity = shared / len(wanted) if wanted else 0.0
     allowed = typos_allowed(needle)
+    # Each edit spoils at most four of the query's trigrams (a swap of neighbours does), so a
+    # name sharing fewer than this cannot hold the query within the allowed edits.
+    if similarity < FUZZY_THRESHOLD and shared < len(wanted) - 4 * allowed:
+        return None
     distance = typo_distance(needle, text)
     if distance > allowed and similarity < FUZZY_THRESHOLD:
         return None
