@@ -19,14 +19,6 @@ def trigrams(text: str) -> set[str]:
     return {text[i:i + 3] for i in range(len(text) - 2)}
 
 
-def needle_similarity(needle: str, text: str) -> float:
-    """Share of the needle's trigrams found in the name: 1.0 when the name contains the needle."""
-    wanted = trigrams(needle)
-    if not wanted:
-        return 0.0
-    return len(wanted & trigrams(text)) / len(wanted)
-
-
 def split_into_pieces(needle: str, most: int = 3, shortest: int = 3) -> list[str]:
     count = min(most, len(needle) // shortest)
     if count < 2:
