@@ -121,8 +121,18 @@ class SearchResults:
 
 CANDIDATES_PER_RESULT = 4
 
-# Rank bands, best first: exact title, title prefix, title elsewhere, other names, typo matches.
-EXACT, PREFIX, CONTAINS, OTHER_NAME, FUZZY = range(5)
+# Rank bands, best first: exact title, title prefix, title elsewhere, other names, every word
+# of the query in another order, typo matches.
+EXACT, PREFIX, CONTAINS, OTHER_NAME, ALL_WORDS, FUZZY = range(6)
+
+# Words shorter than this (particles, mostly) are left out of the any-order lookup.
+SHORTEST_WORD = 3
+
+
+def query_words(query: str) -> list[str]:
+    """The query's words, each folded, for finding names that hold them all in another order."""
+    words = (fold(word) for word in _WORD.findall(query))
+    return list(dict.fromkeys(word for word in words if len(word) >= SHORTEST_WORD))
 
 
 def _rank(needle: str, field: int, text: str) -> float:
@@ -188,7 +198,7 @@ def _typo_rank(needle: str, text: str) -> float | None:
     return FUZZY + min(distance, allowed + 1) / 10 + (1 - similarity) / 100
 
 
-def _ranked_ids(needle: str, kinds: list[str], limit: int) -> dict[str, list[int]]:
+def _ranked_ids(needle: str, kinds: list[str], limit: int, words: list[str] = ()) -> dict[str, list[int]]:
     """Object ids of each kind whose names match the needle, best match first."""
     backend = get_backend()
     best: dict[str, dict[int, float]] = {kind: {} for kind in kinds}
@@ -198,8 +208,11 @@ def _ranked_ids(needle: str, kinds: list[str], limit: int) -> dict[str, list[int
         found[object_id] = min(rank, found.get(object_id, rank))
     short = [kind for kind in kinds if len(best[kind]) < limit]
     if short:
-        for kind, object_id, field, text in backend.fuzzy(short, needle, limit):
-            rank = _typo_rank(needle, text)
+        for kind, object_id, field, text in backend.fuzzy(short, needle, limit, words):
+            if len(words) >= 2 and all(word in text for word in words):
+                rank = ALL_WORDS + field / 10 + len(text) / 10_000
+            else:
+                rank = _typo_rank(needle, text)
             found = best[kind]
             if rank is not None and rank < found.get(object_id, FUZZY + 1):
                 found[object_id] = rank
@@ -229,7 +242,7 @@ def search(query: str, viewer: Viewer, *, limit: int = 50) -> SearchResults:
     # Rank more candidates than shown, so matches the viewer may not see cannot crowd out the rest.
     candidates = limit * CANDIDATES_PER_RESULT
     Kind = SearchEntry.Kind
-    ids = _ranked_ids(needle, [Kind.WORK, Kind.TERM, Kind.TAG], candidates)
+    ids = _ranked_ids(needle, [Kind.WORK, Kind.TERM, Kind.TAG], candidates, query_words(query))
     if ids[Kind.WORK]:
         works = Work.objects.for_viewer(viewer).filter(pk__in=ids[Kind.WORK]).with_card_tags(viewer)
         results.works = _in_rank_order(works, ids[Kind.WORK])[:limit]

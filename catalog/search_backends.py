@@ -65,6 +65,12 @@ class LikeBackend:
         return (f"SELECT {_COLUMNS} FROM catalog_searchentry WHERE kind = %s AND text LIKE %s LIMIT %s",
                 [kind, f"%{fragment}%", limit])
 
+    def _containing_all(self, kind: str, fragments: list[str], limit: int) -> tuple[str, list]:
+        """One lookup: up to ``limit`` names of ``kind`` that contain every fragment, in any order."""
+        conditions = " AND ".join(["text LIKE %s"] * len(fragments))
+        return (f"SELECT {_COLUMNS} FROM catalog_searchentry WHERE kind = %s AND {conditions} LIMIT %s",
+                [kind, *[f"%{fragment}%" for fragment in fragments], limit])
+
     def contains(self, kinds: list[str], needle: str, limit: int) -> list[Row]:
         if len(needle) < 3:
             # Trigram indexes cannot help below three letters, so on every backend such needles
@@ -76,18 +82,21 @@ class LikeBackend:
             ])
         return _union_of_limited([self._containing(kind, needle, limit * 5) for kind in kinds])
 
-    def fuzzy(self, kinds: list[str], needle: str, limit: int) -> list[Row]:
-        if not self.typo_tolerant:
-            return []
-        # Split the needle in up to three pieces: two typos can spoil at most two of them, so a
-        # name within two typos still contains one piece whole. Each piece is a fast indexed
-        # lookup, limited on its own so a common piece cannot crowd out a rare one; the
-        # candidates are then scored by trigram similarity in catalog.search.
-        return _union_of_limited([
-            self._containing(kind, piece, FUZZY_CANDIDATES)
-            for piece in split_into_pieces(needle)
-            for kind in kinds
-        ])
+    def fuzzy(self, kinds: list[str], needle: str, limit: int, words: list[str] = ()) -> list[Row]:
+        """Candidates for a query that no name contains as written: names holding all its
+        ``words`` in another order, and (typo-tolerant backends) names holding a piece of it."""
+        parts = []
+        if len(words) >= 2:
+            parts += [self._containing_all(kind, list(words), limit * 5) for kind in kinds]
+        if self.typo_tolerant:
+            # Split the needle in up to three pieces: two typos can spoil at most two of them, so a
+            # name within two typos still contains one piece whole. Each piece is a fast indexed
+            # lookup, limited on its own so a common piece cannot crowd out a rare one; the
+            # candidates are then scored in catalog.search.
+            parts += [
+                self._containing(kind, piece, FUZZY_CANDIDATES) for piece in split_into_pieces(needle) for kind in kinds
+            ]
+        return _union_of_limited(parts)
 
 
 class SQLiteBackend(LikeBackend):
@@ -107,6 +116,9 @@ class SQLiteBackend(LikeBackend):
     def _containing(self, kind, fragment, limit):
         # Folded text is letters and digits only, so quoting it as one phrase is safe.
         return self._MATCH, [f'"{fragment}"', kind, limit]
+
+    def _containing_all(self, kind, fragments, limit):
+        return self._MATCH, [" AND ".join(f'"{fragment}"' for fragment in fragments), kind, limit]
 
 
 class PostgresBackend(LikeBackend):

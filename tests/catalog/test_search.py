@@ -250,3 +250,20 @@ def test_closer_typo_matches_rank_first(world, client):
     make_work("Harukaze Station")
     make_work("Harukaze Statue")
     assert card_titles(results(client, "Harukaze Statiom"))[:1] == ["Harukaze Station"]
+
+
+def test_words_in_another_order_find_the_title(world, client):
+    assert card_titles(results(client, "Blue Triangle")) == ["Triangle Blue"]
+
+
+def test_every_word_must_be_there_for_an_any_order_match(world, client):
+    make_work("Blue Harbour")
+    titles = card_titles(results(client, "Harbour Blue"))
+    assert titles[0] == "Blue Harbour"
+    assert "Triangle Blue" not in titles
+
+
+def test_query_words_fold_each_word_and_drop_particles():
+    from catalog.search import query_words
+
+    assert query_words("Tsuma wo Netorare, Tsuma") == ["tuma", "netorare"]
