@@ -5,8 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The end-to-end tests drive Debian's Chromium through Playwright; no browser is downloaded.
+CHROMIUM := /usr/bin/chromium
+APT_GET := $(if $(filter 0,$(shell id -u)),,sudo )env DEBIAN_FRONTEND=noninteractive apt-get
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test setup migrate seed superuser check clean bench bench-clean
+.PHONY: run test setup migrate seed superuser check clean bench bench-clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +31,15 @@ seed: migrate
 run: seed
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest
+
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "$(CHROMIUM) is missing: installing Debian's chromium package for the end-to-end tests"; \
+		echo "+ $(APT_GET) update && $(APT_GET) install -y chromium"; \
+		$(APT_GET) update -q && $(APT_GET) install -y -q chromium; \
+	fi
 
 superuser: migrate
 	$(BIN)/python manage.py createsuperuser
@@ -37,7 +48,7 @@ check: setup
 	$(BIN)/python manage.py check
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .e2e screenshots
 
 # Benchmark: demo databases are built once into .bench/ and reused; bump the version when
 # catalog/demo_data.py changes what it generates.
