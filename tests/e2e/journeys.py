@@ -10,15 +10,15 @@ from tests.e2e.browser import Visitor
 NEW_PASSWORD = "lantern-festival-7-nights"
 
 
-def adult_birth_date() -> datetime.date:
-    return datetime.date.today().replace(day=1) - datetime.timedelta(days=30 * 365)
+# Day and month alike: typed into a date field, it reads the same in d/m/y and m/d/y order.
+ADULT_BIRTH_DATE = datetime.date(1990, 5, 5)
 
 
 def sign_up(visitor: Visitor, username: str) -> None:
     page = visitor.page
     visitor.visit("/accounts/signup/")
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Birth date").fill(adult_birth_date().isoformat())
+    page.get_by_label("Birth date").fill(ADULT_BIRTH_DATE.isoformat())
     page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Password confirmation").fill(NEW_PASSWORD)
     with visitor.lands():

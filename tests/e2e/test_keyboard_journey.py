@@ -3,7 +3,7 @@
 from playwright.sync_api import expect
 
 from tests.e2e.browser import PHONE
-from tests.e2e.journeys import NEW_PASSWORD, adult_birth_date, tab_to
+from tests.e2e.journeys import ADULT_BIRTH_DATE, NEW_PASSWORD, tab_to
 
 
 def test_keyboard_alone_can_pass_the_gate_sign_up_and_post(open_tab, catalog):
@@ -37,8 +37,7 @@ def test_keyboard_alone_can_pass_the_gate_sign_up_and_post(open_tab, catalog):
     tab_to(visitor, page.get_by_label("Username"))
     keyboard.type("keyboarder")
     tab_to(visitor, page.get_by_label("Birth date"))
-    birth = adult_birth_date()
-    keyboard.type(f"{birth:%d%m%Y}")  # the date field's segments in the en-GB order
+    keyboard.type(f"{ADULT_BIRTH_DATE:%d%m%Y}")
     tab_to(visitor, page.get_by_label("Password", exact=True))
     keyboard.type(NEW_PASSWORD)
     tab_to(visitor, page.get_by_label("Password confirmation"))
@@ -47,6 +46,7 @@ def test_keyboard_alone_can_pass_the_gate_sign_up_and_post(open_tab, catalog):
     with visitor.lands():
         keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("Welcome to ntrdb, keyboarder.")
+    expect(page.get_by_text("Birth date on file: 5 May 1990.")).to_be_visible()
 
     tab_to(visitor, page.locator(".site-menu__toggle"))
     keyboard.press("Enter")
