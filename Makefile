@@ -35,10 +35,10 @@ test: setup browser
 	$(BIN)/python -m pytest
 
 browser:
-	@if [ ! -x $(CHROMIUM) ]; then \
-		echo "$(CHROMIUM) is missing: installing Debian's chromium package for the end-to-end tests"; \
-		echo "+ $(APT_GET) update && $(APT_GET) install -y chromium"; \
-		$(APT_GET) update -q && $(APT_GET) install -y -q chromium; \
+	@if [ ! -x $(CHROMIUM) ] || ! command -v npm >/dev/null; then \
+		echo "Installing what the end-to-end tests need: Debian's chromium, and npm for axe-core"; \
+		echo "+ $(APT_GET) update && $(APT_GET) install -y chromium$$(command -v npm >/dev/null || echo ' npm')"; \
+		$(APT_GET) update -q && $(APT_GET) install -y -q chromium $$(command -v npm >/dev/null || echo npm); \
 	fi
 
 superuser: migrate
