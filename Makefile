@@ -5,8 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The end-to-end tests drive Debian's Chromium through Playwright; no browser is downloaded.
+CHROMIUM := /usr/bin/chromium
+APT_GET := $(if $(filter 0,$(shell id -u)),,sudo )env DEBIAN_FRONTEND=noninteractive apt-get
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test setup migrate seed superuser check clean bench bench-clean serve loadtest backup require-secret-key
+.PHONY: run test setup migrate seed superuser check clean bench bench-clean serve loadtest backup require-secret-key browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,13 +35,13 @@ run: seed
 # 127.0.0.1:5432 (tests/run.py); the other two run one database only. Extra pytest
 # arguments: make test PYTEST_ARGS="-k search".
 .PHONY: test-sqlite test-postgres
-test: setup
+test: setup browser
 	$(BIN)/python -m tests.run $(PYTEST_ARGS)
 
-test-sqlite: setup
+test-sqlite: setup browser
 	$(BIN)/python -m tests.run --only sqlite $(PYTEST_ARGS)
 
-test-postgres: setup
+test-postgres: setup browser
 	$(BIN)/python -m tests.run --only postgresql $(PYTEST_ARGS)
 
 # Production: gunicorn (config/gunicorn.py) with DEBUG off, whitenoise serving the collected files.
@@ -54,11 +58,18 @@ serve: require-secret-key setup
 
 # The site under gunicorn on a throwaway database (DATABASE_URL picks SQLite or PostgreSQL),
 # driven by concurrent clients; e.g. make loadtest LOADTEST_ARGS="--clients 32 --duration 60".
-loadtest: setup
+loadtest: setup browser
 	$(BIN)/python -m maintenance.loadtest $(LOADTEST_ARGS)
 
 backup: setup
 	$(BIN)/python manage.py backup
+
+browser:
+	@if [ ! -x $(CHROMIUM) ] || ! command -v npm >/dev/null; then \
+		echo "Installing what the end-to-end tests need: Debian's chromium, and npm for axe-core"; \
+		echo "+ $(APT_GET) update && $(APT_GET) install -y chromium$$(command -v npm >/dev/null || echo ' npm')"; \
+		$(APT_GET) update -q && $(APT_GET) install -y -q chromium $$(command -v npm >/dev/null || echo npm); \
+	fi
 
 superuser: migrate
 	$(BIN)/python manage.py createsuperuser
@@ -67,7 +78,7 @@ check: setup
 	$(BIN)/python manage.py check
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .e2e screenshots
 
 # Benchmark: demo databases are built once into .bench/ and reused; bump the version when
 # catalog/demo_data.py changes what it generates.

@@ -3,7 +3,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from catalog.sitemaps import SITEMAPS
-from catalog.views import HomeView, robots_txt
+from catalog.views import HomeView, favicon, robots_txt
 
 admin.site.site_header = "ntrdb curation"
 admin.site.site_title = "ntrdb curation"
@@ -12,6 +12,7 @@ admin.site.index_title = "Catalog, glossary and community"
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("robots.txt", robots_txt, name="robots-txt"),
+    path("favicon.ico", favicon, name="favicon"),
     path(
         "sitemap.xml",
         sitemap_views.index,

@@ -93,8 +93,11 @@ def on_postgresql(pytest_args: list[str], *, required: bool) -> tuple[str, bool]
     previous_handler = signal.signal(signal.SIGTERM, _raise_terminated)
     code = 1
     try:
+        # The browser journeys test pages, not the database, and already ran on SQLite.
         code = run_pytest(
-            pytest_args, DATABASE_URL=_with_database(server_url, name), NTRDB_TEST_DATABASE_VENDOR="postgresql"
+            ["-m", "not e2e", *pytest_args],
+            DATABASE_URL=_with_database(server_url, name),
+            NTRDB_TEST_DATABASE_VENDOR="postgresql",
         )
     except (KeyboardInterrupt, Terminated):
         code = 130

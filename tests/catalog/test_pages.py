@@ -1,6 +1,7 @@
 """Every page answers, the home page explains the site, error pages use our templates, cache headers."""
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.test import Client
@@ -154,3 +155,12 @@ def test_gate_redirect_is_private_too(world, client):
     assert response.status_code == 302
     assert has_vary_header(response, "Cookie")
     assert "private" in response["Cache-Control"]
+
+
+def test_favicon_ico_redirects_to_the_site_icon_without_touching_the_database(db, client, django_assert_num_queries):
+    # Browsers ask for /favicon.ico on pages that carry no icon link, such as the admin.
+    with django_assert_num_queries(0):
+        response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == "/static/favicon.svg"
+    assert finders.find("favicon.svg")
