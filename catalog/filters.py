@@ -76,10 +76,10 @@ class WorkFilter(django_filters.FilterSet):
         field_name="released_from", lookup_expr="year__lte", label="To year", min_value=MIN_YEAR, max_value=MAX_YEAR
     )
     min_score = django_filters.NumberFilter(
-        field_name="score_average", lookup_expr="gte", label="Minimum score", min_value=1, max_value=10
+        field_name="score_average", method="filter_reviews", label="Minimum score", min_value=1, max_value=10
     )
     min_reviews = IntegerFilter(
-        field_name="review_count", lookup_expr="gte", label="Minimum reviews", min_value=0, max_value=1_000_000
+        field_name="review_count", method="filter_reviews", label="Minimum reviews", min_value=0, max_value=1_000_000
     )
     sort = django_filters.ChoiceFilter(
         choices=[(key, label) for key, (label, _) in SORTS.items()],
@@ -104,7 +104,8 @@ class WorkFilter(django_filters.FilterSet):
     def tag_filter(self) -> TagFilter:
         """The valid tag choices as one condition, for ``WorkQuerySet.with_tag_filter``."""
         chosen = self.selected_tags()
-        return TagFilter(
+        return TagFilter.for_viewer(
+            self.request.viewer,
             all_of=tuple(tag.pk for tag in chosen["tags"]),
             any_of=tuple(tag.pk for tag in chosen["any_tags"]),
             none_of=tuple(tag.pk for tag in chosen["exclude_tags"]),
@@ -144,6 +145,13 @@ class WorkFilter(django_filters.FilterSet):
         if not self.form.cleaned_data.get("sort"):
             queryset = self.sort_by(queryset, "sort", "title")
         return queryset
+
+    def filter_reviews(self, queryset, name, value):
+        # The reviews of a locked 18+ work are not shown, so a filter on them must not tell
+        # anything about them either: locked works never pass it.
+        if value is None:
+            return queryset
+        return queryset.filter(**{f"{name}__gte": value}, is_locked=False)
 
     def filter_title(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(original_title__icontains=value)) if value else queryset

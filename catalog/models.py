@@ -68,22 +68,24 @@ class TagQuerySet(models.QuerySet):
     @staticmethod
     def work_counts_cache_key(viewer: Viewer) -> str:
         hidden = ",".join(map(str, sorted(viewer.hidden_tag_ids))) or "-"
-        return f"tag-work-counts:{int(viewer.show_adult_works)}:{hidden}"
+        return (
+            f"tag-work-counts:{int(viewer.show_adult_works)}:{int(viewer.passed_age_gate)}:"
+            f"{viewer.max_spoiler_level}:{hidden}"
+        )
 
     def with_work_counts(self, viewer: Viewer):
         """The tags as a list, each with ``work_count``: how many works in the viewer's lists carry it.
 
-        Counting a million tag links takes a while, so the counts are computed in one
-        grouped query and cached briefly per kind of viewer (the same hidden tags and
-        18+ listing preference give the same counts).
+        The count is what the tag's page would list (``TagFilter``: links the viewer could
+        see). Counting a million tag links takes a while, so the counts are computed in one
+        grouped query and cached briefly per kind of viewer.
         """
         key = self.work_counts_cache_key(viewer)
         counts = cache.get(key)
         if counts is None:
             visible = Work.objects.for_viewer(viewer).values("pk")
-            counts = dict(
-                WorkTag.objects.filter(work__in=visible).order_by().values_list("tag").annotate(n=models.Count("pk"))
-            )
+            links = WorkTag.objects.filter(work__in=visible, spoiler_level__lte=viewer.max_spoiler_level)
+            counts = dict(links.order_by().values_list("tag").annotate(n=models.Count("pk")))
             cache.set(key, counts, TAG_COUNT_CACHE_SECONDS)
         tags = list(self)
         for tag in tags:
@@ -157,11 +159,22 @@ class Tag(models.Model):
 
 @dataclass(frozen=True)
 class TagFilter:
-    """Tag conditions on a list of works, by tag id: all of ``all_of``, at least one of ``any_of``, none of ``none_of``."""
+    """Tag conditions on a list of works, by tag id: all of ``all_of``, at least one of ``any_of``, none of ``none_of``.
+
+    A work matches an included tag only through a link no deeper a spoiler than
+    ``max_spoiler_level``; otherwise a tag page or filter would reveal the spoiler. (Explicit
+    tags cannot be chosen before the age gate at all: ``Tag.objects.for_viewer``.) Exclusions
+    match every link: a tag the viewer wants to avoid is avoided even where it is a spoiler.
+    """
 
     all_of: tuple[int, ...] = ()
     any_of: tuple[int, ...] = ()
     none_of: tuple[int, ...] = ()
+    max_spoiler_level: int = SpoilerLevel.NONE
+
+    @classmethod
+    def for_viewer(cls, viewer: Viewer, **tags) -> "TagFilter":
+        return cls(max_spoiler_level=viewer.max_spoiler_level, **tags)
 
     def __bool__(self):
         return bool(self.all_of or self.any_of or self.none_of)
@@ -264,9 +277,10 @@ class WorkQuerySet(models.QuerySet):
             list_cost = share(rarest) * total * (LIST_ROW_COST_SORTED if ordered else LIST_ROW_COST)
             if list_cost < walk_cost:
                 groups.remove(rarest)
-                works = works.filter(pk__in=WorkTag.objects.filter(tag_id__in=rarest).values("work_id"))
+                links = WorkTag.objects.filter(tag_id__in=rarest, spoiler_level__lte=tag_filter.max_spoiler_level)
+                works = works.filter(pk__in=links.values("work_id"))
             for group in groups:
-                works = works.filter(self._has_any_tag(group))
+                works = works.filter(self._has_any_tag(group, max_spoiler_level=tag_filter.max_spoiler_level))
         if tag_filter.none_of:
             works = works.without_tags(*tag_filter.none_of)
         return works
@@ -275,8 +289,11 @@ class WorkQuerySet(models.QuerySet):
         return self.exclude(self._has_any_tag(tag_ids))
 
     @staticmethod
-    def _has_any_tag(tag_ids):
-        return Exists(WorkTag.objects.filter(work=OuterRef("pk"), tag_id__in=tag_ids))
+    def _has_any_tag(tag_ids, max_spoiler_level: int | None = None):
+        links = WorkTag.objects.filter(work=OuterRef("pk"), tag_id__in=tag_ids)
+        if max_spoiler_level is not None:
+            links = links.filter(spoiler_level__lte=max_spoiler_level)
+        return Exists(links)
 
 
 class Work(models.Model):
@@ -433,7 +450,8 @@ class WorkTag(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["tag", "work"], name="worktag_tag_work_idx"),
+            # Starts a tag filter from one tag's links at the viewer's spoiler level, index only.
+            models.Index(fields=["tag", "spoiler_level", "work"], name="worktag_tag_spoiler_work_idx"),
             # Covers counting the card tags of a set of works (the refine panel), index only.
             models.Index(fields=["work", "spoiler_level", "tag"], name="worktag_work_spoiler_tag_idx"),
         ]

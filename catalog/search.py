@@ -247,7 +247,7 @@ def search(query: str, viewer: Viewer, *, limit: int = 50) -> SearchResults:
         works = Work.objects.for_viewer(viewer).filter(pk__in=ids[Kind.WORK]).with_card_tags(viewer)
         results.works = _in_rank_order(works, ids[Kind.WORK])[:limit]
     if ids[Kind.TERM]:
-        results.terms = _in_rank_order(Term.objects.published().filter(pk__in=ids[Kind.TERM]), ids[Kind.TERM])[:limit]
+        results.terms = _in_rank_order(Term.objects.for_viewer(viewer).filter(pk__in=ids[Kind.TERM]), ids[Kind.TERM])[:limit]
     if ids[Kind.TAG]:
         results.tags = _in_rank_order(Tag.objects.for_viewer(viewer).filter(pk__in=ids[Kind.TAG]), ids[Kind.TAG])[:limit]
     return results

@@ -36,6 +36,6 @@ SITEMAPS = {
     ),
     "tags": PagedSitemap({"queryset": Tag.objects.for_viewer(ANONYMOUS_VIEWER).only("slug").order_by("pk")}),
     "glossary": PagedSitemap(
-        {"queryset": Term.objects.published().only("slug", "updated_at").order_by("pk"), "date_field": "updated_at"}
+        {"queryset": Term.objects.for_viewer(ANONYMOUS_VIEWER).only("slug", "updated_at").order_by("pk"), "date_field": "updated_at"}
     ),
 }

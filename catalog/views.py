@@ -46,7 +46,7 @@ class HomeView(ViewerMixin, TemplateView):
             featured_works=works.filter(is_featured=True).order_by("-created_at")[:6],
             newest_works=works.order_by("-created_at", "-pk")[:6],
             perspective_terms=Term.objects.perspectives(),
-            term_count=Term.objects.published().count(),
+            term_count=Term.objects.for_viewer(self.viewer).count(),
             **kwargs,
         )
 
@@ -166,7 +166,7 @@ def work_detail(request, slug):
     hidden_tags = [wt.tag for wt in work_tags if wt.tag_id in viewer.hidden_tag_ids]
     # Terms reached through tags only via the tags shown openly, so they spoil nothing.
     open_tag_ids = [wt.tag_id for wt in work_tags if wt.spoiler_level <= viewer.max_spoiler_level]
-    terms = Term.objects.published().filter(Q(works=work) | Q(tags__in=open_tag_ids)).distinct().order_by("name")
+    terms = Term.objects.for_viewer(viewer).filter(Q(works=work) | Q(tags__in=open_tag_ids)).distinct().order_by("name")
     tag_groups = group_work_tags(work_tags, viewer)
     return render(
         request,
@@ -249,7 +249,7 @@ class TagListView(ViewerMixin, TemplateView):
         viewer = self.viewer
         return super().get_context_data(
             # The list is rendered once per kind of viewer and cached with its counts (see the template).
-            tag_index_key=Tag.objects.work_counts_cache_key(viewer) + f":{int(viewer.passed_age_gate)}",
+            tag_index_key=Tag.objects.work_counts_cache_key(viewer),
             tag_groups=lambda: group_tags_by_category(Tag.objects.for_viewer(viewer).with_work_counts(viewer)),
             **kwargs,
         )
@@ -268,13 +268,17 @@ class TagDetailView(TagFilteredListMixin, ViewerMixin, ListView):
 
     def works_matching(self, *, rows_wanted, ordered=True):
         works = self.visible_works().order_by("title", "pk") if ordered else self.visible_works()
-        return works.with_tag_filter(TagFilter(all_of=(self.tag.pk,)), rows_wanted=rows_wanted, ordered=ordered)
+        return works.with_tag_filter(TagFilter.for_viewer(self.viewer, all_of=(self.tag.pk,)), rows_wanted=rows_wanted, ordered=ordered)
 
     def get_context_data(self, **kwargs):
         term = self.tag.term if self.tag.term and self.tag.term.is_published else None
+        parent = self.tag.parent
+        if parent and parent.is_explicit and not self.viewer.passed_age_gate:
+            parent = None
         return super().get_context_data(
             tag=self.tag,
             term=term,
+            parent=parent,
             children=Tag.objects.for_viewer(self.viewer).filter(parent=self.tag),
             **kwargs,
         )

@@ -90,11 +90,25 @@ class HelpfulVote(models.Model):
 
 
 class CommentQuerySet(ModeratedQuerySet):
-    def threads_for_term(self, term):
+    def with_favourite_shown(self, viewer):
+        """Annotate ``favourite_shown``: the comment's favourite work is one the viewer's lists show
+        (published, not left out by their preferences); otherwise the link is not printed."""
+        from catalog.models import Work
+
+        listed = Work.objects.for_viewer(viewer).filter(pk=models.OuterRef("favourite_work_id"))
+        return self.annotate(favourite_shown=models.Exists(listed))
+
+    def threads_for_term(self, term, viewer):
         """Top-level comments of a term, newest first; replies come with them in order."""
-        replies = Comment.objects.visible().select_related("author", "favourite_work").order_by("created_at", "pk")
+        replies = (
+            Comment.objects.visible()
+            .with_favourite_shown(viewer)
+            .select_related("author", "favourite_work")
+            .order_by("created_at", "pk")
+        )
         return (
             self.visible()
+            .with_favourite_shown(viewer)
             .filter(term=term, parent__isnull=True)
             .select_related("author", "favourite_work")
             .prefetch_related(models.Prefetch("replies", queryset=replies, to_attr="visible_replies"))

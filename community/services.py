@@ -30,6 +30,12 @@ def require_owner(post, user) -> None:
         raise PermissionDenied("You can only change your own posts.")
 
 
+def require_deletable(post) -> None:
+    """A post a curator has held back stays, so deleting it and posting it again cannot undo the decision."""
+    if post.status != Status.VISIBLE:
+        raise ValidationError("A curator has held this post back, so it cannot be deleted. It is not shown to anyone.")
+
+
 def _one_post_at_a_time(author) -> None:
     """Lock the author's row until the transaction ends, so the rate and duplicate checks
     below see the member's previous post even when two arrive at once (a double click)."""
@@ -104,6 +110,7 @@ def review_update(*, review: Review, editor, score: int, body: str, has_spoilers
 @transaction.atomic
 def review_delete(*, review: Review, actor) -> None:
     require_owner(review, actor)
+    require_deletable(review)
     work = review.work
     review.delete()
     work_refresh_rating(work=work)
@@ -183,6 +190,7 @@ def comment_update(*, comment: Comment, editor, body: str, favourite_work: Work 
 @transaction.atomic
 def comment_delete(*, comment: Comment, actor) -> None:
     require_owner(comment, actor)
+    require_deletable(comment)
     comment.delete()
 
 

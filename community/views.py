@@ -62,7 +62,7 @@ def review_section(request, work: Work) -> dict:
 
 
 def comment_section(request, term: Term) -> dict:
-    paginator = Paginator(Comment.objects.threads_for_term(term), 20)
+    paginator = Paginator(Comment.objects.threads_for_term(term, request.viewer), 20)
     page = paginator.get_page(request.GET.get("comments_page"))
     return {
         "comments_page": page,
@@ -114,6 +114,11 @@ def review_edit(request, pk):
 def review_delete(request, pk):
     review = get_object_or_404(Review.objects.select_related("work"), pk=pk)
     services.require_owner(review, request.user)
+    try:
+        services.require_deletable(review)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect(review.work.get_absolute_url())
     if request.method == "POST":
         work = review.work
         services.review_delete(review=review, actor=request.user)
@@ -137,7 +142,7 @@ def review_helpful(request, pk):
 @login_required
 @require_POST
 def comment_create(request, slug):
-    term = get_object_or_404(Term.objects.published(), slug=slug)
+    term = get_object_or_404(Term.objects.for_viewer(request.viewer), slug=slug)
     form = CommentForm(request.POST, viewer=request.viewer)
     if form.is_valid():
         parent = None
@@ -193,6 +198,11 @@ def comment_edit(request, pk):
 def comment_delete(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("term"), pk=pk)
     services.require_owner(comment, request.user)
+    try:
+        services.require_deletable(comment)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect(comment.term.get_absolute_url())
     if request.method == "POST":
         term = comment.term
         services.comment_delete(comment=comment, actor=request.user)
@@ -207,11 +217,13 @@ def comment_delete(request, pk):
 @require_http_methods(["GET", "POST"])
 def report(request, kind, pk):
     if kind == "review":
-        post = get_object_or_404(Review.objects.visible().select_related("work", "author"), pk=pk)
+        post = get_object_or_404(Review.objects.visible().select_related("work", "author"), pk=pk, work__is_published=True)
         _open_work(request, post.work.slug)
         back = f"{post.work.get_absolute_url()}#review-{post.pk}"
     else:
-        post = get_object_or_404(Comment.objects.visible().select_related("term", "author"), pk=pk)
+        post = get_object_or_404(
+            Comment.objects.visible().select_related("term", "author"), pk=pk, term__in=Term.objects.for_viewer(request.viewer)
+        )
         back = f"{post.term.get_absolute_url()}#comment-{post.pk}"
     form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

@@ -1,5 +1,6 @@
 from django.db import models
 
+from accounts.viewer import Viewer
 from catalog.models import TagCategory, split_lines
 from config.reversing import slug_url
 
@@ -7,6 +8,22 @@ from config.reversing import slug_url
 class TermQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
+
+    def for_viewer(self, viewer: Viewer):
+        """Published terms the viewer may see: a term that explains an explicit (content) tag
+        only once the age gate is passed, as for the tag itself (``Tag.objects.for_viewer``)."""
+        terms = self.published()
+        if viewer.passed_age_gate:
+            return terms
+        return terms.exclude(tags__category=TagCategory.CONTENT)
+
+    def with_explicitness(self):
+        """Annotate ``is_explicit``: the term explains an explicit (content) tag."""
+        from catalog.models import Tag
+
+        return self.annotate(
+            is_explicit=models.Exists(Tag.objects.filter(term=models.OuterRef("pk"), category=TagCategory.CONTENT))
+        )
 
     def perspectives(self):
         """The terms behind the perspective tags (netorare, netori, netorase), for the comparison table."""

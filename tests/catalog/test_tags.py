@@ -5,7 +5,7 @@ import re
 from django.core.cache import cache
 
 from catalog.models import TagCategory
-from tests.conftest import card_for, card_titles, html, make_tag, make_work
+from tests.conftest import card_for, card_titles, html, make_tag, make_work, pass_age_gate
 
 
 def count_of(page: str, slug: str) -> int:
@@ -24,11 +24,11 @@ def test_tag_index_groups_tags_by_category(world, client):
 
 def test_tag_index_counts_visible_works_only(world, client):
     page = html(client.get("/tags/"))
-    assert count_of(page, "jealousy") == 2
+    assert count_of(page, "jealousy") == 0  # on both works only as a minor spoiler
     assert count_of(page, "netorare") == 1  # the unpublished draft is not counted
     assert count_of(page, "hospital") == 1
     assert count_of(page, "lonely-tag") == 0
-    assert 'aria-label="2 works"' in page and 'aria-label="1 work"' in page
+    assert 'aria-label="1 work"' in page and 'aria-label="0 works"' in page
 
 
 def test_tag_index_lists_content_category_after_the_gate(world, adult_client):
@@ -92,3 +92,31 @@ def test_tag_page_paginates(world, client):
 
 def test_unknown_tag_is_404(world, client):
     assert client.get("/tags/no-such-tag/").status_code == 404
+
+
+def test_tag_index_counts_spoiler_links_for_members_who_read_spoilers(world, client):
+    from tests.conftest import make_user
+
+    client.force_login(make_user(age=30, max_spoiler_level=1))
+    assert count_of(html(client.get("/tags/")), "jealousy") == 2
+
+
+def test_tag_pages_and_filters_never_reveal_a_spoiler_tag(world, client):
+    """Jealousy is a minor spoiler on every work that has it: listing them by it would tell."""
+    from tests.conftest import card_titles, make_user
+
+    assert card_titles(client.get("/tags/jealousy/")) == []
+    assert card_titles(client.get("/works/?tags=jealousy")) == []
+    assert card_titles(client.get("/works/?any_tags=jealousy")) == []
+    # Excluding still excludes, spoiler or not.
+    assert "Sunny Afternoon" not in card_titles(client.get("/works/?exclude_tags=jealousy"))
+    client.force_login(make_user(age=30, max_spoiler_level=1))
+    assert sorted(card_titles(client.get("/tags/jealousy/"))) == ["Sunny Afternoon", "Triangle Blue"]
+
+
+def test_an_explicit_parent_tag_is_not_named_before_the_gate(world, client):
+    world.tags.jealousy.parent = world.tags.explicit
+    world.tags.jealousy.save()
+    assert "Explicit Velvet" not in html(client.get("/tags/jealousy/"))
+    pass_age_gate(client)
+    assert "Explicit Velvet" in html(client.get("/tags/jealousy/"))

@@ -347,3 +347,16 @@ def test_a_comment_sent_twice_at_once_is_posted_once():
         thread.join()
     assert Comment.objects.filter(author=member).count() == 1
     assert len(refused) == 3
+
+
+def test_a_favourite_that_was_unpublished_is_no_longer_named(adult, term):
+    """Found in review: the comment kept naming (and linking to) a work curators had since unpublished."""
+    from community import services
+    from tests.community.builders import make_work
+
+    favourite = make_work("Withdrawn-favourite-marker")
+    services.comment_create(author=adult, term=term, body="My favourite is this one.", favourite_work=favourite)
+    assert "Withdrawn-favourite-marker" in page(Client().get(term.get_absolute_url()))
+    favourite.is_published = False
+    favourite.save()
+    assert "Withdrawn-favourite-marker" not in page(Client().get(term.get_absolute_url()))

@@ -21,6 +21,7 @@ from tests.community.builders import (
     make_review,
     make_tag,
     make_work,
+    messages_of,
     page,
     tag_work,
 )
@@ -368,3 +369,24 @@ class TestTagMerge:
         response = run_action(curator_client, "/admin/catalog/tag/", "merge", [source.pk])
         assert "Choose the tag to merge into, then run the action again." in admin_messages(response)
         assert Tag.objects.filter(pk=source.pk).exists()
+
+
+@pytest.mark.parametrize("status", [Status.HIDDEN, Status.REMOVED, Status.PENDING])
+def test_a_held_back_review_cannot_be_deleted_and_posted_again(adult, work, status):
+    """Found in review: deleting a removed review and posting the same text made it visible again."""
+    review = services.review_create(author=adult, work=work, score=7, body=body_text("held back"))
+    Review.objects.filter(pk=review.pk).update(status=status)
+    client = login(adult)
+    response = client.post(f"/reviews/{review.pk}/delete/", follow=True)
+    assert "A curator has held this post back" in " ".join(messages_of(response))
+    assert Review.objects.filter(pk=review.pk, status=status).exists()
+    client.post(f"/works/{work.slug}/reviews/", {"score": 7, "body": body_text("held back")})
+    assert not Review.objects.filter(work=work, status=Status.VISIBLE).exists()
+
+
+def test_a_held_back_comment_cannot_be_deleted(adult, term):
+    comment = services.comment_create(author=adult, term=term, body="A comment a curator will hide.")
+    Comment.objects.filter(pk=comment.pk).update(status=Status.REMOVED)
+    response = login(adult).post(f"/comments/{comment.pk}/delete/", follow=True)
+    assert "A curator has held this post back" in " ".join(messages_of(response))
+    assert Comment.objects.filter(pk=comment.pk).exists()

@@ -173,3 +173,13 @@ class TestAutoHide:
         services.report_create(reporter=make_member(), comment=comment, reason="spam")
         assert "Reported-comment-marker" not in page(Client().get(reverse("accounts:member-detail", args=[adult.username])))
         assert Comment.objects.filter(pk=comment.pk, status="pending").exists()
+
+
+def test_comments_on_an_unpublished_entry_cannot_be_opened_for_reporting(adult, term):
+    """Found in review: the report form showed the comment of an entry since unpublished."""
+    from community import services
+
+    comment = services.comment_create(author=adult, term=term, body="Words on an entry about to go.")
+    term.is_published = False
+    term.save()
+    assert login(adult).get(f"/comments/{comment.pk}/report/").status_code == 404

@@ -446,3 +446,15 @@ def test_concurrent_reviews_of_one_work_keep_its_count_and_average():
     work.refresh_from_db()
     assert work.review_count == 8
     assert work.score_average == Decimal("4.50")
+
+
+def test_member_page_folds_away_spoiler_reviews(adult, work):
+    """Found in review: the public member page printed the start of reviews marked as spoilers."""
+    from django.urls import reverse
+
+    from community.services import review_create
+
+    review_create(author=adult, work=work, score=6, body=body_text("Spoiler-body-marker"), has_spoilers=True)
+    text = page(Client().get(reverse("accounts:member-detail", args=[adult.username])))
+    assert "Spoiler-body-marker" not in text
+    assert "This review discusses the story" in text

@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from glossary.models import Term
 from tests.conftest import ADULT_SYNOPSIS, SAFE_SYNOPSIS, card_for, card_titles, html, make_term
 
@@ -109,3 +111,28 @@ def test_term_index_letter():
     assert Term(name="netorare").index_letter == "N"
     assert Term(name="2D").index_letter == "#"
     assert Term(name="寝取られ").index_letter == "#"
+
+
+@pytest.fixture
+def explicit_term(world):
+    """A term that explains the explicit tag, illustrated by the 18+ work."""
+    term = make_term("Velvet Genre", summary="Explains the explicit velvet tag.")
+    world.tags.explicit.term = term
+    world.tags.explicit.save()
+    term.works.add(world.adult)
+    return term
+
+
+def test_a_term_explaining_an_explicit_tag_stays_behind_the_gate(explicit_term, client):
+    """Its works list would tell which 18+ works are explicit, as the tag's own page would."""
+    response = client.get("/glossary/velvet-genre/")
+    assert response.status_code == 200
+    assert "Are you 18 or older?" in html(response)
+    assert "Triangle Blue" not in html(response)
+    assert "velvet-genre" not in html(client.get("/glossary/"))
+    assert "Velvet Genre" not in html(client.get("/search/?q=velvet+genre"))
+
+
+def test_a_term_explaining_an_explicit_tag_opens_after_the_gate(explicit_term, adult_client):
+    assert "Triangle Blue" in card_titles(adult_client.get("/glossary/velvet-genre/"))
+    assert "velvet-genre" in html(adult_client.get("/glossary/"))
