@@ -217,3 +217,9 @@ class TestProfileAndMemberPages:
         assert Client().get(reverse("accounts:member-detail", args=["nobody"])).status_code == 404
         User.objects.filter(pk=adult.pk).update(is_active=False)
         assert Client().get(reverse("accounts:member-detail", args=["alice"])).status_code == 404
+
+    def test_a_nul_character_in_the_username_is_404_before_the_database_is_asked(self, adult, django_assert_num_queries):
+        # PostgreSQL refuses a NUL in a query string, which was a 500 there.
+        client = Client()
+        with django_assert_num_queries(0):
+            assert client.get("/accounts/members/alice%00/").status_code == 404
