@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.db import connection
 
 from accounts import throttle
 from accounts.models import User
@@ -49,8 +50,27 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         return cleaned
 
 
+class TagCheckboxesField(forms.ModelMultipleChoiceField):
+    """Tag checkboxes; a value no tag id could be is refused before the database sees it.
+
+    Django checks the ticked ids with one ``pk__in`` query, which (unlike ``pk=``) passes an id
+    beyond the database's integer range on to it: OverflowError on SQLite, an error on PostgreSQL.
+    """
+
+    def _check_values(self, value):
+        low, high = connection.ops.integer_field_range(Tag._meta.pk.get_internal_type())
+        for pk in value:
+            try:
+                out_of_range = not low <= int(pk) <= high
+            except (TypeError, ValueError):
+                out_of_range = False  # not a number at all: Django's own check refuses it
+            if out_of_range:
+                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk})
+        return super()._check_values(value)
+
+
 class PreferencesForm(forms.ModelForm):
-    hidden_tags = forms.ModelMultipleChoiceField(
+    hidden_tags = TagCheckboxesField(
         queryset=Tag.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -164,6 +164,18 @@ class TestPreferences:
         adult.refresh_from_db()
         assert adult.max_spoiler_level == 0
 
+    @pytest.mark.parametrize("tag_id", ["9223372036854775808", "-9223372036854775809", "9" * 30])
+    def test_a_hidden_tag_id_beyond_the_database_range_is_refused(self, adult, adult_client, tag_id):
+        # Django's pk__in check passed it to the database: OverflowError on SQLite, a 500.
+        tag = make_tag("Kept")
+        adult.hidden_tags.add(tag)
+        response = adult_client.post(PROFILE, {"hidden_tags": [str(tag.pk), tag_id], "max_spoiler_level": 2})
+        assert response.status_code == 200
+        assert "hidden_tags" in response.context["form"].errors
+        adult.refresh_from_db()
+        assert list(adult.hidden_tags.all()) == [tag]
+        assert adult.max_spoiler_level == 0
+
     def test_profile_requires_login(self, client):
         assert client.get(PROFILE).status_code == 302
 
