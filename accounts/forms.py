@@ -2,10 +2,10 @@ import datetime
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
-from django.db import connection
 
 from accounts import throttle
 from accounts.models import User
+from catalog.ids import is_storable_id
 from catalog.models import Tag, TagCategory
 
 
@@ -51,20 +51,11 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
 
 class TagCheckboxesField(forms.ModelMultipleChoiceField):
-    """Tag checkboxes; a value no tag id could be is refused before the database sees it.
-
-    Django checks the ticked ids with one ``pk__in`` query, which (unlike ``pk=``) passes an id
-    beyond the database's integer range on to it: OverflowError on SQLite, an error on PostgreSQL.
-    """
+    """Tag checkboxes; a value no tag id could be is refused before the database sees it (see ``catalog.ids``)."""
 
     def _check_values(self, value):
-        low, high = connection.ops.integer_field_range(Tag._meta.pk.get_internal_type())
         for pk in value:
-            try:
-                out_of_range = not low <= int(pk) <= high
-            except (TypeError, ValueError):
-                out_of_range = False  # not a number at all: Django's own check refuses it
-            if out_of_range:
+            if not is_storable_id(Tag, pk):
                 raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk})
         return super()._check_values(value)
 

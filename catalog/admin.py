@@ -1,15 +1,29 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from catalog.ids import is_storable_id
 from catalog.models import RESERVED_WORK_SLUGS, SearchEntry, Tag, Work, WorkTag
 from catalog.search import search_index_remove, search_index_update
 from catalog.services import tag_merge
 
 
-class SearchIndexedAdmin(admin.ModelAdmin):
+class CurationAdmin(admin.ModelAdmin):
+    """The base of ntrdb's admin pages: hostile input is a message or a 4xx, never a database error."""
+
+    def response_action(self, request, queryset):
+        # Django filters pk__in by the ticked ids as sent: "" or an id beyond the column's range was a 500.
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if not all(is_storable_id(self.model, pk) for pk in selected):
+            self.message_user(request, "Some of the selected items do not exist. Select them again.", messages.WARNING)
+            return None
+        return super().response_action(request, queryset)
+
+
+class SearchIndexedAdmin(CurationAdmin):
     """Keeps the search index in step with every save and delete made in the admin."""
 
     def save_related(self, request, form, formsets, change):
@@ -119,7 +133,7 @@ class TagAdmin(SearchIndexedAdmin):
 
 
 @admin.register(SearchEntry)
-class SearchEntryAdmin(admin.ModelAdmin):
+class SearchEntryAdmin(CurationAdmin):
     """Read-only view of the search index, for checking why something is or isn't found."""
 
     list_display = ["text", "kind", "object_id", "field"]
