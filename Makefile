@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup migrate seed superuser check clean bench bench-clean
+.PHONY: run test fuzz setup migrate seed superuser check clean bench bench-clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ run: seed
 
 test: setup
 	$(BIN)/python -m pytest
+
+# The property-based tests (tests/fuzz), searching far more random examples than `make test` does.
+fuzz: setup
+	HYPOTHESIS_PROFILE=fuzz-long $(BIN)/python -m pytest tests/fuzz
 
 superuser: migrate
 	$(BIN)/python manage.py createsuperuser

@@ -28,15 +28,16 @@ from glossary.models import Term, TermFAQ
 
 _counter = itertools.count(1)
 
-# Property-based tests (tests/fuzz/): a bounded, reproducible run by default, so `make test` stays
-# fast and CI sees the same examples every time. HYPOTHESIS_PROFILE=fuzz-long searches much further
-# (random, with an example database in .hypothesis/) for a run by hand.
+# Property-based tests (tests/fuzz/): a bounded, reproducible run by default (15 random examples a
+# test, next to fixed sweeps of the worst values), so `make test` stays fast and CI sees the same
+# examples every time. `make fuzz` (HYPOTHESIS_PROFILE=fuzz-long) searches much further, at random,
+# with an example database in .hypothesis/.
 _FUZZ_HEALTH_CHECKS = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
 hypothesis_settings.register_profile(
-    "ntrdb", max_examples=30, deadline=None, derandomize=True, database=None, suppress_health_check=_FUZZ_HEALTH_CHECKS
+    "ntrdb", max_examples=15, deadline=None, derandomize=True, database=None, suppress_health_check=_FUZZ_HEALTH_CHECKS
 )
 hypothesis_settings.register_profile(
-    "fuzz-long", max_examples=1000, deadline=None, suppress_health_check=_FUZZ_HEALTH_CHECKS
+    "fuzz-long", max_examples=500, deadline=None, suppress_health_check=_FUZZ_HEALTH_CHECKS
 )
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ntrdb"))
 
