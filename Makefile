@@ -10,7 +10,7 @@ CHROMIUM := /usr/bin/chromium
 APT_GET := $(if $(filter 0,$(shell id -u)),,sudo )env DEBIAN_FRONTEND=noninteractive apt-get
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test setup migrate seed superuser check clean bench bench-clean serve loadtest backup require-secret-key browser
+.PHONY: run test fuzz setup migrate seed superuser check clean bench bench-clean serve loadtest backup require-secret-key browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,10 @@ browser:
 		echo "+ $(APT_GET) update && $(APT_GET) install -y chromium$$(command -v npm >/dev/null || echo ' npm')"; \
 		$(APT_GET) update -q && $(APT_GET) install -y -q chromium $$(command -v npm >/dev/null || echo npm); \
 	fi
+
+# The property-based tests (tests/fuzz), searching far more random examples than `make test` does.
+fuzz: setup
+	HYPOTHESIS_PROFILE=fuzz-long $(BIN)/python -m pytest tests/fuzz
 
 superuser: migrate
 	$(BIN)/python manage.py createsuperuser

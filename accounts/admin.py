@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from accounts.models import User
+from catalog.admin import CurationAdmin
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(CurationAdmin, DjangoUserAdmin):
     list_display = ["username", "email", "birth_date", "is_staff", "is_active", "date_joined"]
     fieldsets = DjangoUserAdmin.fieldsets + (
         ("Age and preferences", {"fields": ["birth_date", "max_spoiler_level", "show_adult_works", "hidden_tags"]}),

@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
 from accounts import throttle
 from accounts.models import User
+from catalog.ids import is_storable_id
 from catalog.models import Tag, TagCategory
 
 
@@ -49,8 +50,18 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         return cleaned
 
 
+class TagCheckboxesField(forms.ModelMultipleChoiceField):
+    """Tag checkboxes; a value no tag id could be is refused before the database sees it (see ``catalog.ids``)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not is_storable_id(Tag, pk):
+                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk})
+        return super()._check_values(value)
+
+
 class PreferencesForm(forms.ModelForm):
-    hidden_tags = forms.ModelMultipleChoiceField(
+    hidden_tags = TagCheckboxesField(
         queryset=Tag.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
@@ -142,6 +142,9 @@ def profile(request):
 
 def member_detail(request, username):
     """A member's public page: their visible reviews and comments, through the visibility policy."""
+    if "\x00" in username:
+        # No username holds a NUL character, and PostgreSQL refuses one in a query (a 500).
+        raise Http404("No such member.")
     member = get_object_or_404(User, username=username, is_active=True)
     visible_works = Work.objects.for_viewer(request.viewer).filter(is_locked=False).values("pk")
     reviews = (

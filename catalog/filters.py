@@ -6,6 +6,9 @@ from django.db.models import F, Q
 from catalog.models import AgeRating, Kind, Tag, TagFilter, Work
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
+# Each tag of "with all of these tags" is one more condition in the query: SQLite refuses a few
+# hundred of them ("Expression tree is too large"), and nobody narrows a list by more than a handful.
+MAX_TAGS_PER_FIELD = 20
 
 
 def visible_tags(request):
@@ -21,6 +24,8 @@ class TagSlugsField(forms.ModelMultipleChoiceField):
     def clean(self, value):
         if isinstance(value, (list, tuple)):
             value = [slug for slug in dict.fromkeys(value) if slug]
+            if len(value) > MAX_TAGS_PER_FIELD:
+                raise forms.ValidationError(f"Choose at most {MAX_TAGS_PER_FIELD} tags here.", code="too_many_tags")
         return super().clean(value)
 
 

@@ -4,6 +4,7 @@ from django.contrib.admin.helpers import ActionForm
 from django.db.models import Count, Q
 from django.utils.html import format_html_join
 
+from catalog.admin import CurationAdmin
 from community import services
 from community.models import Comment, ModerationAction, Report, Review, TermSuggestion
 
@@ -27,7 +28,7 @@ class ReportInline(admin.TabularInline):
         return False
 
 
-class ModeratedPostAdmin(admin.ModelAdmin):
+class ModeratedPostAdmin(CurationAdmin):
     """Shared by reviews and comments: status filter, report reasons, approve/hide/remove."""
 
     action_form = ModerationActionForm
@@ -105,7 +106,7 @@ class CommentAdmin(ModeratedPostAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(CurationAdmin):
     action_form = ModerationActionForm
     list_display = ["__str__", "reason", "status", "reporter", "target_status", "created_at"]
     list_filter = ["status", "reason", "created_at"]
@@ -147,7 +148,7 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(TermSuggestion)
-class TermSuggestionAdmin(admin.ModelAdmin):
+class TermSuggestionAdmin(CurationAdmin):
     action_form = ModerationActionForm
     list_display = ["name", "status", "author", "created_at"]
     list_filter = ["status", "created_at"]
@@ -173,7 +174,7 @@ class TermSuggestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationAction)
-class ModerationActionAdmin(admin.ModelAdmin):
+class ModerationActionAdmin(CurationAdmin):
     list_display = ["created_at", "moderator", "action", "target_type", "target_repr", "reason"]
     list_filter = ["action", "target_type", "created_at"]
     list_select_related = ["moderator"]

@@ -9,6 +9,7 @@ tests can tell exactly which text leaked where.
 
 import datetime
 import itertools
+import os
 import re
 from types import SimpleNamespace
 
@@ -16,6 +17,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.utils.text import slugify
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from accounts.models import User
 from accounts.viewer import AGE_GATE_SESSION_KEY
@@ -24,6 +27,19 @@ from catalog.search import search_index_update
 from glossary.models import Term, TermFAQ
 
 _counter = itertools.count(1)
+
+# Property-based tests (tests/fuzz/): a bounded, reproducible run by default (15 random examples a
+# test, next to fixed sweeps of the worst values), so `make test` stays fast and CI sees the same
+# examples every time. `make fuzz` (HYPOTHESIS_PROFILE=fuzz-long) searches much further, at random,
+# with an example database in .hypothesis/.
+_FUZZ_HEALTH_CHECKS = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
+hypothesis_settings.register_profile(
+    "ntrdb", max_examples=15, deadline=None, derandomize=True, database=None, suppress_health_check=_FUZZ_HEALTH_CHECKS
+)
+hypothesis_settings.register_profile(
+    "fuzz-long", max_examples=500, deadline=None, suppress_health_check=_FUZZ_HEALTH_CHECKS
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ntrdb"))
 
 # Marker texts: each appears in exactly one field of the world fixture.
 ADULT_SYNOPSIS = "Zeppelin-marker: Akane keeps a quiet secret from Asato."

@@ -49,6 +49,27 @@ def test_admin_changelists_search(world, admin_client):
     assert "Triangle Blue" in html(response) and "Sunny Afternoon" not in html(response)
 
 
+@pytest.mark.parametrize(
+    "query", ["category__exact=%00", "category__exact=theme&q=a%00b", "%00=1"], ids=["filter", "search", "key"]
+)
+def test_a_nul_character_in_a_changelist_query_is_a_400(world, admin_client, query):
+    # List filters and the search passed it to the database, and PostgreSQL refuses a NUL: a 500 there.
+    assert admin_client.get(f"/admin/catalog/tag/?{query}").status_code == 400
+
+
+def test_a_nul_character_in_an_autocomplete_search_is_a_400(world, admin_client):
+    query = "term=a%00&app_label=catalog&model_name=worktag&field_name=tag"
+    assert admin_client.get(f"/admin/autocomplete/?{query}").status_code == 400
+
+
+def test_a_huge_admin_search_is_cut_short_rather_than_refused_by_the_database(world, admin_client):
+    # SQLite refuses a LIKE pattern over 50,000 bytes: this was a 500.
+    response = admin_client.get(reverse("admin:catalog_work_changelist"), {"q": "Triangle" + "x" * 100_000})
+    assert response.status_code == 200
+    response = admin_client.get(reverse("admin:catalog_work_changelist"), {"q": "Triangle Blue" + " " * 2000 + "x" * 100_000})
+    assert "Triangle Blue" in html(response)
+
+
 def test_visitors_are_sent_to_the_admin_login(world, client):
     response = client.get(reverse("admin:catalog_work_changelist"))
     assert response.status_code == 302

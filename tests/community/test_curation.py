@@ -173,6 +173,17 @@ class TestPostModeration:
         assert (work.review_count, float(work.score_average)) == (1, 9.0)
         assert "Bad-review-marker" not in page(Client().get(work.get_absolute_url()))
 
+    @pytest.mark.parametrize("bad_id", ["", "abc", "9223372036854775808"])
+    def test_an_action_on_ids_that_cannot_exist_is_refused_with_a_message(self, curator_client, adult, work, bad_id):
+        # Django filtered pk__in by the ids as sent: a ValueError or an OverflowError, a 500.
+        review = make_review(adult, work)
+        response = run_action(curator_client, self.URL, "hide", [review.pk, bad_id], reason="r")
+        assert response.status_code == 200
+        assert admin_messages(response) == ["Some of the selected items do not exist. Select them again."]
+        review.refresh_from_db()
+        assert review.status == Status.VISIBLE
+        assert not ModerationAction.objects.exists()
+
     def test_report_reasons_on_change_page(self, curator_client, adult, work):
         review = make_review(adult, work)
         services.report_create(reporter=make_member(), review=review, reason="spoiler", note="Ending spoiled")

@@ -164,6 +164,32 @@ class TestPreferences:
         adult.refresh_from_db()
         assert adult.max_spoiler_level == 0
 
+    def test_refused_preferences_say_why_on_the_page(self, adult, adult_client):
+        # The page used to come back unchanged and silent: nothing saved, and no word of why.
+        gone = make_tag("Merged away")
+        gone_id = gone.pk
+        gone.delete()
+        response = adult_client.post(PROFILE, {"hidden_tags": [str(gone_id)], "max_spoiler_level": 7})
+        assert response.status_code == 200
+        html = page(response)
+        assert f"Select a valid choice. {gone_id} is not one of the available choices." in html
+        assert "Select a valid choice. 7 is not one of the available choices." in html
+        assert "Your preferences were saved." not in html
+        adult.refresh_from_db()
+        assert adult.max_spoiler_level == 0 and not adult.hidden_tags.exists()
+
+    @pytest.mark.parametrize("tag_id", ["9223372036854775808", "-9223372036854775809", "9" * 30])
+    def test_a_hidden_tag_id_beyond_the_database_range_is_refused(self, adult, adult_client, tag_id):
+        # Django's pk__in check passed it to the database: OverflowError on SQLite, a 500.
+        tag = make_tag("Kept")
+        adult.hidden_tags.add(tag)
+        response = adult_client.post(PROFILE, {"hidden_tags": [str(tag.pk), tag_id], "max_spoiler_level": 2})
+        assert response.status_code == 200
+        assert "hidden_tags" in response.context["form"].errors
+        adult.refresh_from_db()
+        assert list(adult.hidden_tags.all()) == [tag]
+        assert adult.max_spoiler_level == 0
+
     def test_profile_requires_login(self, client):
         assert client.get(PROFILE).status_code == 302
 
@@ -217,3 +243,9 @@ class TestProfileAndMemberPages:
         assert Client().get(reverse("accounts:member-detail", args=["nobody"])).status_code == 404
         User.objects.filter(pk=adult.pk).update(is_active=False)
         assert Client().get(reverse("accounts:member-detail", args=["alice"])).status_code == 404
+
+    def test_a_nul_character_in_the_username_is_404_before_the_database_is_asked(self, adult, django_assert_num_queries):
+        # PostgreSQL refuses a NUL in a query string, which was a 500 there.
+        client = Client()
+        with django_assert_num_queries(0):
+            assert client.get("/accounts/members/alice%00/").status_code == 404

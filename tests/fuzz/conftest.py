@@ -1,0 +1,54 @@
+"""The site the property-based tests attack: the shared ``world`` catalog plus members and their posts."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import Group
+
+from accounts.models import SpoilerLevel
+from community import services
+from community.models import Status
+from tests.community.builders import _fast_password_hashing, make_member  # noqa: F401  (a fixture)
+
+REVIEW_BODY = "A considered opinion about the pacing, the characters and the ending, long enough to post."
+
+
+@pytest.fixture
+def site(world):
+    """``world`` with a member of each kind and posts of their own and of others, in each state."""
+    adult = make_member("alice", age=30, max_spoiler_level=SpoilerLevel.MAJOR)
+    adult.hidden_tags.add(world.tags.hospital)
+    other = make_member("bob", age=40)
+    minor = make_member("kid", age=15)
+    no_birth_date = make_member("legacy", age=None)
+    curator = make_member("curator", age=35, is_staff=True)
+    curator.groups.add(Group.objects.get(name="Curators"))
+    superuser = make_member("root", age=50, is_staff=True, is_superuser=True)
+    members = {
+        "adult": adult, "other": other, "minor": minor, "no_birth_date": no_birth_date, "curator": curator, "superuser": superuser,
+    }
+
+    own_review = services.review_create(author=adult, work=world.safe, score=8, body=REVIEW_BODY)
+    other_review = services.review_create(author=other, work=world.safe, score=3, body=REVIEW_BODY + " Bob.")
+    adult_work_review = services.review_create(author=other, work=world.adult, score=6, body=REVIEW_BODY + " 18+.")
+    hidden_review = services.review_create(author=minor, work=world.safe, score=9, body=REVIEW_BODY + " Hidden.")
+    services._set_status(hidden_review, Status.HIDDEN)
+
+    term = world.terms.netorare
+    own_comment = services.comment_create(author=adult, term=term, body="My own comment.")
+    other_comment = services.comment_create(author=other, term=term, body="Bob's comment.", favourite_work=world.safe)
+    reply = services.comment_create(author=other, term=term, body="Bob's reply.", parent=own_comment)
+    elsewhere = services.comment_create(author=other, term=world.terms.netori, body="On another entry.")
+    removed_comment = services.comment_create(author=other, term=term, body="Removed comment.")
+    services._set_status(removed_comment, Status.REMOVED)
+    services.report_create(reporter=adult, reason="spam", review=other_review)
+    services.term_suggestion_create(author=adult, name="Cuckquean")
+
+    return SimpleNamespace(
+        world=world,
+        members=members,
+        reviews=SimpleNamespace(own=own_review, other=other_review, adult_work=adult_work_review, hidden=hidden_review),
+        comments=SimpleNamespace(
+            own=own_comment, other=other_comment, reply=reply, elsewhere=elsewhere, removed=removed_comment
+        ),
+    )
