@@ -253,7 +253,7 @@ class WorkQuerySet(models.QuerySet):
           ``EXISTS`` probes of the (work, tag) index, stopping at ``rows_wanted``. Cheap when
           matches are common: about ``rows_wanted / share`` rows are read.
         - *list*: start from the rarest included tag's links (``id IN (...)``, index
-          worktag_tag_work_idx); every link is read, and sorted when ``ordered``.
+          worktag_tag_spoiler_work_idx); every link is read, and sorted when ``ordered``.
         The shares come from cached counts and assume tags fall independently of each other.
         """
         if not tag_filter:
