@@ -15,6 +15,7 @@ from accounts.models import User
 from accounts.viewer import record_age_gate_passed
 from catalog.models import Work
 from community.models import Comment, Review
+from glossary.models import Term
 from community.services import member_delete
 
 
@@ -132,7 +133,7 @@ def profile(request):
         messages.success(request, "Your preferences were saved.")
         return redirect("accounts:profile")
     reviews = Review.objects.filter(author=request.user).select_related("work").order_by("-created_at")
-    comments = Comment.objects.filter(author=request.user).select_related("term").order_by("-created_at")
+    comments = Comment.objects.filter(author=request.user, is_deleted=False).select_related("term").order_by("-created_at")
     return render(
         request,
         "accounts/profile.html",
@@ -155,7 +156,7 @@ def member_detail(request, username):
     )
     comments = (
         Comment.objects.visible()
-        .filter(author=member, term__is_published=True)
+        .filter(author=member, is_deleted=False, term__in=Term.objects.for_viewer(request.viewer))
         .select_related("term")
         .order_by("-created_at")[:50]
     )

@@ -128,6 +128,8 @@ class Comment(models.Model):
         help_text="Optional: the commenter's favourite work from the catalog.",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.VISIBLE, db_index=True)
+    # Deleted by its author while others had replied: the text is gone, the thread stays.
+    is_deleted = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -187,11 +187,20 @@ def comment_update(*, comment: Comment, editor, body: str, favourite_work: Work 
     return comment
 
 
+# What is left of a deleted comment that others replied to (the page shows its own notice).
+DELETED_COMMENT_BODY = "(deleted by its author)"
+
+
 @transaction.atomic
 def comment_delete(*, comment: Comment, actor) -> None:
+    """Delete a comment; one that others have replied to keeps its place (without its text),
+    so deleting it cannot take other members' replies with it."""
     require_owner(comment, actor)
     require_deletable(comment)
-    comment.delete()
+    if comment.depth == 0 and comment.replies.exists():
+        Comment.objects.filter(pk=comment.pk).update(body=DELETED_COMMENT_BODY, favourite_work=None, is_deleted=True)
+    else:
+        comment.delete()
 
 
 # --- suggestions and reports -------------------------------------------------------------------

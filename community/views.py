@@ -170,7 +170,7 @@ def comment_create(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def comment_edit(request, pk):
-    comment = get_object_or_404(Comment.objects.select_related("term", "favourite_work"), pk=pk)
+    comment = get_object_or_404(Comment.objects.select_related("term", "favourite_work"), pk=pk, is_deleted=False)
     services.require_owner(comment, request.user)
     if request.method == "POST":
         form = CommentForm(request.POST, viewer=request.viewer)
@@ -196,7 +196,7 @@ def comment_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def comment_delete(request, pk):
-    comment = get_object_or_404(Comment.objects.select_related("term"), pk=pk)
+    comment = get_object_or_404(Comment.objects.select_related("term"), pk=pk, is_deleted=False)
     services.require_owner(comment, request.user)
     try:
         services.require_deletable(comment)
@@ -222,7 +222,10 @@ def report(request, kind, pk):
         back = f"{post.work.get_absolute_url()}#review-{post.pk}"
     else:
         post = get_object_or_404(
-            Comment.objects.visible().select_related("term", "author"), pk=pk, term__in=Term.objects.for_viewer(request.viewer)
+            Comment.objects.visible().select_related("term", "author"),
+            pk=pk,
+            is_deleted=False,
+            term__in=Term.objects.for_viewer(request.viewer),
         )
         back = f"{post.term.get_absolute_url()}#comment-{post.pk}"
     form = ReportForm(request.POST if request.method == "POST" else None)

@@ -204,12 +204,6 @@ class TestEditDelete:
         assert adult_client.post(reverse("community:comment-delete", args=[comment.pk])).status_code == 302
         assert not Comment.objects.exists()
 
-    def test_deleting_a_comment_deletes_its_replies(self, adult, other_adult, adult_client, term):
-        top = make_comment(adult, term)
-        make_comment(other_adult, term, parent=top)
-        adult_client.post(reverse("community:comment-delete", args=[top.pk]))
-        assert not Comment.objects.exists()
-
     @pytest.mark.parametrize("name,method", [("comment-edit", "get"), ("comment-edit", "post"), ("comment-delete", "get"), ("comment-delete", "post")])
     def test_others_get_403(self, adult, other_client, term, name, method):
         comment = make_comment(adult, term, body="Mine")
@@ -360,3 +354,27 @@ def test_a_favourite_that_was_unpublished_is_no_longer_named(adult, term):
     favourite.is_published = False
     favourite.save()
     assert "Withdrawn-favourite-marker" not in page(Client().get(term.get_absolute_url()))
+
+
+def test_deleting_a_comment_keeps_the_replies_of_others(adult, term):
+    """Deleting one's own comment used to delete every reply to it: other members' words, lost."""
+    from community import services
+
+    other = make_member()
+    comment = services.comment_create(author=adult, term=term, body="Deleted-comment-marker")
+    services.comment_create(author=other, term=term, body="Reply-of-another-marker", parent=comment)
+    login(adult).post(f"/comments/{comment.pk}/delete/")
+    text = page(Client().get(term.get_absolute_url()))
+    assert "Reply-of-another-marker" in text
+    assert "Deleted-comment-marker" not in text
+    assert "Deleted by its author" in text
+    assert login(adult).get(f"/comments/{comment.pk}/edit/").status_code == 404
+    assert login(other).get(f"/comments/{comment.pk}/report/").status_code == 404
+
+
+def test_deleting_a_comment_without_replies_removes_it(adult, term):
+    from community import services
+
+    comment = services.comment_create(author=adult, term=term, body="Nobody answered this one.")
+    login(adult).post(f"/comments/{comment.pk}/delete/")
+    assert not Comment.objects.filter(pk=comment.pk).exists()
