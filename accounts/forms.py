@@ -56,7 +56,9 @@ class TagCheckboxesField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         for pk in value:
             if not is_storable_id(Tag, pk):
-                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk})
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
         return super()._check_values(value)
 
 

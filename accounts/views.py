@@ -127,13 +127,17 @@ def delete_account(request):
 @require_http_methods(["GET", "POST"])
 def profile(request):
     """The member's own page: preferences, plus what they have written."""
-    form = PreferencesForm(request.POST if request.method == "POST" else None, instance=request.user, viewer=request.viewer)
+    form = PreferencesForm(
+        request.POST if request.method == "POST" else None, instance=request.user, viewer=request.viewer
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Your preferences were saved.")
         return redirect("accounts:profile")
     reviews = Review.objects.filter(author=request.user).select_related("work").order_by("-created_at")
-    comments = Comment.objects.filter(author=request.user, is_deleted=False).select_related("term").order_by("-created_at")
+    comments = (
+        Comment.objects.filter(author=request.user, is_deleted=False).select_related("term").order_by("-created_at")
+    )
     return render(
         request,
         "accounts/profile.html",

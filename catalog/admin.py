@@ -84,7 +84,9 @@ class WorkAdminForm(forms.ModelForm):
         help_text=f"{ACCEPTED_DESCRIPTION} (a GIF's first frame). It is cropped to 2:3 for thumbnails.",
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
     )
-    remove_cover = forms.BooleanField(required=False, label="Remove the cover", help_text="The work shows its placeholder instead.")
+    remove_cover = forms.BooleanField(
+        required=False, label="Remove the cover", help_text="The work shows its placeholder instead."
+    )
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
@@ -121,7 +123,16 @@ class WorkAdmin(SearchIndexedAdmin):
         (None, {"fields": ["title", "slug", "original_title", "alternative_titles", "kind", "age_rating"]}),
         ("Story", {"fields": ["synopsis", "couple"]}),
         ("Cover", {"fields": ["cover_preview", "cover_upload", "remove_cover"]}),
-        ("Length and dates", {"fields": [("episodes", "volumes"), ("released_from", "released_from_precision"), ("released_until", "released_until_precision")]}),
+        (
+            "Length and dates",
+            {
+                "fields": [
+                    ("episodes", "volumes"),
+                    ("released_from", "released_from_precision"),
+                    ("released_until", "released_until_precision"),
+                ]
+            },
+        ),
         ("Curation", {"fields": ["is_published", "is_featured"]}),
     ]
 
@@ -131,10 +142,14 @@ class WorkAdmin(SearchIndexedAdmin):
             return "None: the work shows a placeholder with its initials."
         size = COVER_SIZES["card"]
         url = reverse("admin:catalog_work_cover_preview", args=[work.pk]) + f"?v={work.cover_token}"
-        return format_html('<img src="{}" width="{}" height="{}" alt="Current cover of {}">', url, size.width, size.height, work.title)
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="Current cover of {}">', url, size.width, size.height, work.title
+        )
 
     def get_urls(self):
-        preview = path("<int:pk>/cover/", self.admin_site.admin_view(self.cover_preview_view), name="catalog_work_cover_preview")
+        preview = path(
+            "<int:pk>/cover/", self.admin_site.admin_view(self.cover_preview_view), name="catalog_work_cover_preview"
+        )
         return [preview, *super().get_urls()]
 
     def cover_preview_view(self, request, pk):
@@ -187,7 +202,9 @@ class WorkAdmin(SearchIndexedAdmin):
 
 class TagMergeActionForm(ActionForm):
     merge_into = forms.ModelChoiceField(
-        queryset=Tag.objects.order_by("name"), required=False, label="Merge into",
+        queryset=Tag.objects.order_by("name"),
+        required=False,
+        label="Merge into",
         help_text="For “Merge selected tags into…”: the tag that stays.",
     )
 

@@ -31,14 +31,16 @@ _SYLLABLES = (
     "ma mi mu me mo ya yu yo ra ri ru re ro wa ga gi gu ge go za ji zu ze zo da de do ba bi bu be bo "
     "pa pi pu pe po kyo sho cho ryu jou kou sou tou you"
 ).split()
-_KATAKANA = dict(zip(
-    "a i u e o ka ki ku ke ko sa shi su se so ta chi tsu te to na ni nu ne no ha hi fu he ho "
-    "ma mi mu me mo ya yu yo ra ri ru re ro wa ga gi gu ge go za ji zu ze zo da de do ba bi bu be bo "
-    "pa pi pu pe po kyo sho cho ryu jou kou sou tou you".split(),
-    "ア イ ウ エ オ カ キ ク ケ コ サ シ ス セ ソ タ チ ツ テ ト ナ ニ ヌ ネ ノ ハ ヒ フ ヘ ホ "
-    "マ ミ ム メ モ ヤ ユ ヨ ラ リ ル レ ロ ワ ガ ギ グ ゲ ゴ ザ ジ ズ ゼ ゾ ダ デ ド バ ビ ブ ベ ボ "
-    "パ ピ プ ペ ポ キョ ショ チョ リュ ジョウ コウ ソウ トウ ヨウ".split(),
-))
+_KATAKANA = dict(
+    zip(
+        "a i u e o ka ki ku ke ko sa shi su se so ta chi tsu te to na ni nu ne no ha hi fu he ho "
+        "ma mi mu me mo ya yu yo ra ri ru re ro wa ga gi gu ge go za ji zu ze zo da de do ba bi bu be bo "
+        "pa pi pu pe po kyo sho cho ryu jou kou sou tou you".split(),
+        "ア イ ウ エ オ カ キ ク ケ コ サ シ ス セ ソ タ チ ツ テ ト ナ ニ ヌ ネ ノ ハ ヒ フ ヘ ホ "
+        "マ ミ ム メ モ ヤ ユ ヨ ラ リ ル レ ロ ワ ガ ギ グ ゲ ゴ ザ ジ ズ ゼ ゾ ダ デ ド バ ビ ブ ベ ボ "
+        "パ ピ プ ペ ポ キョ ショ チョ リュ ジョウ コウ ソウ トウ ヨウ".split(),
+    )
+)
 _PARTICLES = ["no", "wo", "ga", "wa", "ni", "to"]
 _PARTICLE_KANA = {"no": "ノ", "wo": "ヲ", "ga": "ガ", "wa": "ハ", "ni": "ニ", "to": "ト"}
 _TAG_WORDS = (
@@ -120,14 +122,19 @@ def _title(rng: random.Random, vocabulary: list[list[str]]) -> tuple[str, str, s
             words.append([rng.choice(_PARTICLES)])
         words.append(rng.choice(vocabulary))
     hepburn = " ".join("".join(w) for w in words).title()
-    kunrei = hepburn.replace("shi", "si").replace("chi", "ti").replace("tsu", "tu").replace("ji", "zi").replace("fu", "hu")
-    kana = "".join(_PARTICLE_KANA.get(w[0], "") if len(w) == 1 and w[0] in _PARTICLE_KANA else "".join(_KATAKANA[s] for s in w) for w in words)
+    kunrei = (
+        hepburn.replace("shi", "si").replace("chi", "ti").replace("tsu", "tu").replace("ji", "zi").replace("fu", "hu")
+    )
+    kana = "".join(
+        _PARTICLE_KANA.get(w[0], "") if len(w) == 1 and w[0] in _PARTICLE_KANA else "".join(_KATAKANA[s] for s in w)
+        for w in words
+    )
     return hepburn, kunrei, kana
 
 
 def _bulk(model, rows, progress: Progress | None = None):
     for start in range(0, len(rows), BATCH):
-        chunk = rows[start:start + BATCH]
+        chunk = rows[start : start + BATCH]
         model.objects.bulk_create(chunk, batch_size=BATCH)
         if progress:
             progress.advance(len(chunk))
@@ -141,11 +148,20 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
     with transaction.atomic():
         # Tags: a few fixed perspectives, then generated names with a long-tailed popularity.
         tag_rows = [
-            Tag(name=name, slug=f"{DEMO_PREFIX}{slugify(name)}", category=TagCategory.PERSPECTIVE,
-                description=f"Demo tag for {name}.")
+            Tag(
+                name=name,
+                slug=f"{DEMO_PREFIX}{slugify(name)}",
+                category=TagCategory.PERSPECTIVE,
+                description=f"Demo tag for {name}.",
+            )
             for name in ("Netorare", "Netori", "Netorase")
         ]
-        categories = [TagCategory.SETUP] * 40 + [TagCategory.THEME] * 200 + [TagCategory.SETTING] * 200 + [TagCategory.CONTENT] * 57
+        categories = (
+            [TagCategory.SETUP] * 40
+            + [TagCategory.THEME] * 200
+            + [TagCategory.SETTING] * 200
+            + [TagCategory.CONTENT] * 57
+        )
         names = set()
         for i in range(size.tags - len(tag_rows)):
             category = categories[i % len(categories)]
@@ -154,15 +170,22 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
                 if name not in names:
                     names.add(name)
                     break
-            tag_rows.append(Tag(name=name, slug=f"{DEMO_PREFIX}{slugify(name)}", category=category,
-                                aliases=name.replace(" ", "-").lower(), description=f"Demo {category} tag."))
+            tag_rows.append(
+                Tag(
+                    name=name,
+                    slug=f"{DEMO_PREFIX}{slugify(name)}",
+                    category=category,
+                    aliases=name.replace(" ", "-").lower(),
+                    description=f"Demo {category} tag.",
+                )
+            )
         _bulk(Tag, tag_rows, Progress("tags", len(tag_rows), stream))
         tags = list(Tag.objects.filter(slug__startswith=DEMO_PREFIX).order_by("pk"))
         order = list(range(len(tags)))
         rng.shuffle(order)
         tag_weights = [0.0] * len(tags)
         for rank, index in enumerate(order, start=1):
-            tag_weights[index] = 1 / rank ** 1.07
+            tag_weights[index] = 1 / rank**1.07
         pick_tag = _weighted_picker(rng, tag_weights)
 
         # Works.
@@ -175,23 +198,25 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
             kind = rng.choice(kinds)
             start = datetime.date(rng.randint(1985, 2025), rng.randint(1, 12), 1)
             run = rng.random() < 0.4
-            work_rows.append(Work(
-                title=title,
-                slug=f"{DEMO_PREFIX}{i}-{slugify(title)[:60]}",
-                original_title=kana,
-                alternative_titles=kunrei if kunrei != title else "",
-                kind=kind,
-                age_rating=rng.choice(ratings),
-                synopsis=" ".join(rng.sample(_SENTENCES, 3)),
-                episodes=rng.randint(1, 26) if kind == Kind.ANIME else None,
-                volumes=rng.randint(1, 20) if kind == Kind.MANGA else None,
-                released_from=start,
-                released_from_precision=DatePrecision.MONTH,
-                released_until=start + datetime.timedelta(days=rng.randint(30, 900)) if run else None,
-                released_until_precision=DatePrecision.MONTH,
-                is_published=rng.random() > 0.01,
-                is_featured=i < 6,
-            ))
+            work_rows.append(
+                Work(
+                    title=title,
+                    slug=f"{DEMO_PREFIX}{i}-{slugify(title)[:60]}",
+                    original_title=kana,
+                    alternative_titles=kunrei if kunrei != title else "",
+                    kind=kind,
+                    age_rating=rng.choice(ratings),
+                    synopsis=" ".join(rng.sample(_SENTENCES, 3)),
+                    episodes=rng.randint(1, 26) if kind == Kind.ANIME else None,
+                    volumes=rng.randint(1, 20) if kind == Kind.MANGA else None,
+                    released_from=start,
+                    released_from_precision=DatePrecision.MONTH,
+                    released_until=start + datetime.timedelta(days=rng.randint(30, 900)) if run else None,
+                    released_until_precision=DatePrecision.MONTH,
+                    is_published=rng.random() > 0.01,
+                    is_featured=i < 6,
+                )
+            )
         _bulk(Work, work_rows, Progress("works", len(work_rows), stream))
         work_ids = list(Work.objects.filter(slug__startswith=DEMO_PREFIX).order_by("pk").values_list("pk", flat=True))
         # created_at is auto_now_add: spread it so "newest" has a meaningful order.
@@ -222,15 +247,18 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
         member_rows = []
         for i in range(size.members):
             age = rng.randint(14, 60) if rng.random() < 0.05 else rng.randint(18, 60)
-            member_rows.append(User(
-                username=f"{DEMO_PREFIX}member-{i}",
-                password="!",
-                birth_date=today.replace(year=today.year - age) - datetime.timedelta(days=rng.randint(1, 360)),
-            ))
+            member_rows.append(
+                User(
+                    username=f"{DEMO_PREFIX}member-{i}",
+                    password="!",
+                    birth_date=today.replace(year=today.year - age) - datetime.timedelta(days=rng.randint(1, 360)),
+                )
+            )
         _bulk(User, member_rows, Progress("members", len(member_rows), stream))
         adults = list(
-            User.objects.filter(username__startswith=DEMO_PREFIX, birth_date__lte=today.replace(year=today.year - 19))
-            .values_list("pk", flat=True)
+            User.objects.filter(
+                username__startswith=DEMO_PREFIX, birth_date__lte=today.replace(year=today.year - 19)
+            ).values_list("pk", flat=True)
         )
         counts["members"] = len(member_rows)
 
@@ -239,7 +267,7 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
         rng.shuffle(popularity)
         work_weights = [0.0] * len(work_ids)
         for rank, index in enumerate(popularity, start=1):
-            work_weights[index] = 1 / rank ** 0.8
+            work_weights[index] = 1 / rank**0.8
         pick_work = _weighted_picker(rng, work_weights)
         pick_score = _weighted_picker(rng, _SCORE_WEIGHTS)
         seen = set()
@@ -256,12 +284,16 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
             seen.add((author_id, work_id))
             score = pick_score() + 1
             stats.setdefault(work_id, []).append(score)
-            review_rows.append(Review(
-                author_id=author_id, work_id=work_id, score=score,
-                body=" ".join(rng.sample(_SENTENCES, rng.randint(2, 5))),
-                has_spoilers=rng.random() < 0.1,
-                helpful_count=int(rng.paretovariate(2)) - 1,
-            ))
+            review_rows.append(
+                Review(
+                    author_id=author_id,
+                    work_id=work_id,
+                    score=score,
+                    body=" ".join(rng.sample(_SENTENCES, rng.randint(2, 5))),
+                    has_spoilers=rng.random() < 0.1,
+                    helpful_count=int(rng.paretovariate(2)) - 1,
+                )
+            )
             if len(review_rows) >= BATCH:
                 Review.objects.bulk_create(review_rows, batch_size=BATCH)
                 progress.advance(len(review_rows))
@@ -290,7 +322,9 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
         # Search index.
         entries = []
         for obj in itertools.chain(
-            Work.objects.filter(slug__startswith=DEMO_PREFIX).only("pk", "title", "original_title", "alternative_titles").iterator(chunk_size=BATCH),
+            Work.objects.filter(slug__startswith=DEMO_PREFIX)
+            .only("pk", "title", "original_title", "alternative_titles")
+            .iterator(chunk_size=BATCH),
             Tag.objects.filter(slug__startswith=DEMO_PREFIX).iterator(),
         ):
             kind, names = _names_of(obj)

@@ -92,7 +92,6 @@ class TagQuerySet(models.QuerySet):
             tag.work_count = counts.get(tag.pk, 0)
         return tags
 
-
     def link_counts(self, tag_ids) -> tuple[int, dict[int, int]]:
         """How many works are published, and how many links each tag has, from briefly cached counts.
 
@@ -103,9 +102,7 @@ class TagQuerySet(models.QuerySet):
         cached = cache.get_many([*keys.values(), "published-works"])
         missing = [tag_id for tag_id in tag_ids if keys[tag_id] not in cached]
         if missing or "published-works" not in cached:
-            link_counts = [
-                f"(SELECT COUNT(*) FROM {WorkTag._meta.db_table} WHERE tag_id = %s)" for _ in missing
-            ]
+            link_counts = [f"(SELECT COUNT(*) FROM {WorkTag._meta.db_table} WHERE tag_id = %s)" for _ in missing]
             sql = f"SELECT (SELECT COUNT(*) FROM {Work._meta.db_table} WHERE is_published), {', '.join(link_counts) or '0'}"
             with connection.cursor() as cursor:
                 cursor.execute(sql, missing)
@@ -120,9 +117,7 @@ class Tag(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
     category = models.CharField(max_length=20, choices=TagCategory.choices)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
-    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
     aliases = models.TextField(blank=True, help_text="Other names for this tag, one per line.")
     description = models.TextField(blank=True)
     term = models.ForeignKey(
@@ -308,13 +303,9 @@ class Work(models.Model):
     episodes = models.PositiveIntegerField(null=True, blank=True)
     volumes = models.PositiveIntegerField(null=True, blank=True)
     released_from = models.DateField(null=True, blank=True, help_text="First aired or released.")
-    released_from_precision = models.CharField(
-        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
-    )
+    released_from_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     released_until = models.DateField(null=True, blank=True, help_text="Last aired or released, for a run.")
-    released_until_precision = models.CharField(
-        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
-    )
+    released_until_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     is_published = models.BooleanField(default=False, db_index=True)
     is_featured = models.BooleanField(default=False, help_text="Shown on the home page.")
     # Set and cleared by catalog.services (work_cover_set / work_cover_remove), which also make the
@@ -349,7 +340,9 @@ class Work(models.Model):
             models.Index(fields=["-score_average"], condition=Q(is_published=True), name="work_pub_score_idx"),
             models.Index(fields=["-review_count"], condition=Q(is_published=True), name="work_pub_reviews_idx"),
             models.Index(fields=["-created_at"], condition=Q(is_published=True), name="work_pub_created_idx"),
-            models.Index(fields=["-created_at"], condition=Q(is_published=True, is_featured=True), name="work_featured_idx"),
+            models.Index(
+                fields=["-created_at"], condition=Q(is_published=True, is_featured=True), name="work_featured_idx"
+            ),
         ]
 
     def __str__(self):

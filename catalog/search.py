@@ -167,7 +167,10 @@ def typo_distance(needle: str, text: str) -> int:
             if current[i - 1] + 1 < value:
                 value = current[i - 1] + 1
             if (
-                before_previous is not None and i > 1 and needle[i - 1] == text[j - 1] and needle[i - 2] == letter
+                before_previous is not None
+                and i > 1
+                and needle[i - 1] == text[j - 1]
+                and needle[i - 2] == letter
                 and before_previous[i - 2] + 1 < value
             ):
                 value = before_previous[i - 2] + 1
@@ -217,8 +220,7 @@ def _ranked_ids(needle: str, kinds: list[str], limit: int, words: list[str] = ()
             if rank is not None and rank < found.get(object_id, FUZZY + 1):
                 found[object_id] = rank
     return {
-        kind: sorted(found, key=lambda object_id: (found[object_id], object_id))[:limit]
-        for kind, found in best.items()
+        kind: sorted(found, key=lambda object_id: (found[object_id], object_id))[:limit] for kind, found in best.items()
     }
 
 
@@ -247,7 +249,11 @@ def search(query: str, viewer: Viewer, *, limit: int = 50) -> SearchResults:
         works = Work.objects.for_viewer(viewer).filter(pk__in=ids[Kind.WORK]).with_card_tags(viewer)
         results.works = _in_rank_order(works, ids[Kind.WORK])[:limit]
     if ids[Kind.TERM]:
-        results.terms = _in_rank_order(Term.objects.for_viewer(viewer).filter(pk__in=ids[Kind.TERM]), ids[Kind.TERM])[:limit]
+        results.terms = _in_rank_order(Term.objects.for_viewer(viewer).filter(pk__in=ids[Kind.TERM]), ids[Kind.TERM])[
+            :limit
+        ]
     if ids[Kind.TAG]:
-        results.tags = _in_rank_order(Tag.objects.for_viewer(viewer).filter(pk__in=ids[Kind.TAG]), ids[Kind.TAG])[:limit]
+        results.tags = _in_rank_order(Tag.objects.for_viewer(viewer).filter(pk__in=ids[Kind.TAG]), ids[Kind.TAG])[
+            :limit
+        ]
     return results

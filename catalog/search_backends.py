@@ -16,7 +16,7 @@ Row = tuple[str, int, int, str]  # kind, object_id, field, text
 
 
 def trigrams(text: str) -> set[str]:
-    return {text[i:i + 3] for i in range(len(text) - 2)}
+    return {text[i : i + 3] for i in range(len(text) - 2)}
 
 
 def split_into_pieces(needle: str, most: int = 3, shortest: int = 3) -> list[str]:
@@ -62,24 +62,32 @@ class LikeBackend:
     def _containing(self, kind: str, fragment: str, limit: int) -> tuple[str, list]:
         """One lookup: up to ``limit`` names of ``kind`` that contain ``fragment``."""
         # Folded text holds only letters and digits, so the fragment needs no LIKE escaping.
-        return (f"SELECT {_COLUMNS} FROM catalog_searchentry WHERE kind = %s AND text LIKE %s LIMIT %s",
-                [kind, f"%{fragment}%", limit])
+        return (
+            f"SELECT {_COLUMNS} FROM catalog_searchentry WHERE kind = %s AND text LIKE %s LIMIT %s",
+            [kind, f"%{fragment}%", limit],
+        )
 
     def _containing_all(self, kind: str, fragments: list[str], limit: int) -> tuple[str, list]:
         """One lookup: up to ``limit`` names of ``kind`` that contain every fragment, in any order."""
         conditions = " AND ".join(["text LIKE %s"] * len(fragments))
-        return (f"SELECT {_COLUMNS} FROM catalog_searchentry WHERE kind = %s AND {conditions} LIMIT %s",
-                [kind, *[f"%{fragment}%" for fragment in fragments], limit])
+        return (
+            f"SELECT {_COLUMNS} FROM catalog_searchentry WHERE kind = %s AND {conditions} LIMIT %s",
+            [kind, *[f"%{fragment}%" for fragment in fragments], limit],
+        )
 
     def contains(self, kinds: list[str], needle: str, limit: int) -> list[Row]:
         if len(needle) < 3:
             # Trigram indexes cannot help below three letters, so on every backend such needles
             # only match from the start of a name.
-            return _union_of_limited([
-                (f"SELECT {_COLUMNS} FROM catalog_searchentry WHERE kind = %s AND text LIKE %s LIMIT %s",
-                 [kind, f"{needle}%", limit * 5])
-                for kind in kinds
-            ])
+            return _union_of_limited(
+                [
+                    (
+                        f"SELECT {_COLUMNS} FROM catalog_searchentry WHERE kind = %s AND text LIKE %s LIMIT %s",
+                        [kind, f"{needle}%", limit * 5],
+                    )
+                    for kind in kinds
+                ]
+            )
         return _union_of_limited([self._containing(kind, needle, limit * 5) for kind in kinds])
 
     def fuzzy(self, kinds: list[str], needle: str, limit: int, words: list[str] = ()) -> list[Row]:

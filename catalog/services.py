@@ -53,7 +53,12 @@ def tag_merge(*, source: Tag, target: Tag, curator=None) -> int:
         target.description = source.description
     target.save()
 
-    _log(curator, ModerationAction.Action.MERGE_TAGS, target, f"Merged “{source.name}” ({source.slug}) into it; {moved} work(s) moved")
+    _log(
+        curator,
+        ModerationAction.Action.MERGE_TAGS,
+        target,
+        f"Merged “{source.name}” ({source.slug}) into it; {moved} work(s) moved",
+    )
     search_index_remove(source)
     source.delete()
     search_index_update(target)

@@ -32,10 +32,16 @@ class PagedSitemap(GenericSitemap):
 SITEMAPS = {
     "pages": MainPagesSitemap(),
     "works": PagedSitemap(
-        {"queryset": Work.objects.for_syndication().only("slug", "updated_at").order_by("pk"), "date_field": "updated_at"}
+        {
+            "queryset": Work.objects.for_syndication().only("slug", "updated_at").order_by("pk"),
+            "date_field": "updated_at",
+        }
     ),
     "tags": PagedSitemap({"queryset": Tag.objects.for_viewer(ANONYMOUS_VIEWER).only("slug").order_by("pk")}),
     "glossary": PagedSitemap(
-        {"queryset": Term.objects.for_viewer(ANONYMOUS_VIEWER).only("slug", "updated_at").order_by("pk"), "date_field": "updated_at"}
+        {
+            "queryset": Term.objects.for_viewer(ANONYMOUS_VIEWER).only("slug", "updated_at").order_by("pk"),
+            "date_field": "updated_at",
+        }
     ),
 }

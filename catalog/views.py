@@ -107,7 +107,9 @@ class WorkListView(TagFilteredListMixin, ViewerMixin, ListView):
         context["tag_field_names"] = WorkFilter.TAG_FIELDS
         context["selected_tags"] = self.filterset.selected_tags()
         # Called by the template only when its cached fragment of tag options has expired.
-        context["tag_option_groups"] = lambda: group_tags_by_category(Tag.objects.for_viewer(self.viewer).only("name", "slug", "category"))
+        context["tag_option_groups"] = lambda: group_tags_by_category(
+            Tag.objects.for_viewer(self.viewer).only("name", "slug", "category")
+        )
         context["hidden_by_preferences"] = self.hidden_count()
         context["showing_hidden"] = self.showing_hidden and bool(self.request.viewer.hidden_tag_ids)
         context["is_filtered"] = any(key not in ("page", "show_hidden") for key in self.request.GET)
@@ -137,7 +139,9 @@ class WorkListView(TagFilteredListMixin, ViewerMixin, ListView):
         if not viewer.hidden_tag_ids or self.showing_hidden:
             return 0
         hidden = Work.objects.hidden_by_preferences(viewer).with_lock(viewer)
-        return capped_count(self.filterset.works_matching(rows_wanted=settings.NTRDB_COUNT_CAP + 1, ordered=False, within=hidden))
+        return capped_count(
+            self.filterset.works_matching(rows_wanted=settings.NTRDB_COUNT_CAP + 1, ordered=False, within=hidden)
+        )
 
 
 def group_tags_by_category(tags):
@@ -149,7 +153,9 @@ def group_tags_by_category(tags):
 
 def group_work_tags(work_tags, viewer):
     """Split a work's tags by category, and within each into shown and behind-a-spoiler-toggle."""
-    groups = OrderedDict((category, {"label": label, "shown": [], "spoilers": []}) for category, label in TagCategory.choices)
+    groups = OrderedDict(
+        (category, {"label": label, "shown": [], "spoilers": []}) for category, label in TagCategory.choices
+    )
     for work_tag in work_tags:
         bucket = "spoilers" if work_tag.spoiler_level > viewer.max_spoiler_level else "shown"
         groups[work_tag.tag.category][bucket].append(work_tag)
@@ -199,7 +205,9 @@ def work_cover(request, slug, size):
     """
     work = get_object_or_404(Work.objects.published().exclude(cover=""), slug=slug)
     if work.is_gated_for(request.viewer):
-        response = HttpResponseForbidden("This cover is shown after the age check.", content_type="text/plain; charset=utf-8")
+        response = HttpResponseForbidden(
+            "This cover is shown after the age check.", content_type="text/plain; charset=utf-8"
+        )
         patch_cache_control(response, no_store=True)
         return response
     etag = f'"{work.cover_token}-{size}"'
@@ -259,16 +267,16 @@ class TagDetailView(TagFilteredListMixin, ViewerMixin, ListView):
     template_name = "catalog/tag_detail.html"
 
     def get(self, request, *args, **kwargs):
-        self.tag = get_object_or_404(
-            Tag.objects.select_related("parent", "term"), slug=kwargs["slug"]
-        )
+        self.tag = get_object_or_404(Tag.objects.select_related("parent", "term"), slug=kwargs["slug"])
         if self.tag.is_explicit and not self.viewer.passed_age_gate:
             return render_age_gate(request)
         return super().get(request, *args, **kwargs)
 
     def works_matching(self, *, rows_wanted, ordered=True):
         works = self.visible_works().order_by("title", "pk") if ordered else self.visible_works()
-        return works.with_tag_filter(TagFilter.for_viewer(self.viewer, all_of=(self.tag.pk,)), rows_wanted=rows_wanted, ordered=ordered)
+        return works.with_tag_filter(
+            TagFilter.for_viewer(self.viewer, all_of=(self.tag.pk,)), rows_wanted=rows_wanted, ordered=ordered
+        )
 
     def get_context_data(self, **kwargs):
         term = self.tag.term if self.tag.term and self.tag.term.is_published else None
@@ -319,7 +327,13 @@ def search_suggestions(request):
     suggestions = []
     if 2 <= len(query) <= settings.NTRDB_SEARCH_MAX_QUERY_LENGTH:
         results = search(query, request.viewer, limit=6)
-        suggestions += [{"label": w.title, "kind": "Work", "url": w.get_absolute_url(), "adult": w.is_adult} for w in results.works]
-        suggestions += [{"label": t.name, "kind": "Glossary", "url": t.get_absolute_url(), "adult": False} for t in results.terms]
-        suggestions += [{"label": t.name, "kind": "Tag", "url": t.get_absolute_url(), "adult": False} for t in results.tags]
+        suggestions += [
+            {"label": w.title, "kind": "Work", "url": w.get_absolute_url(), "adult": w.is_adult} for w in results.works
+        ]
+        suggestions += [
+            {"label": t.name, "kind": "Glossary", "url": t.get_absolute_url(), "adult": False} for t in results.terms
+        ]
+        suggestions += [
+            {"label": t.name, "kind": "Tag", "url": t.get_absolute_url(), "adult": False} for t in results.tags
+        ]
     return JsonResponse({"query": query, "suggestions": suggestions[:10]})

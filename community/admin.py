@@ -101,7 +101,17 @@ class CommentAdmin(ModeratedPostAdmin):
     list_display = ["__str__", "status", "term", "open_reports", "created_at"]
     list_select_related = ["author", "term"]
     search_fields = ["body", "author__username", "term__name"]
-    fields = ["author", "term", "parent", "favourite_work", "body", "status", "report_reasons", "created_at", "updated_at"]
+    fields = [
+        "author",
+        "term",
+        "parent",
+        "favourite_work",
+        "body",
+        "status",
+        "report_reasons",
+        "created_at",
+        "updated_at",
+    ]
     readonly_fields = ModeratedPostAdmin.readonly_fields + ["term", "parent", "favourite_work", "body"]
 
 
@@ -110,7 +120,15 @@ class ReportAdmin(CurationAdmin):
     action_form = ModerationActionForm
     list_display = ["__str__", "reason", "status", "reporter", "target_status", "created_at"]
     list_filter = ["status", "reason", "created_at"]
-    list_select_related = ["reporter", "review", "comment", "review__work", "review__author", "comment__author", "comment__term"]
+    list_select_related = [
+        "reporter",
+        "review",
+        "comment",
+        "review__work",
+        "review__author",
+        "comment__author",
+        "comment__term",
+    ]
     search_fields = ["note", "reporter__username", "review__body", "comment__body"]
     readonly_fields = ["reporter", "review", "comment", "reason", "note", "created_at"]
     actions = ["hide_posts", "remove_posts", "dismiss"]
@@ -163,13 +181,17 @@ class TermSuggestionAdmin(CurationAdmin):
     @admin.action(description="Accept (we'll write it)", permissions=["change"])
     def accept(self, request, queryset):
         for suggestion in queryset:
-            services.term_suggestion_decide(moderator=request.user, suggestion=suggestion, accept=True, reason=_reason(request))
+            services.term_suggestion_decide(
+                moderator=request.user, suggestion=suggestion, accept=True, reason=_reason(request)
+            )
         self.message_user(request, "Accepted.", messages.SUCCESS)
 
     @admin.action(description="Decline", permissions=["change"])
     def decline(self, request, queryset):
         for suggestion in queryset:
-            services.term_suggestion_decide(moderator=request.user, suggestion=suggestion, accept=False, reason=_reason(request))
+            services.term_suggestion_decide(
+                moderator=request.user, suggestion=suggestion, accept=False, reason=_reason(request)
+            )
         self.message_user(request, "Declined.", messages.SUCCESS)
 
 

@@ -55,10 +55,7 @@ class CommentForm(forms.Form):
         if not value:
             return None
         work = (
-            Work.objects.for_viewer(self.viewer)
-            .filter(Q(slug=value) | Q(title__iexact=value))
-            .order_by("pk")
-            .first()
+            Work.objects.for_viewer(self.viewer).filter(Q(slug=value) | Q(title__iexact=value)).order_by("pk").first()
         )
         if work is None:
             raise forms.ValidationError("No work with that title is in the catalog.")
@@ -67,12 +64,17 @@ class CommentForm(forms.Form):
 
 class ReportForm(forms.Form):
     reason = forms.ChoiceField(choices=Report.Reason.choices, widget=forms.RadioSelect)
-    note = forms.CharField(required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}), label="Details (optional)")
+    note = forms.CharField(
+        required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}), label="Details (optional)"
+    )
 
 
 class TermSuggestionForm(forms.ModelForm):
     class Meta:
         model = TermSuggestion
         fields = ["name", "note"]
-        labels = {"name": "Which “What is …?” entry should we write next?", "note": "Why, or where you met it (optional)"}
+        labels = {
+            "name": "Which “What is …?” entry should we write next?",
+            "note": "Why, or where you met it (optional)",
+        }
         widgets = {"note": forms.Textarea(attrs={"rows": 4})}

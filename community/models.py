@@ -33,9 +33,7 @@ class ReviewQuerySet(ModeratedQuerySet):
 
     def score_distribution(self, work) -> list[dict]:
         """Ten bars, scores 1-10, from one aggregate query."""
-        counts = dict(
-            self.visible().filter(work=work).order_by().values_list("score").annotate(n=Count("pk"))
-        )
+        counts = dict(self.visible().filter(work=work).order_by().values_list("score").annotate(n=Count("pk")))
         top = max(counts.values(), default=0)
         return [
             {"score": score, "count": counts.get(score, 0), "share": (counts.get(score, 0) / top) if top else 0}
@@ -47,9 +45,7 @@ class Review(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
     work = models.ForeignKey("catalog.Work", on_delete=models.CASCADE, related_name="reviews")
     score = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(10)])
-    body = models.TextField(
-        validators=[MinLengthValidator(REVIEW_MIN_LENGTH), MaxLengthValidator(REVIEW_MAX_LENGTH)]
-    )
+    body = models.TextField(validators=[MinLengthValidator(REVIEW_MIN_LENGTH), MaxLengthValidator(REVIEW_MAX_LENGTH)])
     has_spoilers = models.BooleanField(default=False, help_text="The body stays collapsed until the reader opens it.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.VISIBLE, db_index=True)
     helpful_count = models.PositiveIntegerField(default=0, editable=False)
@@ -124,7 +120,11 @@ class Comment(models.Model):
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     body = models.TextField(validators=[MinLengthValidator(1), MaxLengthValidator(COMMENT_MAX_LENGTH)])
     favourite_work = models.ForeignKey(
-        "catalog.Work", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "catalog.Work",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="Optional: the commenter's favourite work from the catalog.",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.VISIBLE, db_index=True)

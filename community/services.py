@@ -20,6 +20,7 @@ from community.models import Comment, HelpfulVote, ModerationAction, Report, Rev
 
 # --- rules shared by the services -------------------------------------------------------------
 
+
 def _require_may_post_on(author, work: Work | None, what: str) -> None:
     if work is not None and work.is_adult and author.is_adult() is not True:
         raise PermissionDenied(f"Only members aged 18 or over can {what} 18+ works.")
@@ -71,6 +72,7 @@ def work_refresh_rating(*, work: Work) -> None:
 
 
 # --- reviews ------------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def review_create(*, author, work: Work, score: int, body: str, has_spoilers: bool = False) -> Review:
@@ -145,8 +147,11 @@ def member_delete(*, user) -> None:
 
 # --- comments -----------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def comment_create(*, author, term, body: str, parent: Comment | None = None, favourite_work: Work | None = None) -> Comment:
+def comment_create(
+    *, author, term, body: str, parent: Comment | None = None, favourite_work: Work | None = None
+) -> Comment:
     if parent is not None:
         if parent.term_id != term.pk:
             raise ValidationError("That reply belongs to another entry.")
@@ -205,6 +210,7 @@ def comment_delete(*, comment: Comment, actor) -> None:
 
 # --- suggestions and reports -------------------------------------------------------------------
 
+
 @transaction.atomic
 def term_suggestion_create(*, author, name: str, note: str = "") -> TermSuggestion:
     _one_post_at_a_time(author)
@@ -214,7 +220,9 @@ def term_suggestion_create(*, author, name: str, note: str = "") -> TermSuggesti
         window=timedelta(hours=1),
         message="You have sent many suggestions in the last hour. Please wait a little.",
     )
-    if TermSuggestion.objects.filter(author=author, name__iexact=name.strip(), status=TermSuggestion.State.PENDING).exists():
+    if TermSuggestion.objects.filter(
+        author=author, name__iexact=name.strip(), status=TermSuggestion.State.PENDING
+    ).exists():
         raise ValidationError("You have already suggested this term; it is waiting for a curator.")
     suggestion = TermSuggestion(author=author, name=name.strip(), note=note)
     suggestion.full_clean()
@@ -223,7 +231,9 @@ def term_suggestion_create(*, author, name: str, note: str = "") -> TermSuggesti
 
 
 @transaction.atomic
-def report_create(*, reporter, reason: str, note: str = "", review: Review | None = None, comment: Comment | None = None) -> Report:
+def report_create(
+    *, reporter, reason: str, note: str = "", review: Review | None = None, comment: Comment | None = None
+) -> Report:
     post = review or comment
     if post is None or (review is not None and comment is not None):
         raise ValidationError("Report one review or one comment.")
@@ -239,7 +249,12 @@ def report_create(*, reporter, reason: str, note: str = "", review: Review | Non
     # Lock the post's row so two simultaneous reports cannot both miss the threshold.
     model = type(post)
     locked = model.objects.select_for_update().get(pk=post.pk)
-    reporters = Report.objects.filter(status=Report.State.OPEN, **{model._meta.model_name: locked}).values("reporter").distinct().count()
+    reporters = (
+        Report.objects.filter(status=Report.State.OPEN, **{model._meta.model_name: locked})
+        .values("reporter")
+        .distinct()
+        .count()
+    )
     if locked.status == Status.VISIBLE and reporters >= settings.NTRDB_REPORTS_TO_HIDE:
         _set_status(locked, Status.PENDING)
         _log(None, ModerationAction.Action.AUTO_HIDE, locked, f"{reporters} members reported it")

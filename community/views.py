@@ -30,6 +30,7 @@ def _open_work(request, slug: str) -> Work:
 
 # --- read assembly for the work and term pages --------------------------------------------------
 
+
 def review_section(request, work: Work) -> dict:
     """Everything the work page shows about reviews, in a fixed number of queries."""
     sort = request.GET.get("reviews", "newest")
@@ -43,7 +44,9 @@ def review_section(request, work: Work) -> dict:
     if user.is_authenticated:
         own_review = Review.objects.filter(author=user, work=work).first()
         voted_ids = set(
-            HelpfulVote.objects.filter(voter=user, review__in=[r.pk for r in page.object_list]).values_list("review_id", flat=True)
+            HelpfulVote.objects.filter(voter=user, review__in=[r.pk for r in page.object_list]).values_list(
+                "review_id", flat=True
+            )
         )
     may_review = user.is_authenticated and (not work.is_adult or user.is_adult() is True)
     # Feed readers are anonymous, so an 18+ work's reviews have no feed, whoever views the page.
@@ -71,6 +74,7 @@ def comment_section(request, term: Term) -> dict:
 
 
 # --- reviews --------------------------------------------------------------------------------------
+
 
 @login_required
 @require_POST
@@ -124,7 +128,11 @@ def review_delete(request, pk):
         services.review_delete(review=review, actor=request.user)
         messages.success(request, "Your review was deleted.")
         return redirect(work.get_absolute_url())
-    return render(request, "community/confirm_delete.html", {"post": review, "what": "review", "back": review.work.get_absolute_url()})
+    return render(
+        request,
+        "community/confirm_delete.html",
+        {"post": review, "what": "review", "back": review.work.get_absolute_url()},
+    )
 
 
 @login_required
@@ -138,6 +146,7 @@ def review_helpful(request, pk):
 
 
 # --- comments -------------------------------------------------------------------------------------
+
 
 @login_required
 @require_POST
@@ -177,7 +186,9 @@ def comment_edit(request, pk):
         if form.is_valid():
             try:
                 services.comment_update(
-                    comment=comment, editor=request.user, body=form.cleaned_data["body"],
+                    comment=comment,
+                    editor=request.user,
+                    body=form.cleaned_data["body"],
                     favourite_work=form.cleaned_data["favourite_work"],
                 )
             except ValidationError as error:
@@ -188,7 +199,10 @@ def comment_edit(request, pk):
     else:
         form = CommentForm(
             viewer=request.viewer,
-            initial={"body": comment.body, "favourite_work": comment.favourite_work.title if comment.favourite_work else ""},
+            initial={
+                "body": comment.body,
+                "favourite_work": comment.favourite_work.title if comment.favourite_work else "",
+            },
         )
     return render(request, "community/comment_form.html", {"form": form, "term": comment.term, "comment": comment})
 
@@ -208,16 +222,23 @@ def comment_delete(request, pk):
         services.comment_delete(comment=comment, actor=request.user)
         messages.success(request, "Your comment was deleted.")
         return redirect(term.get_absolute_url())
-    return render(request, "community/confirm_delete.html", {"post": comment, "what": "comment", "back": comment.term.get_absolute_url()})
+    return render(
+        request,
+        "community/confirm_delete.html",
+        {"post": comment, "what": "comment", "back": comment.term.get_absolute_url()},
+    )
 
 
 # --- reports and suggestions ----------------------------------------------------------------------
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def report(request, kind, pk):
     if kind == "review":
-        post = get_object_or_404(Review.objects.visible().select_related("work", "author"), pk=pk, work__is_published=True)
+        post = get_object_or_404(
+            Review.objects.visible().select_related("work", "author"), pk=pk, work__is_published=True
+        )
         _open_work(request, post.work.slug)
         back = f"{post.work.get_absolute_url()}#review-{post.pk}"
     else:
@@ -238,7 +259,9 @@ def report(request, kind, pk):
             messages.success(request, "Thank you. A curator will look at this post.")
             return redirect(back)
     status = 400 if request.method == "POST" else 200
-    return render(request, "community/report_form.html", {"form": form, "post": post, "kind": kind, "back": back}, status=status)
+    return render(
+        request, "community/report_form.html", {"form": form, "post": post, "kind": kind, "back": back}, status=status
+    )
 
 
 @login_required
@@ -255,5 +278,3 @@ def term_suggest(request):
             return redirect("glossary:term-index")
     status = 400 if request.method == "POST" else 200
     return render(request, "community/term_suggestion_form.html", {"form": form}, status=status)
-
-

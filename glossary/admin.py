@@ -21,7 +21,13 @@ class TermAdmin(SearchIndexedAdmin):
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "japanese", "reading", "aliases", "summary", "body"]}),
-        ("Comparison table", {"fields": ["focus", "example"], "description": "Used when this term is a perspective (netorare, netori, netorase)."}),
+        (
+            "Comparison table",
+            {
+                "fields": ["focus", "example"],
+                "description": "Used when this term is a perspective (netorare, netori, netorase).",
+            },
+        ),
         ("Links", {"fields": ["related_terms", "works"]}),
         ("Curation", {"fields": ["is_published"]}),
     ]

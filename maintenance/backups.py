@@ -27,7 +27,9 @@ def _vendor(connection) -> str:
 def _postgres_tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        raise CommandError(f"{name} was not found on PATH; install the PostgreSQL client tools (Debian: postgresql-client).")
+        raise CommandError(
+            f"{name} was not found on PATH; install the PostgreSQL client tools (Debian: postgresql-client)."
+        )
     return path
 
 
@@ -67,7 +69,10 @@ def create_backup(connection, directory: Path) -> Path:
             finally:
                 destination.close()
         else:
-            _run([_postgres_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", f"--file={partial}"], connection)
+            _run(
+                [_postgres_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", f"--file={partial}"],
+                connection,
+            )
         partial.rename(target)
     finally:
         partial.unlink(missing_ok=True)
@@ -92,8 +97,16 @@ def restore_backup(connection, source: Path, *, replace: bool) -> None:
     else:
         options = ["--clean", "--if-exists"] if replace else []
         _run(
-            [_postgres_tool("pg_restore"), "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error",
-             *options, f"--dbname={connection.settings_dict['NAME']}", str(source)],
+            [
+                _postgres_tool("pg_restore"),
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--exit-on-error",
+                *options,
+                f"--dbname={connection.settings_dict['NAME']}",
+                str(source),
+            ],
             connection,
         )
 

@@ -51,6 +51,7 @@ _FORM_ERROR = re.compile(r'<(?:div class="form-errors"[^>]*><ul|ul class="errorl
 
 # --- what the clients browse --------------------------------------------------------------------
 
+
 @dataclass
 class Plan:
     works: list[str]
@@ -88,7 +89,8 @@ def build_database(args, env: dict[str, str]) -> Plan:
     password = make_password(MEMBER_PASSWORD)  # hashed once: the same hash serves every member
     adult_birth_date = datetime.date.today().replace(day=1) - datetime.timedelta(days=365 * 30)
     User.objects.bulk_create(
-        User(username=f"{MEMBER_PREFIX}{i}", password=password, birth_date=adult_birth_date) for i in range(member_count)
+        User(username=f"{MEMBER_PREFIX}{i}", password=password, birth_date=adult_birth_date)
+        for i in range(member_count)
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # as a maintained production database would have
@@ -97,7 +99,9 @@ def build_database(args, env: dict[str, str]) -> Plan:
     published = list(Work.objects.filter(is_published=True).values_list("slug", "title"))
     sample = rng.sample(published, min(500, len(published)))
     tags = list(
-        Tag.objects.exclude(category=TagCategory.CONTENT).annotate(n=Count("work_tags")).order_by("-n")
+        Tag.objects.exclude(category=TagCategory.CONTENT)
+        .annotate(n=Count("work_tags"))
+        .order_by("-n")
         .values_list("slug", flat=True)[:40]
     )
     words = sorted({word for _, title in sample for word in title.split() if len(word) >= 4})
@@ -116,6 +120,7 @@ def build_database(args, env: dict[str, str]) -> Plan:
 
 
 # --- clients ------------------------------------------------------------------------------------
+
 
 @dataclass
 class Sample:
@@ -154,8 +159,17 @@ class Results:
 class LoadClient(threading.Thread):
     """One visitor's browser plus a few members' browsers, picking weighted actions until the deadline."""
 
-    def __init__(self, index: int, base_url: str, plan: Plan, members: list[str], run_id: str,
-                 results: Results, start: threading.Barrier, window: "Window"):
+    def __init__(
+        self,
+        index: int,
+        base_url: str,
+        plan: Plan,
+        members: list[str],
+        run_id: str,
+        results: Results,
+        start: threading.Barrier,
+        window: "Window",
+    ):
         super().__init__(name=f"client-{index}", daemon=True)
         self.index, self.plan, self.run_id, self.results = index, plan, run_id, results
         self.start_barrier, self.window = start, window
@@ -167,9 +181,16 @@ class LoadClient(threading.Thread):
         self.sequence = 0
         self.warmup_failure = ""
         self.actions = [
-            (self.home, 8), (self.work_list, 8), (self.filtered_list, 14), (self.work_page, 22),
-            (self.tag_page, 5), (self.glossary, 8), (self.search, 10), (self.suggest, 5),
-            (self.post_review, 10), (self.post_comment, 10),
+            (self.home, 8),
+            (self.work_list, 8),
+            (self.filtered_list, 14),
+            (self.work_page, 22),
+            (self.tag_page, 5),
+            (self.glossary, 8),
+            (self.search, 10),
+            (self.suggest, 5),
+            (self.post_review, 10),
+            (self.post_comment, 10),
         ]
 
     def run(self) -> None:
@@ -203,12 +224,19 @@ class LoadClient(threading.Thread):
 
     def filtered_list(self):
         tags = self.rng.sample(self.plan.tags, 3)
-        query = self.rng.choice([
-            {"tags": tags[:2], "sort": "-score"},
-            {"any_tags": tags, "exclude_tags": tags[2], "sort": "-reviews"},
-            {"kind": self.rng.choice(["anime", "manga", "visual_novel"]), "year_min": 1995, "year_max": 2015, "sort": "year"},
-            {"tags": tags[0], "min_score": 6, "page": self.rng.randint(1, 3)},
-        ])
+        query = self.rng.choice(
+            [
+                {"tags": tags[:2], "sort": "-score"},
+                {"any_tags": tags, "exclude_tags": tags[2], "sort": "-reviews"},
+                {
+                    "kind": self.rng.choice(["anime", "manga", "visual_novel"]),
+                    "year_min": 1995,
+                    "year_max": 2015,
+                    "sort": "year",
+                },
+                {"tags": tags[0], "min_score": 6, "page": self.rng.randint(1, 3)},
+            ]
+        )
         self.results.add("filtered list", self.browser().get("/works/?" + urlencode(query, doseq=True)))
 
     def work_page(self, browser: Browser | None = None, slug: str | None = None) -> Response:
@@ -297,6 +325,7 @@ class Window:
 
 # --- checking and reporting ---------------------------------------------------------------------
 
+
 def check_writes(results: Results, run_id: str) -> dict:
     """Compare what the server acknowledged with what the database holds, marker by marker."""
     from django.db.models import Count, F, Q
@@ -324,7 +353,8 @@ def check_writes(results: Results, run_id: str) -> dict:
     written_without_answer = sum(min(n, failed[m]) for m, n in surplus.items())
     stale_scores = (
         Work.objects.annotate(visible_reviews=Count("reviews", filter=Q(reviews__status=Status.VISIBLE)))
-        .exclude(review_count=F("visible_reviews")).count()
+        .exclude(review_count=F("visible_reviews"))
+        .count()
     )
     return {
         "acknowledged": sum(acknowledged.values()),
@@ -346,10 +376,14 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
 def latency_line(label: str, seconds: list[float]) -> str:
     ordered = sorted(seconds)
     p50, p95, p99 = (percentile(ordered, f) * 1000 for f in (0.50, 0.95, 0.99))
-    return f"  {label:<15}{len(ordered):>7,}{p50:>9.0f}{p95:>9.0f}{p99:>9.0f}{ordered[-1] * 1000 if ordered else 0:>9.0f}"
+    return (
+        f"  {label:<15}{len(ordered):>7,}{p50:>9.0f}{p95:>9.0f}{p99:>9.0f}{ordered[-1] * 1000 if ordered else 0:>9.0f}"
+    )
 
 
-def report(args, results: Results, writes: dict, elapsed: float, cpu: Cpu, database: str, workers: int, server_log: str) -> bool:
+def report(
+    args, results: Results, writes: dict, elapsed: float, cpu: Cpu, database: str, workers: int, server_log: str
+) -> bool:
     samples = results.samples
     statuses = collections.Counter(sample.status for sample in samples)
     server_errors = sum(n for status, n in statuses.items() if status >= 500)
@@ -359,8 +393,13 @@ def report(args, results: Results, writes: dict, elapsed: float, cpu: Cpu, datab
         by_kind[sample.kind].append(sample.seconds)
     post_outcomes = {
         kind: collections.Counter(
-            "acknowledged" if post.status == 302 else f"refused: {post.refusal}" if post.status == 400 else f"HTTP {post.status}"
-            for post in results.posts if post.kind == kind
+            "acknowledged"
+            if post.status == 302
+            else f"refused: {post.refusal}"
+            if post.status == 400
+            else f"HTTP {post.status}"
+            for post in results.posts
+            if post.kind == kind
         )
         for kind in ("review", "comment")
     }
@@ -394,7 +433,10 @@ def report(args, results: Results, writes: dict, elapsed: float, cpu: Cpu, datab
     for error in results.errors[:10]:
         lines.append(f"  error: {error}")
     passed = (
-        server_errors == 0 and no_answer == 0 and writes["lost"] == 0 and writes["unacknowledged"] == 0
+        server_errors == 0
+        and no_answer == 0
+        and writes["lost"] == 0
+        and writes["unacknowledged"] == 0
         and writes["acknowledged"] > 0
     )
     lines.append("RESULT: " + ("PASS" if passed else "FAIL"))
@@ -408,8 +450,13 @@ def step(message: str) -> None:
 
 # --- the run ------------------------------------------------------------------------------------
 
+
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m maintenance.loadtest", description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m maintenance.loadtest",
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients (default 16)")
     parser.add_argument("--duration", type=float, default=30, help="seconds of load after warm-up (default 30)")
     parser.add_argument("--works", type=int, default=2000, help="demo works in the throwaway database (default 2000)")
@@ -456,7 +503,16 @@ def run(args) -> int:
                 barrier = threading.Barrier(args.clients + 1)
                 per = args.members_per_client
                 clients = [
-                    LoadClient(i, server.base_url, plan, plan.members[i * per:(i + 1) * per], run_id, results, barrier, window)
+                    LoadClient(
+                        i,
+                        server.base_url,
+                        plan,
+                        plan.members[i * per : (i + 1) * per],
+                        run_id,
+                        results,
+                        barrier,
+                        window,
+                    )
                     for i in range(args.clients)
                 ]
                 for client in clients:
@@ -479,7 +535,9 @@ def run(args) -> int:
             from django.db import connections
 
             connections.close_all()  # before a temporary PostgreSQL database is dropped
-            passed = report(args, results, writes, elapsed, cpu, database, workers, server.log_path.read_text(errors="replace"))
+            passed = report(
+                args, results, writes, elapsed, cpu, database, workers, server.log_path.read_text(errors="replace")
+            )
             if not passed:
                 print(server.log_tail(), file=sys.stderr)
             return 0 if passed else 1

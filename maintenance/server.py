@@ -47,9 +47,7 @@ def production_env(database_url: str, static_root: Path, **extra: str) -> dict[s
 
 def manage(env: dict[str, str], *args: str) -> str:
     """Run ``manage.py <args>`` in a subprocess with ``env``; raise with its output if it fails."""
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True
-    )
+    result = subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         raise ServerError(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
     return result.stdout
@@ -58,8 +56,15 @@ def manage(env: dict[str, str], *args: str) -> str:
 class GunicornServer:
     """``with GunicornServer(env, log_path) as server:`` serves at ``server.base_url`` until the block ends."""
 
-    def __init__(self, env: dict[str, str], log_path: Path, *, port: int | None = None, app: str | None = None,
-                 workers: int | None = None):
+    def __init__(
+        self,
+        env: dict[str, str],
+        log_path: Path,
+        *,
+        port: int | None = None,
+        app: str | None = None,
+        workers: int | None = None,
+    ):
         self.port = port or free_port()
         self.env = {**env, "HOST": "127.0.0.1", "PORT": str(self.port)}
         if workers is not None:

@@ -189,20 +189,31 @@ def world(db):
     route_term = make_term("Route", summary="One branch of a visual novel.")
     draft_term = make_term("Draftterm", published=False, summary="Not published yet.")
     TermFAQ.objects.create(term=netorare_term, question="Is NTR always sad?", answer="Usually, yes.", position=0)
-    TermFAQ.objects.create(term=netorare_term, question="Where does the word come from?", answer="Japanese.", position=1)
+    TermFAQ.objects.create(
+        term=netorare_term, question="Where does the word come from?", answer="Japanese.", position=1
+    )
     netorare_term.related_terms.add(netori_term, netorase_term, draft_term)
 
     tags = SimpleNamespace(
-        netorare=make_tag("Netorare", category=TagCategory.PERSPECTIVE, term=netorare_term, aliases="NTR",
-                          description="Seen from the betrayed side."),
+        netorare=make_tag(
+            "Netorare",
+            category=TagCategory.PERSPECTIVE,
+            term=netorare_term,
+            aliases="NTR",
+            description="Seen from the betrayed side.",
+        ),
         netori=make_tag("Netori", category=TagCategory.PERSPECTIVE, term=netori_term),
         netorase=make_tag("Netorase", category=TagCategory.PERSPECTIVE, term=netorase_term),
         happy=make_tag("Happy couple", category=TagCategory.SETUP, slug="happy-couple"),
         jealousy=make_tag("Jealousy", category=TagCategory.THEME, description="Hurt on seeing the partner drift."),
         regret=make_tag("Regret", category=TagCategory.THEME),
         hospital=make_tag("Hospital", category=TagCategory.SETTING),
-        explicit=make_tag(EXPLICIT_TAG_NAME, category=TagCategory.CONTENT, slug="explicit-velvet",
-                          description="Explicit content marker."),
+        explicit=make_tag(
+            EXPLICIT_TAG_NAME,
+            category=TagCategory.CONTENT,
+            slug="explicit-velvet",
+            description="Explicit content marker.",
+        ),
         unused=make_tag("Lonely tag", category=TagCategory.SETTING),
     )
     for tag in vars(tags).values():

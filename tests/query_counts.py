@@ -18,7 +18,9 @@ def page_counts(client: Client, pages: dict[str, str]) -> dict[str, int]:
     return {page: count(client, url) for page, url in pages.items()}
 
 
-def assert_within_pins(client: Client, pages: dict[str, str], pins: dict[str, int], assert_max_num_queries, who: str) -> None:
+def assert_within_pins(
+    client: Client, pages: dict[str, str], pins: dict[str, int], assert_max_num_queries, who: str
+) -> None:
     """Each page in at most its pinned number of queries; ``assert_max_num_queries`` is pytest-django's fixture."""
     for page, url in pages.items():
         cache.clear()

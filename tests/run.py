@@ -109,7 +109,10 @@ def on_postgresql(pytest_args: list[str], *, required: bool) -> tuple[str, bool]
         except psycopg.Error as error:
             dropped, code = f"NOT dropped ({error})", code or 1
     outcome = "passed" if code == 0 else "INTERRUPTED" if code == 130 else "FAILED"
-    return f"{outcome} ({time.monotonic() - started:.0f} s; PostgreSQL {version}, database {test_database} {dropped})", code == 0
+    return (
+        f"{outcome} ({time.monotonic() - started:.0f} s; PostgreSQL {version}, database {test_database} {dropped})",
+        code == 0,
+    )
 
 
 def main(argv: list[str]) -> int:

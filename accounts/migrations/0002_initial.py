@@ -4,28 +4,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('catalog', '0002_initial'),
+        ("accounts", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("catalog", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='hidden_tags',
-            field=models.ManyToManyField(blank=True, help_text='Deal-breakers: works with any of these tags are left out of every list.', related_name='hidden_by', to='catalog.tag'),
+            model_name="user",
+            name="hidden_tags",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Deal-breakers: works with any of these tags are left out of every list.",
+                related_name="hidden_by",
+                to="catalog.tag",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='user_permissions',
-            field=models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions'),
+            model_name="user",
+            name="user_permissions",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Specific permissions for this user.",
+                related_name="user_set",
+                related_query_name="user",
+                to="auth.permission",
+                verbose_name="user permissions",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('max_spoiler_level__gte', 0), ('max_spoiler_level__lte', 2)), name='user_max_spoiler_level_range'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("max_spoiler_level__gte", 0), ("max_spoiler_level__lte", 2)),
+                name="user_max_spoiler_level_range",
+            ),
         ),
     ]

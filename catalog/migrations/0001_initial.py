@@ -5,78 +5,146 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Work',
+            name="Work",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255)),
-                ('slug', models.SlugField(max_length=255, unique=True)),
-                ('original_title', models.CharField(blank=True, help_text='The title in its original script.', max_length=255)),
-                ('alternative_titles', models.TextField(blank=True, help_text='Other titles and spellings, one per line.')),
-                ('kind', models.CharField(blank=True, choices=[('anime', 'Anime'), ('manga', 'Manga'), ('visual_novel', 'Visual novel')], max_length=20)),
-                ('age_rating', models.CharField(choices=[('all', 'All ages'), ('r15', '15+'), ('r18', '18+')], default='all', max_length=3)),
-                ('synopsis', models.TextField(blank=True)),
-                ('couple', models.CharField(blank=True, help_text='The couple at the centre of the story.', max_length=200)),
-                ('episodes', models.PositiveIntegerField(blank=True, null=True)),
-                ('volumes', models.PositiveIntegerField(blank=True, null=True)),
-                ('released_from', models.DateField(blank=True, help_text='First aired or released.', null=True)),
-                ('released_from_precision', models.CharField(choices=[('year', 'Year'), ('month', 'Month'), ('day', 'Day')], default='day', max_length=5)),
-                ('released_until', models.DateField(blank=True, help_text='Last aired or released, for a run.', null=True)),
-                ('released_until_precision', models.CharField(choices=[('year', 'Year'), ('month', 'Month'), ('day', 'Day')], default='day', max_length=5)),
-                ('is_published', models.BooleanField(db_index=True, default=False)),
-                ('is_featured', models.BooleanField(default=False, help_text='Shown on the home page.')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=255)),
+                ("slug", models.SlugField(max_length=255, unique=True)),
+                (
+                    "original_title",
+                    models.CharField(blank=True, help_text="The title in its original script.", max_length=255),
+                ),
+                (
+                    "alternative_titles",
+                    models.TextField(blank=True, help_text="Other titles and spellings, one per line."),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[("anime", "Anime"), ("manga", "Manga"), ("visual_novel", "Visual novel")],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "age_rating",
+                    models.CharField(
+                        choices=[("all", "All ages"), ("r15", "15+"), ("r18", "18+")], default="all", max_length=3
+                    ),
+                ),
+                ("synopsis", models.TextField(blank=True)),
+                (
+                    "couple",
+                    models.CharField(blank=True, help_text="The couple at the centre of the story.", max_length=200),
+                ),
+                ("episodes", models.PositiveIntegerField(blank=True, null=True)),
+                ("volumes", models.PositiveIntegerField(blank=True, null=True)),
+                ("released_from", models.DateField(blank=True, help_text="First aired or released.", null=True)),
+                (
+                    "released_from_precision",
+                    models.CharField(
+                        choices=[("year", "Year"), ("month", "Month"), ("day", "Day")], default="day", max_length=5
+                    ),
+                ),
+                (
+                    "released_until",
+                    models.DateField(blank=True, help_text="Last aired or released, for a run.", null=True),
+                ),
+                (
+                    "released_until_precision",
+                    models.CharField(
+                        choices=[("year", "Year"), ("month", "Month"), ("day", "Day")], default="day", max_length=5
+                    ),
+                ),
+                ("is_published", models.BooleanField(db_index=True, default=False)),
+                ("is_featured", models.BooleanField(default=False, help_text="Shown on the home page.")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['title'],
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='WorkTag',
+            name="WorkTag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('spoiler_level', models.PositiveSmallIntegerField(choices=[(0, 'No spoilers'), (1, 'Minor spoilers'), (2, 'Major spoilers')], default=0)),
-                ('note', models.CharField(blank=True, help_text='How the tag shows up in this work.', max_length=200)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "spoiler_level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "No spoilers"), (1, "Minor spoilers"), (2, "Major spoilers")], default=0
+                    ),
+                ),
+                ("note", models.CharField(blank=True, help_text="How the tag shows up in this work.", max_length=200)),
             ],
             options={
-                'ordering': ['tag__category', 'tag__name'],
+                "ordering": ["tag__category", "tag__name"],
             },
         ),
         migrations.CreateModel(
-            name='SearchEntry',
+            name="SearchEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('work', 'Work'), ('term', 'Glossary term'), ('tag', 'Tag')], max_length=4)),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('field', models.PositiveSmallIntegerField(choices=[(0, 'Title or name'), (1, 'Original title'), (2, 'Alternative title or alias')])),
-                ('text', models.CharField(max_length=512)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("work", "Work"), ("term", "Glossary term"), ("tag", "Tag")], max_length=4
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField()),
+                (
+                    "field",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "Title or name"), (1, "Original title"), (2, "Alternative title or alias")]
+                    ),
+                ),
+                ("text", models.CharField(max_length=512)),
             ],
             options={
-                'verbose_name_plural': 'search entries',
-                'indexes': [models.Index(fields=['kind', 'object_id'], name='searchentry_object_idx')],
+                "verbose_name_plural": "search entries",
+                "indexes": [models.Index(fields=["kind", "object_id"], name="searchentry_object_idx")],
             },
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('category', models.CharField(choices=[('perspective', 'Perspective'), ('setup', 'Setup'), ('theme', 'Theme'), ('setting', 'Setting'), ('content', 'Content')], max_length=20)),
-                ('aliases', models.TextField(blank=True, help_text='Other names for this tag, one per line.')),
-                ('description', models.TextField(blank=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='children', to='catalog.tag')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100)),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("perspective", "Perspective"),
+                            ("setup", "Setup"),
+                            ("theme", "Theme"),
+                            ("setting", "Setting"),
+                            ("content", "Content"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("aliases", models.TextField(blank=True, help_text="Other names for this tag, one per line.")),
+                ("description", models.TextField(blank=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="children",
+                        to="catalog.tag",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['category', 'name'],
+                "ordering": ["category", "name"],
             },
         ),
     ]

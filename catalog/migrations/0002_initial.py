@@ -5,57 +5,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('glossary', '0001_initial'),
+        ("catalog", "0001_initial"),
+        ("glossary", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='tag',
-            name='term',
-            field=models.ForeignKey(blank=True, help_text='The glossary entry that explains this tag, if any.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tags', to='glossary.term'),
+            model_name="tag",
+            name="term",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The glossary entry that explains this tag, if any.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="tags",
+                to="glossary.term",
+            ),
         ),
         migrations.AddField(
-            model_name='worktag',
-            name='tag',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='work_tags', to='catalog.tag'),
+            model_name="worktag",
+            name="tag",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="work_tags", to="catalog.tag"
+            ),
         ),
         migrations.AddField(
-            model_name='worktag',
-            name='work',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='work_tags', to='catalog.work'),
+            model_name="worktag",
+            name="work",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="work_tags", to="catalog.work"
+            ),
         ),
         migrations.AddField(
-            model_name='work',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='works', through='catalog.WorkTag', to='catalog.tag'),
+            model_name="work",
+            name="tags",
+            field=models.ManyToManyField(blank=True, related_name="works", through="catalog.WorkTag", to="catalog.tag"),
         ),
         migrations.AddConstraint(
-            model_name='tag',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('pk')), _negated=True), name='tag_not_own_parent'),
+            model_name="tag",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("pk")), _negated=True), name="tag_not_own_parent"
+            ),
         ),
         migrations.AddIndex(
-            model_name='worktag',
-            index=models.Index(fields=['tag', 'work'], name='worktag_tag_work_idx'),
+            model_name="worktag",
+            index=models.Index(fields=["tag", "work"], name="worktag_tag_work_idx"),
         ),
         migrations.AddConstraint(
-            model_name='worktag',
-            constraint=models.UniqueConstraint(fields=('work', 'tag'), name='worktag_unique_work_tag'),
+            model_name="worktag",
+            constraint=models.UniqueConstraint(fields=("work", "tag"), name="worktag_unique_work_tag"),
         ),
         migrations.AddConstraint(
-            model_name='worktag',
-            constraint=models.CheckConstraint(condition=models.Q(('spoiler_level__gte', 0), ('spoiler_level__lte', 2)), name='worktag_spoiler_level_range'),
+            model_name="worktag",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("spoiler_level__gte", 0), ("spoiler_level__lte", 2)),
+                name="worktag_spoiler_level_range",
+            ),
         ),
         migrations.AddIndex(
-            model_name='work',
-            index=models.Index(fields=['is_published', 'released_from'], name='work_published_released_idx'),
+            model_name="work",
+            index=models.Index(fields=["is_published", "released_from"], name="work_published_released_idx"),
         ),
         migrations.AddConstraint(
-            model_name='work',
-            constraint=models.CheckConstraint(condition=models.Q(('released_until__isnull', True), models.Q(('released_from__isnull', False), ('released_until__gte', models.F('released_from'))), _connector='OR'), name='work_release_run_in_order'),
+            model_name="work",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("released_until__isnull", True),
+                    models.Q(("released_from__isnull", False), ("released_until__gte", models.F("released_from"))),
+                    _connector="OR",
+                ),
+                name="work_release_run_in_order",
+            ),
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0002_initial'),
+        ("catalog", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='work',
-            name='review_count',
+            model_name="work",
+            name="review_count",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='work',
-            name='score_average',
+            model_name="work",
+            name="score_average",
             field=models.DecimalField(blank=True, decimal_places=2, editable=False, max_digits=4, null=True),
         ),
     ]

@@ -4,26 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0004_search_index_backends'),
+        ("catalog", "0004_search_index_backends"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='work',
-            index=models.Index(fields=['is_published', 'title'], name='work_published_title_idx'),
+            model_name="work",
+            index=models.Index(fields=["is_published", "title"], name="work_published_title_idx"),
         ),
         migrations.AddIndex(
-            model_name='work',
-            index=models.Index(fields=['is_published', '-score_average'], name='work_published_score_idx'),
+            model_name="work",
+            index=models.Index(fields=["is_published", "-score_average"], name="work_published_score_idx"),
         ),
         migrations.AddIndex(
-            model_name='work',
-            index=models.Index(fields=['is_published', '-review_count'], name='work_published_reviews_idx'),
+            model_name="work",
+            index=models.Index(fields=["is_published", "-review_count"], name="work_published_reviews_idx"),
         ),
         migrations.AddIndex(
-            model_name='work',
-            index=models.Index(fields=['is_published', '-created_at'], name='work_published_created_idx'),
+            model_name="work",
+            index=models.Index(fields=["is_published", "-created_at"], name="work_published_created_idx"),
         ),
     ]

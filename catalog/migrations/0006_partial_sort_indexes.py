@@ -4,54 +4,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0005_work_sort_indexes'),
+        ("catalog", "0005_work_sort_indexes"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='work',
-            name='work_published_released_idx',
+            model_name="work",
+            name="work_published_released_idx",
         ),
         migrations.RemoveIndex(
-            model_name='work',
-            name='work_published_title_idx',
+            model_name="work",
+            name="work_published_title_idx",
         ),
         migrations.RemoveIndex(
-            model_name='work',
-            name='work_published_score_idx',
+            model_name="work",
+            name="work_published_score_idx",
         ),
         migrations.RemoveIndex(
-            model_name='work',
-            name='work_published_reviews_idx',
+            model_name="work",
+            name="work_published_reviews_idx",
         ),
         migrations.RemoveIndex(
-            model_name='work',
-            name='work_published_created_idx',
+            model_name="work",
+            name="work_published_created_idx",
         ),
         migrations.AddIndex(
-            model_name='work',
-            index=models.Index(condition=models.Q(('is_published', True)), fields=['title'], name='work_pub_title_idx'),
+            model_name="work",
+            index=models.Index(condition=models.Q(("is_published", True)), fields=["title"], name="work_pub_title_idx"),
         ),
         migrations.AddIndex(
-            model_name='work',
-            index=models.Index(condition=models.Q(('is_published', True)), fields=['released_from'], name='work_pub_released_idx'),
+            model_name="work",
+            index=models.Index(
+                condition=models.Q(("is_published", True)), fields=["released_from"], name="work_pub_released_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='work',
-            index=models.Index(condition=models.Q(('is_published', True)), fields=['-score_average'], name='work_pub_score_idx'),
+            model_name="work",
+            index=models.Index(
+                condition=models.Q(("is_published", True)), fields=["-score_average"], name="work_pub_score_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='work',
-            index=models.Index(condition=models.Q(('is_published', True)), fields=['-review_count'], name='work_pub_reviews_idx'),
+            model_name="work",
+            index=models.Index(
+                condition=models.Q(("is_published", True)), fields=["-review_count"], name="work_pub_reviews_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='work',
-            index=models.Index(condition=models.Q(('is_published', True)), fields=['-created_at'], name='work_pub_created_idx'),
+            model_name="work",
+            index=models.Index(
+                condition=models.Q(("is_published", True)), fields=["-created_at"], name="work_pub_created_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='work',
-            index=models.Index(condition=models.Q(('is_featured', True), ('is_published', True)), fields=['-created_at'], name='work_featured_idx'),
+            model_name="work",
+            index=models.Index(
+                condition=models.Q(("is_featured", True), ("is_published", True)),
+                fields=["-created_at"],
+                name="work_featured_idx",
+            ),
         ),
     ]

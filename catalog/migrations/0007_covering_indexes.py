@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0006_partial_sort_indexes'),
+        ("catalog", "0006_partial_sort_indexes"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='worktag',
-            index=models.Index(fields=['work', 'spoiler_level', 'tag'], name='worktag_work_spoiler_tag_idx'),
+            model_name="worktag",
+            index=models.Index(fields=["work", "spoiler_level", "tag"], name="worktag_work_spoiler_tag_idx"),
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0007_covering_indexes'),
+        ("catalog", "0007_covering_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='work',
-            name='cover',
-            field=models.FileField(blank=True, editable=False, help_text='The cover as uploaded.', upload_to=''),
+            model_name="work",
+            name="cover",
+            field=models.FileField(blank=True, editable=False, help_text="The cover as uploaded.", upload_to=""),
         ),
         migrations.AddField(
-            model_name='work',
-            name='cover_updated_at',
+            model_name="work",
+            name="cover_updated_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
     ]

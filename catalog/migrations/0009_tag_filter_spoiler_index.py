@@ -4,18 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0008_work_cover'),
+        ("catalog", "0008_work_cover"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='worktag',
-            name='worktag_tag_work_idx',
+            model_name="worktag",
+            name="worktag_tag_work_idx",
         ),
         migrations.AddIndex(
-            model_name='worktag',
-            index=models.Index(fields=['tag', 'spoiler_level', 'work'], name='worktag_tag_spoiler_work_idx'),
+            model_name="worktag",
+            index=models.Index(fields=["tag", "spoiler_level", "work"], name="worktag_tag_spoiler_work_idx"),
         ),
     ]

@@ -47,7 +47,10 @@ def work_cover(work, size="card"):
         src = reverse("catalog:work-cover", kwargs={"slug": work.slug, "size": size}) + f"?v={work.cover_token}"
         alt = f"Cover of {work.title}"
     else:
-        src = reverse("catalog:work-cover-placeholder", kwargs={"slug": work.slug}) + f"?v={placeholder_version(work.title)}"
+        src = (
+            reverse("catalog:work-cover-placeholder", kwargs={"slug": work.slug})
+            + f"?v={placeholder_version(work.title)}"
+        )
         alt = ""  # only the title's initials, and the title is right beside it
     return {
         "src": src,

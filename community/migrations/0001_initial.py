@@ -7,149 +7,369 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0003_work_review_count_work_score_average'),
-        ('glossary', '0001_initial'),
+        ("catalog", "0003_work_review_count_work_score_average"),
+        ("glossary", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('depth', models.PositiveSmallIntegerField(default=0, editable=False)),
-                ('body', models.TextField(validators=[django.core.validators.MinLengthValidator(1), django.core.validators.MaxLengthValidator(5000)])),
-                ('status', models.CharField(choices=[('visible', 'Visible'), ('pending', 'Pending (hidden until a curator decides)'), ('hidden', 'Hidden'), ('removed', 'Removed')], db_index=True, default='visible', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to=settings.AUTH_USER_MODEL)),
-                ('favourite_work', models.ForeignKey(blank=True, help_text="Optional: the commenter's favourite work from the catalog.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='catalog.work')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='community.comment')),
-                ('term', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='glossary.term')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("depth", models.PositiveSmallIntegerField(default=0, editable=False)),
+                (
+                    "body",
+                    models.TextField(
+                        validators=[
+                            django.core.validators.MinLengthValidator(1),
+                            django.core.validators.MaxLengthValidator(5000),
+                        ]
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("visible", "Visible"),
+                            ("pending", "Pending (hidden until a curator decides)"),
+                            ("hidden", "Hidden"),
+                            ("removed", "Removed"),
+                        ],
+                        db_index=True,
+                        default="visible",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "favourite_work",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Optional: the commenter's favourite work from the catalog.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="catalog.work",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="replies",
+                        to="community.comment",
+                    ),
+                ),
+                (
+                    "term",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="comments", to="glossary.term"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at'],
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ModerationAction',
+            name="ModerationAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('approve', 'Approved'), ('hide', 'Hidden'), ('remove', 'Removed'), ('auto_hide', 'Hidden automatically after reports'), ('dismiss', 'Reports dismissed'), ('accept', 'Suggestion accepted'), ('decline', 'Suggestion declined'), ('merge_tags', 'Tags merged')], max_length=12)),
-                ('target_type', models.CharField(max_length=20)),
-                ('target_id', models.PositiveBigIntegerField()),
-                ('target_repr', models.CharField(help_text='What the target was, kept even if it is deleted later.', max_length=200)),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('moderator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='moderation_actions', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("approve", "Approved"),
+                            ("hide", "Hidden"),
+                            ("remove", "Removed"),
+                            ("auto_hide", "Hidden automatically after reports"),
+                            ("dismiss", "Reports dismissed"),
+                            ("accept", "Suggestion accepted"),
+                            ("decline", "Suggestion declined"),
+                            ("merge_tags", "Tags merged"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("target_type", models.CharField(max_length=20)),
+                ("target_id", models.PositiveBigIntegerField()),
+                (
+                    "target_repr",
+                    models.CharField(
+                        help_text="What the target was, kept even if it is deleted later.", max_length=200
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "moderator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="moderation_actions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10)])),
-                ('body', models.TextField(validators=[django.core.validators.MinLengthValidator(50), django.core.validators.MaxLengthValidator(20000)])),
-                ('has_spoilers', models.BooleanField(default=False, help_text='The body stays collapsed until the reader opens it.')),
-                ('status', models.CharField(choices=[('visible', 'Visible'), ('pending', 'Pending (hidden until a curator decides)'), ('hidden', 'Hidden'), ('removed', 'Removed')], db_index=True, default='visible', max_length=10)),
-                ('helpful_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to=settings.AUTH_USER_MODEL)),
-                ('work', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='catalog.work')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "score",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(10),
+                        ]
+                    ),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        validators=[
+                            django.core.validators.MinLengthValidator(50),
+                            django.core.validators.MaxLengthValidator(20000),
+                        ]
+                    ),
+                ),
+                (
+                    "has_spoilers",
+                    models.BooleanField(default=False, help_text="The body stays collapsed until the reader opens it."),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("visible", "Visible"),
+                            ("pending", "Pending (hidden until a curator decides)"),
+                            ("hidden", "Hidden"),
+                            ("removed", "Removed"),
+                        ],
+                        db_index=True,
+                        default="visible",
+                        max_length=10,
+                    ),
+                ),
+                ("helpful_count", models.PositiveIntegerField(default=0, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reviews", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "work",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reviews", to="catalog.work"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('spoiler', 'Unmarked spoiler'), ('abuse', 'Abuse or harassment'), ('spam', 'Spam'), ('off_topic', 'Off-topic')], max_length=10)),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('resolved', 'Resolved')], db_index=True, default='open', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('comment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='community.comment')),
-                ('reporter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to=settings.AUTH_USER_MODEL)),
-                ('review', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='community.review')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("spoiler", "Unmarked spoiler"),
+                            ("abuse", "Abuse or harassment"),
+                            ("spam", "Spam"),
+                            ("off_topic", "Off-topic"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("resolved", "Resolved")],
+                        db_index=True,
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "comment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports",
+                        to="community.comment",
+                    ),
+                ),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reports", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports",
+                        to="community.review",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='HelpfulVote',
+            name="HelpfulVote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('voter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='helpful_votes', to=settings.AUTH_USER_MODEL)),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='helpful_votes', to='community.review')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "voter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="helpful_votes",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="helpful_votes", to="community.review"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TermSuggestion',
+            name="TermSuggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='The term you would like explained.', max_length=100)),
-                ('note', models.TextField(blank=True, help_text='Why, or where you met it.', validators=[django.core.validators.MaxLengthValidator(2000)])),
-                ('status', models.CharField(choices=[('pending', 'Waiting for a curator'), ('accepted', 'Accepted'), ('declined', 'Declined')], db_index=True, default='pending', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='term_suggestions', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(help_text="The term you would like explained.", max_length=100)),
+                (
+                    "note",
+                    models.TextField(
+                        blank=True,
+                        help_text="Why, or where you met it.",
+                        validators=[django.core.validators.MaxLengthValidator(2000)],
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for a curator"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="term_suggestions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(fields=['term', 'status', '-created_at'], name='comment_term_newest_idx'),
+            model_name="comment",
+            index=models.Index(fields=["term", "status", "-created_at"], name="comment_term_newest_idx"),
         ),
         migrations.AddConstraint(
-            model_name='comment',
-            constraint=models.CheckConstraint(condition=models.Q(('depth__lte', 1)), name='comment_one_level_of_replies'),
+            model_name="comment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("depth__lte", 1)), name="comment_one_level_of_replies"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='comment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('depth', 0), ('parent__isnull', True)), models.Q(('depth', 1), ('parent__isnull', False)), _connector='OR'), name='comment_depth_matches_parent'),
+            model_name="comment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("depth", 0), ("parent__isnull", True)),
+                    models.Q(("depth", 1), ("parent__isnull", False)),
+                    _connector="OR",
+                ),
+                name="comment_depth_matches_parent",
+            ),
         ),
         migrations.AddIndex(
-            model_name='review',
-            index=models.Index(fields=['work', 'status', '-created_at'], name='review_work_newest_idx'),
+            model_name="review",
+            index=models.Index(fields=["work", "status", "-created_at"], name="review_work_newest_idx"),
         ),
         migrations.AddIndex(
-            model_name='review',
-            index=models.Index(fields=['work', 'status', '-helpful_count'], name='review_work_helpful_idx'),
+            model_name="review",
+            index=models.Index(fields=["work", "status", "-helpful_count"], name="review_work_helpful_idx"),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.UniqueConstraint(fields=('author', 'work'), name='review_one_per_member_per_work'),
+            model_name="review",
+            constraint=models.UniqueConstraint(fields=("author", "work"), name="review_one_per_member_per_work"),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 1), ('score__lte', 10)), name='review_score_1_to_10'),
+            model_name="review",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score__gte", 1), ("score__lte", 10)), name="review_score_1_to_10"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='report',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('review__isnull', False), ('comment__isnull', True)), models.Q(('review__isnull', True), ('comment__isnull', False)), _connector='OR'), name='report_targets_one_post'),
+            model_name="report",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("review__isnull", False), ("comment__isnull", True)),
+                    models.Q(("review__isnull", True), ("comment__isnull", False)),
+                    _connector="OR",
+                ),
+                name="report_targets_one_post",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='report',
-            constraint=models.UniqueConstraint(fields=('reporter', 'review'), name='report_once_per_review'),
+            model_name="report",
+            constraint=models.UniqueConstraint(fields=("reporter", "review"), name="report_once_per_review"),
         ),
         migrations.AddConstraint(
-            model_name='report',
-            constraint=models.UniqueConstraint(fields=('reporter', 'comment'), name='report_once_per_comment'),
+            model_name="report",
+            constraint=models.UniqueConstraint(fields=("reporter", "comment"), name="report_once_per_comment"),
         ),
         migrations.AddConstraint(
-            model_name='helpfulvote',
-            constraint=models.UniqueConstraint(fields=('review', 'voter'), name='helpfulvote_one_per_member'),
+            model_name="helpfulvote",
+            constraint=models.UniqueConstraint(fields=("review", "voter"), name="helpfulvote_one_per_member"),
         ),
     ]

@@ -8,7 +8,12 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 CURATOR_PERMISSIONS = {
-    "catalog": {"work": "add change delete view", "tag": "add change delete view", "worktag": "add change delete view", "searchentry": "view"},
+    "catalog": {
+        "work": "add change delete view",
+        "tag": "add change delete view",
+        "worktag": "add change delete view",
+        "searchentry": "view",
+    },
     "glossary": {"term": "add change delete view", "termfaq": "add change delete view"},
     "community": {
         "review": "change view",
@@ -34,9 +39,7 @@ def create_curators(apps, schema_editor):
     for app_label, models in CURATOR_PERMISSIONS.items():
         for model, actions in models.items():
             for action in actions.split():
-                wanted.append(
-                    Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
-                )
+                wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}"))
     group.permissions.set(wanted)
 
 

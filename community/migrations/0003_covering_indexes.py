@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0007_covering_indexes'),
-        ('community', '0002_curators_group'),
+        ("catalog", "0007_covering_indexes"),
+        ("community", "0002_curators_group"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='review',
-            index=models.Index(fields=['work', 'status', 'score'], name='review_work_score_idx'),
+            model_name="review",
+            index=models.Index(fields=["work", "status", "score"], name="review_work_score_idx"),
         ),
     ]

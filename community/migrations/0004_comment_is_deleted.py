@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('community', '0003_covering_indexes'),
+        ("community", "0003_covering_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='comment',
-            name='is_deleted',
+            model_name="comment",
+            name="is_deleted",
             field=models.BooleanField(default=False, editable=False),
         ),
     ]

@@ -5,50 +5,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Term',
+            name="Term",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('japanese', models.CharField(blank=True, help_text='Spelling in Japanese script.', max_length=100)),
-                ('reading', models.CharField(blank=True, help_text='Romanised reading.', max_length=100)),
-                ('aliases', models.TextField(blank=True, help_text='Other names and abbreviations, one per line.')),
-                ('summary', models.CharField(help_text='One line shown in the index and in search.', max_length=300)),
-                ('body', models.TextField(blank=True, help_text='The article. Separate paragraphs with a blank line.')),
-                ('focus', models.CharField(blank=True, help_text='Comparison table: what the term centres on.', max_length=200)),
-                ('example', models.CharField(blank=True, help_text='Comparison table: a short example.', max_length=300)),
-                ('is_published', models.BooleanField(db_index=True, default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('related_terms', models.ManyToManyField(blank=True, to='glossary.term')),
-                ('works', models.ManyToManyField(blank=True, help_text='Works that illustrate the term.', related_name='glossary_terms', to='catalog.work')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100)),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("japanese", models.CharField(blank=True, help_text="Spelling in Japanese script.", max_length=100)),
+                ("reading", models.CharField(blank=True, help_text="Romanised reading.", max_length=100)),
+                ("aliases", models.TextField(blank=True, help_text="Other names and abbreviations, one per line.")),
+                ("summary", models.CharField(help_text="One line shown in the index and in search.", max_length=300)),
+                ("body", models.TextField(blank=True, help_text="The article. Separate paragraphs with a blank line.")),
+                (
+                    "focus",
+                    models.CharField(
+                        blank=True, help_text="Comparison table: what the term centres on.", max_length=200
+                    ),
+                ),
+                (
+                    "example",
+                    models.CharField(blank=True, help_text="Comparison table: a short example.", max_length=300),
+                ),
+                ("is_published", models.BooleanField(db_index=True, default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("related_terms", models.ManyToManyField(blank=True, to="glossary.term")),
+                (
+                    "works",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Works that illustrate the term.",
+                        related_name="glossary_terms",
+                        to="catalog.work",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='TermFAQ',
+            name="TermFAQ",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question', models.CharField(max_length=300)),
-                ('answer', models.TextField()),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('term', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='faqs', to='glossary.term')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("question", models.CharField(max_length=300)),
+                ("answer", models.TextField()),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "term",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="faqs", to="glossary.term"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'FAQ entry',
-                'verbose_name_plural': 'FAQ entries',
-                'ordering': ['position', 'pk'],
+                "verbose_name": "FAQ entry",
+                "verbose_name_plural": "FAQ entries",
+                "ordering": ["position", "pk"],
             },
         ),
     ]

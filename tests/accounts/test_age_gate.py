@@ -69,7 +69,16 @@ def test_gate_is_noindex_and_rated_adult(world, client):
 
 def test_gate_hides_synopsis_tags_notes_and_share_text(world, client):
     page = html(client.get(ADULT_DETAIL))
-    for secret in (ADULT_SYNOPSIS, ADULT_ALT, SPOILER1_NOTE, SPOILER2_NOTE, EXPLICIT_TAG_NAME, "Happy couple", "Jealousy", "Asato and Akane"):
+    for secret in (
+        ADULT_SYNOPSIS,
+        ADULT_ALT,
+        SPOILER1_NOTE,
+        SPOILER2_NOTE,
+        EXPLICIT_TAG_NAME,
+        "Happy couple",
+        "Jealousy",
+        "Asato and Akane",
+    ):
         assert secret not in page
     for slug in ("netorare", "happy-couple", "explicit-velvet", "jealousy", "regret"):
         assert f'href="/tags/{slug}/"' not in page
@@ -312,6 +321,8 @@ def test_member_without_birth_date_confirms_like_a_visitor(world):
     client.force_login(make_user(age=None))
     gate = html(client.get(ADULT_DETAIL))
     assert GATE_QUESTION in gate and ENTER in gate
-    response = client.post(reverse("accounts:age-gate"), {"csrfmiddlewaretoken": csrf_token(gate), "next": ADULT_DETAIL})
+    response = client.post(
+        reverse("accounts:age-gate"), {"csrfmiddlewaretoken": csrf_token(gate), "next": ADULT_DETAIL}
+    )
     assert response["Location"] == ADULT_DETAIL
     assert ADULT_SYNOPSIS in html(client.get(ADULT_DETAIL))

@@ -37,7 +37,11 @@ def test_superuser_opens_admin_pages(world, admin_client, url_name):
 
 @pytest.mark.parametrize(
     "url_name, obj",
-    [("admin:catalog_work_change", "adult"), ("admin:glossary_term_change", "netorare"), ("admin:catalog_tag_change", "jealousy")],
+    [
+        ("admin:catalog_work_change", "adult"),
+        ("admin:glossary_term_change", "netorare"),
+        ("admin:catalog_tag_change", "jealousy"),
+    ],
 )
 def test_superuser_opens_change_pages(world, admin_client, url_name, obj):
     target = getattr(world, obj, None) or getattr(world.terms, obj, None) or getattr(world.tags, obj)
@@ -66,7 +70,9 @@ def test_a_huge_admin_search_is_cut_short_rather_than_refused_by_the_database(wo
     # SQLite refuses a LIKE pattern over 50,000 bytes: this was a 500.
     response = admin_client.get(reverse("admin:catalog_work_changelist"), {"q": "Triangle" + "x" * 100_000})
     assert response.status_code == 200
-    response = admin_client.get(reverse("admin:catalog_work_changelist"), {"q": "Triangle Blue" + " " * 2000 + "x" * 100_000})
+    response = admin_client.get(
+        reverse("admin:catalog_work_changelist"), {"q": "Triangle Blue" + " " * 2000 + "x" * 100_000}
+    )
     assert "Triangle Blue" in html(response)
 
 
@@ -104,13 +110,17 @@ def test_publish_and_unpublish_actions(world, admin_client, client):
 
 
 def test_feature_action(world, admin_client):
-    admin_client.post(reverse("admin:catalog_work_changelist"), {"action": "feature", "_selected_action": [world.safe.pk]})
+    admin_client.post(
+        reverse("admin:catalog_work_changelist"), {"action": "feature", "_selected_action": [world.safe.pk]}
+    )
     world.safe.refresh_from_db()
     assert world.safe.is_featured
 
 
 def test_term_publish_action(world, admin_client, client):
-    admin_client.post(reverse("admin:glossary_term_changelist"), {"action": "publish", "_selected_action": [world.terms.draft.pk]})
+    admin_client.post(
+        reverse("admin:glossary_term_changelist"), {"action": "publish", "_selected_action": [world.terms.draft.pk]}
+    )
     assert client.get("/glossary/draftterm/").status_code == 200
 
 
@@ -200,7 +210,14 @@ def test_saving_a_term_and_a_tag_in_the_admin_updates_the_search_index(world, ad
 
     response = admin_client.post(
         reverse("admin:catalog_tag_add"),
-        {"name": "Rainy season", "slug": "rainy-season", "category": "setting", "aliases": "Tsuyu", "description": "", "_save": "Save"},
+        {
+            "name": "Rainy season",
+            "slug": "rainy-season",
+            "category": "setting",
+            "aliases": "Tsuyu",
+            "description": "",
+            "_save": "Save",
+        },
     )
     assert response.status_code == 302
     assert [t.slug for t in search("tuyu", ANONYMOUS_VIEWER).tags] == ["rainy-season"]

@@ -48,7 +48,9 @@ def grow(term: Term, start: int, k: int) -> None:
         for i in range(start, start + k)
     )
     WorkTag.objects.bulk_create(
-        WorkTag(work=work, tag=tag, spoiler_level=j % 3, note=f"note {j}") for work in works for j, tag in enumerate(base_tags)
+        WorkTag(work=work, tag=tag, spoiler_level=j % 3, note=f"note {j}")
+        for work in works
+        for j, tag in enumerate(base_tags)
     )
     term.works.add(*works)
     terms = Term.objects.bulk_create(
@@ -64,7 +66,9 @@ def grow(term: Term, start: int, k: int) -> None:
     WorkTag.objects.bulk_create(
         WorkTag(work=work, tag=tag, spoiler_level=i % 3) for work in first_two for i, tag in enumerate(tags)
     )
-    TermFAQ.objects.bulk_create(TermFAQ(term=term, question=f"Question {i}?", answer="Answer.", position=i) for i in range(start, start + k))
+    TermFAQ.objects.bulk_create(
+        TermFAQ(term=term, question=f"Question {i}?", answer="Answer.", position=i) for i in range(start, start + k)
+    )
     search_index_update(term, *works, *terms, *tags)
 
 
@@ -153,4 +157,3 @@ def test_the_big_catalog_really_is_big(big_catalog, client):
     assert html(client.get("/works/work-000/")).count('class="work-tag"') == 41
     assert html(client.get("/glossary/netorare/")).count('class="faq__item"') == 36
     assert len(card_titles(client.get("/search/?q=alpha"))) == 36
-

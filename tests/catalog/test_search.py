@@ -75,7 +75,16 @@ def results(client, q):
 
 @pytest.mark.parametrize(
     "q",
-    ["Triangle Blue", "TRIANGLE blue", "triangle", "blue", "trîangle", "Sankaku Blue", "トライアングル", "triangle blue ova"],
+    [
+        "Triangle Blue",
+        "TRIANGLE blue",
+        "triangle",
+        "blue",
+        "trîangle",
+        "Sankaku Blue",
+        "トライアングル",
+        "triangle blue ova",
+    ],
 )
 def test_finds_works_by_title_original_and_alternative_title(world, client, q):
     assert card_titles(results(client, q)) == ["Triangle Blue"]
@@ -149,8 +158,19 @@ def test_query_length_limit_is_exact(world, client):
 
 
 ODD_QUERIES = [
-    "%00", "tri%00angle", "%F0%9F%92%94", "%E2%80%AE%E2%80%AD", "%CC%81%CC%81%CC%81", "%EF%B7%BA" * 20, "%FF%FE",
-    "%25", "_", "%5C", "'%20OR%201=1--", "%22%3E", "a" * 199,
+    "%00",
+    "tri%00angle",
+    "%F0%9F%92%94",
+    "%E2%80%AE%E2%80%AD",
+    "%CC%81%CC%81%CC%81",
+    "%EF%B7%BA" * 20,
+    "%FF%FE",
+    "%25",
+    "_",
+    "%5C",
+    "'%20OR%201=1--",
+    "%22%3E",
+    "a" * 199,
 ]
 
 

@@ -12,10 +12,17 @@ ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 @pytest.fixture
 def hostile(db):
-    tag = make_tag(f"Tag {SCRIPT}", slug="hostile-tag", category=TagCategory.THEME, description=f"About {IMG}", index=True,
-                   aliases=IMG)
-    term = make_term(f"Term {SCRIPT}", slug="hostile-term", summary=f"Summary {IMG}", body=f"Body {SCRIPT}",
-                     aliases=SCRIPT)
+    tag = make_tag(
+        f"Tag {SCRIPT}",
+        slug="hostile-tag",
+        category=TagCategory.THEME,
+        description=f"About {IMG}",
+        index=True,
+        aliases=IMG,
+    )
+    term = make_term(
+        f"Term {SCRIPT}", slug="hostile-term", summary=f"Summary {IMG}", body=f"Body {SCRIPT}", aliases=SCRIPT
+    )
     work = make_work(
         f"Evil {SCRIPT}",
         slug="evil",
@@ -36,8 +43,18 @@ def assert_escaped(page: str):
     assert "<img src=x" not in page
 
 
-PAGES = ["/", "/works/", "/works/evil/", "/search/?q=evil", "/search/?q=term+script", "/search/?q=tag", "/tags/",
-         "/tags/hostile-tag/", "/glossary/", "/glossary/hostile-term/"]
+PAGES = [
+    "/",
+    "/works/",
+    "/works/evil/",
+    "/search/?q=evil",
+    "/search/?q=term+script",
+    "/search/?q=tag",
+    "/tags/",
+    "/tags/hostile-tag/",
+    "/glossary/",
+    "/glossary/hostile-term/",
+]
 
 
 @pytest.mark.parametrize("passed", [False, True], ids=["visitor", "adult"])

@@ -44,7 +44,9 @@ def test_seeds_hold_the_works_the_articles_name(seeded, slug, title, episodes, r
 
 
 def test_seeded_work_tags_carry_spoiler_levels(seeded):
-    links = {wt.tag.slug: wt.spoiler_level for wt in WorkTag.objects.filter(work__slug="triangle-blue").select_related("tag")}
+    links = {
+        wt.tag.slug: wt.spoiler_level for wt in WorkTag.objects.filter(work__slug="triangle-blue").select_related("tag")
+    }
     assert links["netorare"] == 0
     assert links["happy-couple"] == 0
     assert links["unhappy-ending"] == 2

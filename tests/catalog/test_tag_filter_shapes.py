@@ -39,8 +39,10 @@ def test_a_page_of_a_common_tag_walks_the_sort_order(catalog_with_common_and_rar
 
 def test_a_rare_tag_starts_from_its_own_links(catalog_with_common_and_rare_tags):
     common, rare = catalog_with_common_and_rare_tags
-    works = Work.objects.published().order_by("title").with_tag_filter(
-        TagFilter(all_of=(common.pk, rare.pk)), rows_wanted=24
+    works = (
+        Work.objects.published()
+        .order_by("title")
+        .with_tag_filter(TagFilter(all_of=(common.pk, rare.pk)), rows_wanted=24)
     )
     assert shape(works) == "list"
     assert [w.title for w in works] == ["Work 000", "Work 001"]
@@ -58,7 +60,9 @@ def test_excluding_a_common_tag_makes_matches_rare(catalog_with_common_and_rare_
     assert works.count() == 0
 
 
-def test_tag_link_counts_are_cached_and_count_published_works(catalog_with_common_and_rare_tags, django_assert_num_queries):
+def test_tag_link_counts_are_cached_and_count_published_works(
+    catalog_with_common_and_rare_tags, django_assert_num_queries
+):
     common, rare = catalog_with_common_and_rare_tags
     make_work("Draft", published=False, tags=[rare])
     cache.clear()

@@ -75,7 +75,13 @@ def test_format_partial_date_without_a_date():
 
 @pytest.mark.parametrize(
     "episodes, volumes, expected",
-    [(1, None, "1 episode"), (3, None, "3 episodes"), (None, 1, "1 volume"), (2, 5, "2 episodes, 5 volumes"), (None, None, "")],
+    [
+        (1, None, "1 episode"),
+        (3, None, "3 episodes"),
+        (None, 1, "1 volume"),
+        (2, 5, "2 episodes, 5 volumes"),
+        (None, None, ""),
+    ],
 )
 def test_length_display(episodes, volumes, expected):
     assert Work(episodes=episodes, volumes=volumes).length_display == expected
@@ -115,7 +121,17 @@ def test_pagination_keeps_the_filters(many_works, client):
     assert 'href="?kind=anime&amp;page=2"' in page
 
 
-@pytest.mark.parametrize("page, expected_first", [("abc", "Work 000"), ("", "Work 000"), ("999", "Work 024"), ("-1", "Work 024"), ("0", "Work 024"), ("1.5", "Work 000")])
+@pytest.mark.parametrize(
+    "page, expected_first",
+    [
+        ("abc", "Work 000"),
+        ("", "Work 000"),
+        ("999", "Work 024"),
+        ("-1", "Work 024"),
+        ("0", "Work 024"),
+        ("1.5", "Work 000"),
+    ],
+)
 def test_bad_page_numbers_fall_back_to_a_real_page(many_works, client, page, expected_first):
     response = client.get("/works/", {"page": page})
     assert response.status_code == 200
@@ -143,7 +159,12 @@ def shelf(db):
     make_work("Bravo", kind=Kind.MANGA, tags=[jealousy], **year(2010), **rated("6.0", 3))
     make_work("Charlie", kind=Kind.VISUAL_NOVEL, tags=[hospital, workplace], **year(2015), **rated("9.0", 1))
     make_work(
-        "Delta", kind=Kind.ANIME, age_rating=AgeRating.R18, tags=[jealousy, workplace, explicit], **year(2020), **rated("7.0", 5)
+        "Delta",
+        kind=Kind.ANIME,
+        age_rating=AgeRating.R18,
+        tags=[jealousy, workplace, explicit],
+        **year(2020),
+        **rated("7.0", 5),
     )
     make_work("Echo", kind=Kind.MANGA)
     make_work("Foxtrot", kind=Kind.ANIME, published=False, tags=[jealousy], **year(2012))
@@ -225,24 +246,24 @@ def test_explicit_tags_are_filter_choices_after_the_gate(shelf, client):
 
 
 MALFORMED = [
-        "year_min=abc",
-        "year_min=99999",
-        "year_max=1000",
-        "tags=does-not-exist",
-        "any_tags=does-not-exist",
-        "exclude_tags=does-not-exist",
-        "sort=evil",
-        "sort=title%3BDROP+TABLE",
-        "kind=bogus",
-        "age_rating=r21",
-        "q=%00",
-        "tags=%00",
-        "year_min=%00",
-        "sort=%00",
-        "kind=%00",
-        "q=" + "x" * 5000,
-        "tags=" + "a" * 5000,
-        "year_min=" + "9" * 5000,
+    "year_min=abc",
+    "year_min=99999",
+    "year_max=1000",
+    "tags=does-not-exist",
+    "any_tags=does-not-exist",
+    "exclude_tags=does-not-exist",
+    "sort=evil",
+    "sort=title%3BDROP+TABLE",
+    "kind=bogus",
+    "age_rating=r21",
+    "q=%00",
+    "tags=%00",
+    "year_min=%00",
+    "sort=%00",
+    "kind=%00",
+    "q=" + "x" * 5000,
+    "tags=" + "a" * 5000,
+    "year_min=" + "9" * 5000,
 ]
 
 
@@ -263,8 +284,17 @@ def test_reversed_year_range_names_the_problem_and_drops_the_upper_bound(shelf, 
     assert card_titles(response) == ["Delta"]
 
 
-HARMLESS = ["page=-1", "page=%00", "unknown=1", "tags=", "year_min=", "kind=", "%00=%00", "q=%F0%9F%92%94%E2%80%AE",
-            "page=" + "9" * 5000]
+HARMLESS = [
+    "page=-1",
+    "page=%00",
+    "unknown=1",
+    "tags=",
+    "year_min=",
+    "kind=",
+    "%00=%00",
+    "q=%F0%9F%92%94%E2%80%AE",
+    "page=" + "9" * 5000,
+]
 
 
 def test_odd_but_harmless_parameters_never_break_the_list(shelf, client):

@@ -94,7 +94,10 @@ def page(response) -> str:
 
 def form_errors(response) -> list[str]:
     """Every error message rendered by includes/form_fields.html (field and non-field)."""
-    return [html_lib.unescape(re.sub(r"<[^>]+>", "", m)).strip() for m in re.findall(r"<li>(.*?)</li>", _error_blocks(response), re.S)]
+    return [
+        html_lib.unescape(re.sub(r"<[^>]+>", "", m)).strip()
+        for m in re.findall(r"<li>(.*?)</li>", _error_blocks(response), re.S)
+    ]
 
 
 def _error_blocks(response) -> str:
@@ -109,6 +112,7 @@ def messages_of(response) -> list[str]:
 
 
 # --- fixtures ---------------------------------------------------------------------------------------
+
 
 @pytest.fixture(autouse=True)
 def _clean_cache():

@@ -70,7 +70,9 @@ class TestReplies:
         reply = Comment.objects.get(author=other_adult)
         assert (reply.parent, reply.depth) == (top, 1)
         html = page(Client().get(term.get_absolute_url()))
-        thread = re.search(r'<div class="thread">(.*?)</div>\s*(?:<div class="thread">|<p class="empty">|</section>)', html, re.S)
+        thread = re.search(
+            r'<div class="thread">(.*?)</div>\s*(?:<div class="thread">|<p class="empty">|</section>)', html, re.S
+        )
         assert "Top-level-marker" in thread.group(1) and "Reply-marker" in thread.group(1)
         assert 'class="comment comment--reply"' in html
 
@@ -168,7 +170,10 @@ class TestFavouriteWork:
         assert not Comment.objects.exists()
 
     def test_adult_may_link_an_r18_work(self, adult_client, term, adult_work):
-        assert adult_client.post(create_url(term), {"body": "Love it", "favourite_work": "Triangle Blue"}).status_code == 302
+        assert (
+            adult_client.post(create_url(term), {"body": "Love it", "favourite_work": "Triangle Blue"}).status_code
+            == 302
+        )
         assert Comment.objects.get().favourite_work == adult_work
 
     def test_minor_is_refused_an_r18_favourite(self, minor, minor_client, term, adult_work):
@@ -204,7 +209,10 @@ class TestEditDelete:
         assert adult_client.post(reverse("community:comment-delete", args=[comment.pk])).status_code == 302
         assert not Comment.objects.exists()
 
-    @pytest.mark.parametrize("name,method", [("comment-edit", "get"), ("comment-edit", "post"), ("comment-delete", "get"), ("comment-delete", "post")])
+    @pytest.mark.parametrize(
+        "name,method",
+        [("comment-edit", "get"), ("comment-edit", "post"), ("comment-delete", "get"), ("comment-delete", "post")],
+    )
     def test_others_get_403(self, adult, other_client, term, name, method):
         comment = make_comment(adult, term, body="Mine")
         url = reverse(f"community:{name}", args=[comment.pk])
@@ -270,7 +278,10 @@ class TestTermSuggestion:
         assert response["Location"] == reverse("glossary:term-index")
         suggestion = TermSuggestion.objects.get()
         assert (suggestion.author, suggestion.name, suggestion.note, suggestion.status) == (
-            adult, "Cuckold", "Seen in a tag.", TermSuggestion.State.PENDING
+            adult,
+            "Cuckold",
+            "Seen in a tag.",
+            TermSuggestion.State.PENDING,
         )
 
     def test_shown_in_admin_queue(self, adult):

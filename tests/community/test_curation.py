@@ -29,16 +29,35 @@ from tests.community.builders import (
 pytestmark = pytest.mark.django_db
 
 EXPECTED_CURATOR_PERMISSIONS = {
-    ("catalog", "add_work"), ("catalog", "change_work"), ("catalog", "delete_work"), ("catalog", "view_work"),
-    ("catalog", "add_tag"), ("catalog", "change_tag"), ("catalog", "delete_tag"), ("catalog", "view_tag"),
-    ("catalog", "add_worktag"), ("catalog", "change_worktag"), ("catalog", "delete_worktag"), ("catalog", "view_worktag"),
+    ("catalog", "add_work"),
+    ("catalog", "change_work"),
+    ("catalog", "delete_work"),
+    ("catalog", "view_work"),
+    ("catalog", "add_tag"),
+    ("catalog", "change_tag"),
+    ("catalog", "delete_tag"),
+    ("catalog", "view_tag"),
+    ("catalog", "add_worktag"),
+    ("catalog", "change_worktag"),
+    ("catalog", "delete_worktag"),
+    ("catalog", "view_worktag"),
     ("catalog", "view_searchentry"),
-    ("glossary", "add_term"), ("glossary", "change_term"), ("glossary", "delete_term"), ("glossary", "view_term"),
-    ("glossary", "add_termfaq"), ("glossary", "change_termfaq"), ("glossary", "delete_termfaq"), ("glossary", "view_termfaq"),
-    ("community", "change_review"), ("community", "view_review"),
-    ("community", "change_comment"), ("community", "view_comment"),
-    ("community", "change_report"), ("community", "view_report"),
-    ("community", "change_termsuggestion"), ("community", "view_termsuggestion"),
+    ("glossary", "add_term"),
+    ("glossary", "change_term"),
+    ("glossary", "delete_term"),
+    ("glossary", "view_term"),
+    ("glossary", "add_termfaq"),
+    ("glossary", "change_termfaq"),
+    ("glossary", "delete_termfaq"),
+    ("glossary", "view_termfaq"),
+    ("community", "change_review"),
+    ("community", "view_review"),
+    ("community", "change_comment"),
+    ("community", "view_comment"),
+    ("community", "change_report"),
+    ("community", "view_report"),
+    ("community", "change_termsuggestion"),
+    ("community", "view_termsuggestion"),
     ("community", "view_moderationaction"),
 }
 
@@ -131,7 +150,9 @@ class TestPostModeration:
         assert [r.pk for r in response.context["cl"].result_list] == [waiting.pk]
         assert shown.pk not in [r.pk for r in response.context["cl"].result_list]
 
-    @pytest.mark.parametrize("action,status", [("approve", Status.VISIBLE), ("hide", Status.HIDDEN), ("remove", Status.REMOVED)])
+    @pytest.mark.parametrize(
+        "action,status", [("approve", Status.VISIBLE), ("hide", Status.HIDDEN), ("remove", Status.REMOVED)]
+    )
     def test_bulk_actions_on_reviews(self, curator, curator_client, work, action, status):
         reviews = [make_review(make_member(), work, score=s) for s in (2, 8, 9)]
         targets = reviews[:2]
@@ -156,7 +177,9 @@ class TestPostModeration:
         assert work.review_count == len(visible_scores)
         assert float(work.score_average) == pytest.approx(sum(visible_scores) / len(visible_scores), abs=0.005)
 
-    @pytest.mark.parametrize("action,status", [("approve", Status.VISIBLE), ("hide", Status.HIDDEN), ("remove", Status.REMOVED)])
+    @pytest.mark.parametrize(
+        "action,status", [("approve", Status.VISIBLE), ("hide", Status.HIDDEN), ("remove", Status.REMOVED)]
+    )
     def test_bulk_actions_on_comments(self, curator, curator_client, adult, term, action, status):
         comments = [make_comment(adult, term, body=f"c{n}") for n in range(2)]
         Comment.objects.filter(pk=comments[0].pk).update(status=Status.PENDING)
@@ -243,7 +266,10 @@ class TestReportAdmin:
     def test_dismiss(self, curator, curator_client, reports):
         response = run_action(curator_client, self.URL, "dismiss", [reports[0].pk, reports[2].pk])
         assert "Dismissed 2 report(s)." in admin_messages(response)
-        assert set(Report.objects.filter(status="resolved").values_list("pk", flat=True)) == {reports[0].pk, reports[2].pk}
+        assert set(Report.objects.filter(status="resolved").values_list("pk", flat=True)) == {
+            reports[0].pk,
+            reports[2].pk,
+        }
         assert Review.objects.get().status == Status.VISIBLE
         assert Comment.objects.get().status == Status.VISIBLE
         assert ModerationAction.objects.filter(action="dismiss", moderator=curator).count() == 2
@@ -265,7 +291,11 @@ class TestTermSuggestionAdmin:
         assert suggestion.status == state
         log = ModerationAction.objects.get()
         assert (log.moderator, log.action, log.target_type, log.target_id, log.reason) == (
-            curator, action, "termsuggestion", suggestion.pk, "why"
+            curator,
+            action,
+            "termsuggestion",
+            suggestion.pk,
+            "why",
         )
         assert curator_client.get(self.URL, {"status__exact": "pending"}).context["cl"].result_list.count() == 0
 

@@ -60,7 +60,9 @@ class TestReviewBody:
             assert f'href="{URL_TEXT}' not in html
 
     def test_rejected_form_echoes_escaped(self, adult_client, work):
-        response = adult_client.post(reverse("community:review-create", args=[work.slug]), {"score": 11, "body": HOSTILE})
+        response = adult_client.post(
+            reverse("community:review-create", args=[work.slug]), {"score": 11, "body": HOSTILE}
+        )
         assert response.status_code == 400
         assert_escaped(page(response), SCRIPT, IMG)
 
@@ -109,7 +111,9 @@ class TestCommentBody:
 class TestReportNote:
     def test_rejected_form_echoes_escaped(self, adult, other_client, work):
         review = make_review(adult, work)
-        response = other_client.post(reverse("community:review-report", args=[review.pk]), {"reason": "bogus", "note": f"{SCRIPT}{IMG}"})
+        response = other_client.post(
+            reverse("community:review-report", args=[review.pk]), {"reason": "bogus", "note": f"{SCRIPT}{IMG}"}
+        )
         assert response.status_code == 400
         assert_escaped(page(response), SCRIPT, IMG)
 

@@ -22,7 +22,9 @@ def csrf_client(user=None):
 
 class TestCsrf:
     def test_review_create(self, adult, work):
-        response = csrf_client(adult).post(reverse("community:review-create", args=[work.slug]), {"score": 8, "body": body_text()})
+        response = csrf_client(adult).post(
+            reverse("community:review-create", args=[work.slug]), {"score": 8, "body": body_text()}
+        )
         assert response.status_code == 403
         assert not Review.objects.exists()
 
@@ -33,7 +35,9 @@ class TestCsrf:
 
     def test_report(self, adult, other_adult, work):
         review = make_review(adult, work)
-        response = csrf_client(other_adult).post(reverse("community:review-report", args=[review.pk]), {"reason": "spam"})
+        response = csrf_client(other_adult).post(
+            reverse("community:review-report", args=[review.pk]), {"reason": "spam"}
+        )
         assert response.status_code == 403
         assert not Report.objects.exists()
 
@@ -48,7 +52,12 @@ class TestCsrf:
     def test_signup(self, db):
         response = csrf_client().post(
             reverse("accounts:signup"),
-            {"username": "newbie", "password1": PASSWORD, "password2": PASSWORD, "birth_date": years_ago(30).isoformat()},
+            {
+                "username": "newbie",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+                "birth_date": years_ago(30).isoformat(),
+            },
         )
         assert response.status_code == 403
         assert not User.objects.exists()
@@ -76,7 +85,12 @@ class TestCsrf:
         review = make_review(adult, work, score=5)
         comment = make_comment(adult, term, body="keep")
         client = csrf_client(adult)
-        assert client.post(reverse("community:review-edit", args=[review.pk]), {"score": 1, "body": body_text()}).status_code == 403
+        assert (
+            client.post(
+                reverse("community:review-edit", args=[review.pk]), {"score": 1, "body": body_text()}
+            ).status_code
+            == 403
+        )
         assert client.post(reverse("community:review-delete", args=[review.pk])).status_code == 403
         assert client.post(reverse("community:comment-delete", args=[comment.pk])).status_code == 403
         assert Review.objects.get().score == 5
@@ -91,7 +105,9 @@ class TestCsrf:
         client = csrf_client(adult)
         client.get(term.get_absolute_url())  # sets the CSRF cookie
         token = client.cookies["csrftoken"].value
-        response = client.post(reverse("community:comment-create", args=[term.slug]), {"body": "hello", "csrfmiddlewaretoken": token})
+        response = client.post(
+            reverse("community:comment-create", args=[term.slug]), {"body": "hello", "csrfmiddlewaretoken": token}
+        )
         assert response.status_code == 302
         assert Comment.objects.count() == 1
 
@@ -168,7 +184,13 @@ class TestMalformedForms:
         [
             {"username": OVERSIZED, "password1": PASSWORD, "password2": PASSWORD, "birth_date": "1990-01-01"},
             {"username": "ok", "password1": PASSWORD, "password2": PASSWORD, "birth_date": "1990-13-45"},
-            {"username": "ok", "password1": PASSWORD, "password2": PASSWORD, "birth_date": "1990-01-01", "email": "not-an-email"},
+            {
+                "username": "ok",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+                "birth_date": "1990-01-01",
+                "email": "not-an-email",
+            },
             {"username": "ok", "password1": PASSWORD, "password2": PASSWORD},
         ],
     )

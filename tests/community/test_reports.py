@@ -47,7 +47,12 @@ class TestReporting:
         assert response["Location"] == f"{work.get_absolute_url()}#review-{review.pk}"
         report = Report.objects.get()
         assert (report.reporter, report.review, report.comment, report.reason, report.note, report.status) == (
-            other_adult, review, None, reason, "Please look", Report.State.OPEN
+            other_adult,
+            review,
+            None,
+            reason,
+            "Please look",
+            Report.State.OPEN,
         )
         assert "Thank you. A curator will look at this post." in page(other_client.get(work.get_absolute_url()))
 
@@ -58,7 +63,16 @@ class TestReporting:
         report = Report.objects.get()
         assert (report.comment, report.review, report.reason) == (comment, None, "spam")
 
-    @pytest.mark.parametrize("data", [{}, {"reason": ""}, {"reason": "rude"}, {"reason": "spam", "note": "n" * 501}, {"reason": "spam", "note": "n" * 20_001}])
+    @pytest.mark.parametrize(
+        "data",
+        [
+            {},
+            {"reason": ""},
+            {"reason": "rude"},
+            {"reason": "spam", "note": "n" * 501},
+            {"reason": "spam", "note": "n" * 20_001},
+        ],
+    )
     def test_invalid_report_writes_nothing(self, other_client, review, data):
         response = other_client.post(review_report_url(review), data)
         assert response.status_code == 400
@@ -132,7 +146,10 @@ class TestAutoHide:
 
         log = ModerationAction.objects.get()
         assert (log.action, log.moderator, log.target_type, log.target_id) == (
-            ModerationAction.Action.AUTO_HIDE, None, "review", review.pk
+            ModerationAction.Action.AUTO_HIDE,
+            None,
+            "review",
+            review.pk,
         )
         assert log.reason == "3 members reported it"
 
@@ -171,7 +188,9 @@ class TestAutoHide:
     def test_hidden_comment_is_not_on_the_member_page(self, settings, comment, adult):
         settings.NTRDB_REPORTS_TO_HIDE = 1
         services.report_create(reporter=make_member(), comment=comment, reason="spam")
-        assert "Reported-comment-marker" not in page(Client().get(reverse("accounts:member-detail", args=[adult.username])))
+        assert "Reported-comment-marker" not in page(
+            Client().get(reverse("accounts:member-detail", args=[adult.username]))
+        )
         assert Comment.objects.filter(pk=comment.pk, status="pending").exists()
 
 

@@ -33,7 +33,13 @@ class TestCreate:
         assert response.status_code == 302
         assert response["Location"] == f"{work.get_absolute_url()}#reviews"
         review = Review.objects.get()
-        assert (review.author, review.work, review.score, review.body, review.has_spoilers) == (adult, work, 8, body, False)
+        assert (review.author, review.work, review.score, review.body, review.has_spoilers) == (
+            adult,
+            work,
+            8,
+            body,
+            False,
+        )
         assert review.status == Status.VISIBLE
         html = page(adult_client.get(work.get_absolute_url()))
         assert "Your review was posted." in html
@@ -86,7 +92,9 @@ class TestCreate:
         assert not Review.objects.exists()
 
     def test_spoiler_review_is_collapsed(self, adult_client, work):
-        adult_client.post(create_url(work), {"score": 5, "body": body_text("Spoiler-body-marker"), "has_spoilers": "on"})
+        adult_client.post(
+            create_url(work), {"score": 5, "body": body_text("Spoiler-body-marker"), "has_spoilers": "on"}
+        )
         review = Review.objects.get()
         assert review.has_spoilers
         html = page(Client().get(work.get_absolute_url()))
@@ -249,7 +257,12 @@ class TestWorkPageSummary:
         client = Client()
         assert review_ids_on(client.get(work.get_absolute_url())) == ids[::-1]
         assert review_ids_on(client.get(work.get_absolute_url(), {"reviews": "newest"})) == ids[::-1]
-        assert review_ids_on(client.get(work.get_absolute_url(), {"reviews": "helpful"})) == [ids[1], ids[3], ids[0], ids[2]]
+        assert review_ids_on(client.get(work.get_absolute_url(), {"reviews": "helpful"})) == [
+            ids[1],
+            ids[3],
+            ids[0],
+            ids[2],
+        ]
         assert review_ids_on(client.get(work.get_absolute_url(), {"reviews": "bogus"})) == ids[::-1]
 
     def test_helpful_ties_break_by_newest(self, work):
@@ -431,7 +444,12 @@ def test_concurrent_reviews_of_one_work_keep_its_count_and_average():
     def write(member, score):
         try:
             start.wait()
-            review_create(author=member, work=work, score=score, body="A concurrent review, long enough to pass the length check. " * 2)
+            review_create(
+                author=member,
+                work=work,
+                score=score,
+                body="A concurrent review, long enough to pass the length check. " * 2,
+            )
         except Exception as error:  # reported below; a thread's exception is otherwise lost
             errors.append(error)
         finally:

@@ -41,7 +41,7 @@ class TestPlaceholderSvg:
         "title",
         [
             'Tom & Jerry <script>alert("x")</script>',
-            "It's \"quoted\" & <b>bold</b>",
+            'It\'s "quoted" & <b>bold</b>',
             "]]><!ENTITY x 'boom'>",
             "Control\x00chars\x08in\x1ftitle",
             "&amp; already escaped",

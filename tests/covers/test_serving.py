@@ -143,7 +143,7 @@ class TestCoversInPages:
         assert locked_cards
         assert "/cover/" not in page and adult_work.cover_token not in page
         for card in locked_cards:
-            assert f'/works/{adult_work.slug}/placeholder.svg?v=' in card
+            assert f"/works/{adult_work.slug}/placeholder.svg?v=" in card
 
     def test_unlocked_card_shows_the_adult_cover(self, adult_work, adult_client):
         card = card_for(adult_client.get("/works/"), adult_work.title)

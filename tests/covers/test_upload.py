@@ -113,7 +113,9 @@ class TestAcceptedUploads:
     def test_a_cover_can_come_with_a_new_work(self, curator_client, db):
         response = curator_client.post(
             reverse("admin:catalog_work_add"),
-            work_form(Work(title="Fresh Work", slug="fresh-work", kind="anime"), cover_upload=upload(image_bytes("JPEG"))),
+            work_form(
+                Work(title="Fresh Work", slug="fresh-work", kind="anime"), cover_upload=upload(image_bytes("JPEG"))
+            ),
         )
         assert response.status_code == 302
         work = Work.objects.get(slug="fresh-work")
@@ -184,7 +186,9 @@ class TestCleanup:
         assert response.status_code == 302
         assert stored_files() == []
 
-    def test_bulk_deleting_works_deletes_their_cover_files(self, curator_client, work, django_capture_on_commit_callbacks):
+    def test_bulk_deleting_works_deletes_their_cover_files(
+        self, curator_client, work, django_capture_on_commit_callbacks
+    ):
         other = with_cover(make_work("Second Lantern"))
         with_cover(work)
         assert len(stored_files()) == 6
@@ -196,7 +200,9 @@ class TestCleanup:
         assert not Work.objects.filter(pk__in=[work.pk, other.pk]).exists()
         assert stored_files() == []
 
-    def test_a_failed_save_deletes_the_new_files_and_keeps_the_old(self, work, monkeypatch, django_capture_on_commit_callbacks):
+    def test_a_failed_save_deletes_the_new_files_and_keeps_the_old(
+        self, work, monkeypatch, django_capture_on_commit_callbacks
+    ):
         with_cover(work)
         old_files = stored_files()
 

@@ -53,7 +53,9 @@ class TestScoreChart:
         return work
 
     def chart(self, client, work) -> str:
-        return re.search(r'<figure class="score-chart".*?</figure>', html(client.get(work.get_absolute_url())), re.S).group(0)
+        return re.search(
+            r'<figure class="score-chart".*?</figure>', html(client.get(work.get_absolute_url())), re.S
+        ).group(0)
 
     def test_bars_carry_visible_counts_and_every_score_is_labelled(self, client, reviewed):
         chart = self.chart(client, reviewed)

@@ -86,7 +86,9 @@ class Visitor:
     def _on_console(self, message):
         if message.type != "error":
             return
-        if message.location.get("url") in self.expected_error_pages and message.text.startswith("Failed to load resource"):
+        if message.location.get("url") in self.expected_error_pages and message.text.startswith(
+            "Failed to load resource"
+        ):
             return  # the browser reports a page answered with an error status it was meant to have
         self.console_errors.append(f"{self.page.url}: {message.text}")
 

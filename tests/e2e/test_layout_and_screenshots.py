@@ -34,7 +34,9 @@ NARROWEST = {"width": 360, "height": 740}
 @pytest.fixture
 def discussed_catalog(catalog):
     services.comment_create(
-        author=catalog.reviewers[0], term=Term.objects.get(slug="netorare"), body="The comparison table is what I send to friends."
+        author=catalog.reviewers[0],
+        term=Term.objects.get(slug="netorare"),
+        body="The comparison table is what I send to friends.",
     )
     make_member("screenshots")
     return catalog

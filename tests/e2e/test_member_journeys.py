@@ -33,7 +33,9 @@ def test_sign_up_write_a_review_and_see_it_in_the_score_chart(visitor, catalog):
     expect(page.get_by_role("status")).to_contain_text("Your review was posted.")
     reviews = page.get_by_role("region", name="Reviews")
     expect(reviews.locator(".score-big")).to_contain_text("8.5/10 from 4 reviews")
-    expect(reviews.get_by_role("img", name=re.compile("Score distribution"))).to_have_accessible_name(re.compile(r"\b10: 1\b"))
+    expect(reviews.get_by_role("img", name=re.compile("Score distribution"))).to_have_accessible_name(
+        re.compile(r"\b10: 1\b")
+    )
     expect(reviews.locator(".score-chart__bar--filled")).to_have_count(4)
     own = reviews.get_by_role("article", name=re.compile("newreader"))
     expect(own).to_contain_text("finally lets them say it all out loud")
@@ -44,7 +46,11 @@ def test_sign_up_write_a_review_and_see_it_in_the_score_chart(visitor, catalog):
 def test_comment_on_a_glossary_entry_and_reply_to_another_member(visitor, catalog):
     page = visitor.page
     other = catalog.reviewers[0]
-    services.comment_create(author=other, term=Term.objects.get(slug="netorare"), body="Triangle Blue is the one that made this click for me.")
+    services.comment_create(
+        author=other,
+        term=Term.objects.get(slug="netorare"),
+        body="Triangle Blue is the one that made this click for me.",
+    )
     make_member("commenter")
     log_in(visitor, "commenter", next_path="/glossary/netorare/")
 
@@ -73,7 +79,9 @@ def test_comment_on_a_glossary_entry_and_reply_to_another_member(visitor, catalo
 
 def test_a_reported_comment_is_hidden_by_a_curator_in_the_admin(open_tab, catalog, curators_group):
     author = catalog.reviewers[1]
-    comment = services.comment_create(author=author, term=Term.objects.get(slug="netori"), body="Buy cheap watches at my shop, link in profile!")
+    comment = services.comment_create(
+        author=author, term=Term.objects.get(slug="netori"), body="Buy cheap watches at my shop, link in profile!"
+    )
     make_member("reporter")
     curator = make_member("curator", is_staff=True)
     curator.groups.add(curators_group)
@@ -143,4 +151,3 @@ def test_hidden_tag_preferences_remove_works_from_lists(visitor, catalog):
     with visitor.lands():
         page.get_by_role("link", name="Show them this once").click()
     expect(page.locator(".work-card", has_text="Summer Station")).to_have_count(1)
-

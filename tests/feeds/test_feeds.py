@@ -65,12 +65,21 @@ def adult_member_client() -> Client:
 
 # --- new works ------------------------------------------------------------------------------------
 
+
 def test_works_feed_lists_published_all_ages_works_and_nothing_gated(world, client):
     response = client.get(WORKS_FEED)
     feed = parse_feed(response)
     assert entry_titles(feed) == ["Sunny Afternoon"]
     body = response.content.decode()
-    for leak in ("Triangle Blue", ADULT_SYNOPSIS, ADULT_ORIGINAL, ADULT_ALT, "Hidden Draft", DRAFT_SYNOPSIS, EXPLICIT_TAG_NAME):
+    for leak in (
+        "Triangle Blue",
+        ADULT_SYNOPSIS,
+        ADULT_ORIGINAL,
+        ADULT_ALT,
+        "Hidden Draft",
+        DRAFT_SYNOPSIS,
+        EXPLICIT_TAG_NAME,
+    ):
         assert leak not in body
 
 
@@ -138,10 +147,13 @@ def test_empty_catalog_gives_a_valid_empty_feed(db, client):
 
 # --- reviews of a work ----------------------------------------------------------------------------
 
+
 def test_reviews_feed_lists_the_visible_reviews_of_that_work_only(world, client):
     shown = make_review(world.safe, author=make_user("shown_author"), score=8)
     for status in (Status.PENDING, Status.HIDDEN, Status.REMOVED):
-        make_review(world.safe, author=make_user(f"{status}_author"), status=status, body=f"{status.upper()}-marker " * 5)
+        make_review(
+            world.safe, author=make_user(f"{status}_author"), status=status, body=f"{status.upper()}-marker " * 5
+        )
     make_review(make_work("Elsewhere"), author=make_user("elsewhere_author"))
     response = client.get(reviews_feed(world.safe))
     feed = parse_feed(response)
@@ -176,7 +188,9 @@ def test_reviews_feed_keeps_spoiler_reviews_to_a_notice_and_a_link(world, client
 
 
 def test_reviews_feed_escapes_review_bodies(world, client):
-    make_review(world.safe, body=f"I loved it {SCRIPT} and {'<img src=x onerror=alert(1)>'} the ending was long enough.")
+    make_review(
+        world.safe, body=f"I loved it {SCRIPT} and {'<img src=x onerror=alert(1)>'} the ending was long enough."
+    )
     response = client.get(reviews_feed(world.safe))
     assert b"<script" not in response.content and b"<img" not in response.content
     summary = entry_summary(entries(parse_feed(response))[0])
@@ -220,7 +234,10 @@ def test_home_and_works_list_advertise_the_works_feed(world, client, url):
 def test_all_ages_work_page_advertises_its_reviews_feed(world, client):
     page = html(client.get("/works/sunny-afternoon/"))
     head, body = page.split("</head>")
-    assert '<link rel="alternate" type="application/atom+xml" title="Reviews of Sunny Afternoon" href="/works/sunny-afternoon/reviews/feed/">' in head
+    assert (
+        '<link rel="alternate" type="application/atom+xml" title="Reviews of Sunny Afternoon" href="/works/sunny-afternoon/reviews/feed/">'
+        in head
+    )
     assert 'class="feed-link" href="/works/sunny-afternoon/reviews/feed/"' in body
 
 

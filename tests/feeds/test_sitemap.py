@@ -17,7 +17,10 @@ def locs(response, element: str) -> list[str]:
     assert response["Content-Type"].startswith("application/xml")
     root = ET.fromstring(response.content)
     assert root.tag == f"{SITEMAP}{element}"
-    return [node.findtext(f"{SITEMAP}loc") for node in root.findall(f"{SITEMAP}{'url' if element == 'urlset' else 'sitemap'}")]
+    return [
+        node.findtext(f"{SITEMAP}loc")
+        for node in root.findall(f"{SITEMAP}{'url' if element == 'urlset' else 'sitemap'}")
+    ]
 
 
 def crawl(client) -> list[str]:
@@ -41,16 +44,30 @@ def test_sitemap_index_lists_every_section(world, client):
 def test_sitemap_lists_main_pages_published_works_tags_and_terms(world, client):
     urls = crawl(client)
     expected = [
-        "/", "/works/", "/tags/", "/glossary/",
+        "/",
+        "/works/",
+        "/tags/",
+        "/glossary/",
         "/works/sunny-afternoon/",
-        "/tags/netorare/", "/tags/netori/", "/tags/netorase/", "/tags/happy-couple/", "/tags/jealousy/",
-        "/tags/regret/", "/tags/hospital/", "/tags/lonely-tag/",
-        "/glossary/netorare/", "/glossary/netori/", "/glossary/netorase/", "/glossary/route/",
+        "/tags/netorare/",
+        "/tags/netori/",
+        "/tags/netorase/",
+        "/tags/happy-couple/",
+        "/tags/jealousy/",
+        "/tags/regret/",
+        "/tags/hospital/",
+        "/tags/lonely-tag/",
+        "/glossary/netorare/",
+        "/glossary/netori/",
+        "/glossary/netorase/",
+        "/glossary/route/",
     ]
     assert sorted(urls) == sorted(f"http://testserver{path}" for path in expected)
 
 
-@pytest.mark.parametrize("path", ["/works/triangle-blue/", "/works/hidden-draft/", "/tags/explicit-velvet/", "/glossary/draftterm/"])
+@pytest.mark.parametrize(
+    "path", ["/works/triangle-blue/", "/works/hidden-draft/", "/tags/explicit-velvet/", "/glossary/draftterm/"]
+)
 def test_sitemap_leaves_out_gated_and_unpublished_pages_even_for_an_adult(world, client, adult_client, path):
     assert f"http://testserver{path}" not in crawl(client)
     assert f"http://testserver{path}" not in crawl(adult_client)
@@ -77,7 +94,9 @@ def test_big_sections_are_split_into_pages_the_index_links(world, client, monkey
     assert len([url for url in urls if "/works/" in url and url != "http://testserver/works/"]) == 4
 
 
-@pytest.mark.parametrize("url", ["/sitemap-nope.xml", "/sitemap-works.xml?p=9", "/sitemap-works.xml?p=abc", "/sitemap-works.xml?p=0"])
+@pytest.mark.parametrize(
+    "url", ["/sitemap-nope.xml", "/sitemap-works.xml?p=9", "/sitemap-works.xml?p=abc", "/sitemap-works.xml?p=0"]
+)
 def test_unknown_sections_and_pages_are_not_found(world, client, url):
     assert client.get(url).status_code == 404
 
@@ -91,6 +110,7 @@ def test_sitemap_is_the_same_for_everyone(world, client, adult_client):
 
 
 # --- robots.txt -----------------------------------------------------------------------------------
+
 
 def robots(client, **kwargs) -> RobotFileParser:
     response = client.get("/robots.txt", **kwargs)

@@ -25,7 +25,12 @@ def site(world):
     curator.groups.add(Group.objects.get(name="Curators"))
     superuser = make_member("root", age=50, is_staff=True, is_superuser=True)
     members = {
-        "adult": adult, "other": other, "minor": minor, "no_birth_date": no_birth_date, "curator": curator, "superuser": superuser,
+        "adult": adult,
+        "other": other,
+        "minor": minor,
+        "no_birth_date": no_birth_date,
+        "curator": curator,
+        "superuser": superuser,
     }
 
     own_review = services.review_create(author=adult, work=world.safe, score=8, body=REVIEW_BODY)

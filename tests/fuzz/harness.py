@@ -100,6 +100,7 @@ def client_for(kind: str, site) -> Client:
 
 # --- database snapshots ------------------------------------------------------------------------
 
+
 def _snapshot_models():
     for model in apps.get_models(include_auto_created=True):
         if model not in IGNORED_MODELS and not model._meta.proxy:

@@ -19,7 +19,12 @@ pytestmark = pytest.mark.django_db
 
 FORM_URLENCODED = "application/x-www-form-urlencoded"
 DATES = ["2024-01-01", "2024-01-01 00:00:00+00:00", "2999-12-31"]
-LIST_PARAMETERS = {"q": value_for(["blue", "alice", "netorare"]), "o": value_for(["1", "-2.1", "3"]), "p": number_like(), "all": value_for([""])}
+LIST_PARAMETERS = {
+    "q": value_for(["blue", "alice", "netorare"]),
+    "o": value_for(["1", "-2.1", "3"]),
+    "p": number_like(),
+    "all": value_for([""]),
+}
 
 # Each changelist with its own filters (list_filter and date_hierarchy parameters).
 CHANGELISTS = {
@@ -34,11 +39,21 @@ CHANGELISTS = {
     "catalog/tag": {"category__exact": value_for(TagCategory.values)},
     "catalog/searchentry": {"kind__exact": value_for(["work", "term", "tag"]), "field__exact": number_like()},
     "glossary/term": {"is_published__exact": value_for(["0", "1"])},
-    "community/review": {"status__exact": value_for(Status.values), "created_at__gte": value_for(DATES), "created_at__lt": value_for(DATES)},
+    "community/review": {
+        "status__exact": value_for(Status.values),
+        "created_at__gte": value_for(DATES),
+        "created_at__lt": value_for(DATES),
+    },
     "community/comment": {"status__exact": value_for(Status.values), "created_at__gte": value_for(DATES)},
-    "community/report": {"status__exact": value_for(Report.State.values), "reason__exact": value_for(Report.Reason.values)},
+    "community/report": {
+        "status__exact": value_for(Report.State.values),
+        "reason__exact": value_for(Report.Reason.values),
+    },
     "community/termsuggestion": {"status__exact": value_for(TermSuggestion.State.values)},
-    "community/moderationaction": {"action__exact": value_for(ModerationAction.Action.values), "target_type__exact": value_for(["review"])},
+    "community/moderationaction": {
+        "action__exact": value_for(ModerationAction.Action.values),
+        "target_type__exact": value_for(["review"]),
+    },
     "accounts/user": {"is_staff__exact": value_for(["0", "1"])},
 }
 
@@ -55,7 +70,9 @@ ACTIONS = {
 
 
 def _ids(model: str) -> list[str]:
-    return [str(pk) for pk in apps.get_model(model.replace("/", ".")).objects.order_by("pk").values_list("pk", flat=True)]
+    return [
+        str(pk) for pk in apps.get_model(model.replace("/", ".")).objects.order_by("pk").values_list("pk", flat=True)
+    ]
 
 
 def _action_fields(model: str) -> dict:
@@ -88,7 +105,9 @@ def test_changelist_filters_and_searches_never_break(site, data):
 @given(data=st.data())
 def test_actions_with_junk_never_break(site, data):
     model = data.draw(st.sampled_from(sorted(ACTIONS)), label="changelist")
-    pairs = data.draw(params({name: value_for(values) for name, values in _action_fields(model).items()}), label="fields")
+    pairs = data.draw(
+        params({name: value_for(values) for name, values in _action_fields(model).items()}), label="fields"
+    )
     with example() as watch:
         _post_action(watch, site, model, pairs)
 
@@ -100,4 +119,6 @@ def test_action_fields_take_the_worst_values_cleanly(site):
         for broken in valid:
             for value in WORST_VALUES:
                 with example() as watch:
-                    _post_action(watch, site, model, [*((k, v) for k, v in valid.items() if k != broken), (broken, value)])
+                    _post_action(
+                        watch, site, model, [*((k, v) for k, v in valid.items() if k != broken), (broken, value)]
+                    )

@@ -22,7 +22,15 @@ from catalog.models import Tag
 from community.models import Report
 from tests.community.builders import PASSWORD, years_ago
 from tests.fuzz.conftest import REVIEW_BODY
-from tests.fuzz.harness import VIEWER_KINDS, changed_rows, changed_tables, client_for, example, is_redirect, send_and_check
+from tests.fuzz.harness import (
+    VIEWER_KINDS,
+    changed_rows,
+    changed_tables,
+    client_for,
+    example,
+    is_redirect,
+    send_and_check,
+)
 from tests.fuzz.strategies import (
     NASTY_NUMBERS,
     NASTY_TEXT,
@@ -128,7 +136,13 @@ def _review_form(paths, first_viewer: str) -> Form:
 
 
 def _comment_form(paths) -> Form:
-    return Form(paths=paths, fields=COMMENT_FIELDS, writes={"community.comment"}, viewers=("adult", *VIEWER_KINDS), invalid=COMMENT_INVALID)
+    return Form(
+        paths=paths,
+        fields=COMMENT_FIELDS,
+        writes={"community.comment"},
+        viewers=("adult", *VIEWER_KINDS),
+        invalid=COMMENT_INVALID,
+    )
 
 
 def _report(kind: str, *which: str) -> Form:
@@ -137,7 +151,10 @@ def _report(kind: str, *which: str) -> Form:
         fields=lambda site: {"reason": Report.Reason.values, "note": ["", "Spoils the ending."]},
         writes={"community.report"},
         viewers=("curator", *VIEWER_KINDS),
-        invalid=lambda site: {"reason": _not_in(set(Report.Reason.values)), "note": st.one_of(_with_nul(), _longer_than(500))},
+        invalid=lambda site: {
+            "reason": _not_in(set(Report.Reason.values)),
+            "note": st.one_of(_with_nul(), _longer_than(500)),
+        },
     )
 
 
@@ -152,14 +169,17 @@ FORMS = {
         fields=lambda site: {
             "username": ["newbie", "new.member+1@x", "ニューメンバー", "alice"],
             "email": ["", "newbie@example.com"],
-            "birth_date": [d.isoformat() for d in (years_ago(30), years_ago(18), years_ago(15))] + ["2000-02-29", "1990-1-1"],
+            "birth_date": [d.isoformat() for d in (years_ago(30), years_ago(18), years_ago(15))]
+            + ["2000-02-29", "1990-1-1"],
             "password1": [PASSWORD],
             "password2": [PASSWORD],
         },
         writes=MEMBER_TABLES,
         invalid=lambda site: {
             "username": st.one_of(_with_nul(), st.sampled_from(["", "two words", "alice", "<b>"]), _longer_than(150)),
-            "birth_date": st.one_of(_with_nul(), st.sampled_from(["", "2999-01-01", "1800-01-01", "2001-02-30", "0000-00-00"])),
+            "birth_date": st.one_of(
+                _with_nul(), st.sampled_from(["", "2999-01-01", "1800-01-01", "2001-02-30", "0000-00-00"])
+            ),
             "password2": st.sampled_from(["", "not-the-same-password-1"]),
         },
         query={"next": NEXT_PATHS},
@@ -175,7 +195,11 @@ FORMS = {
     "log-out": Form(paths=[lambda site: "/accounts/logout/"], fields=NO_FIELDS),
     "password change": Form(
         paths=[lambda site: "/accounts/password/"],
-        fields=lambda site: {"old_password": [PASSWORD], "new_password1": [NEW_PASSWORD], "new_password2": [NEW_PASSWORD]},
+        fields=lambda site: {
+            "old_password": [PASSWORD],
+            "new_password1": [NEW_PASSWORD],
+            "new_password2": [NEW_PASSWORD],
+        },
         writes={"accounts.user"},
         viewers=MEMBERS,
         invalid=lambda site: {"old_password": _not_in({PASSWORD})},
@@ -183,7 +207,9 @@ FORMS = {
     "account deletion": Form(
         paths=[lambda site: "/accounts/delete/"],
         fields=lambda site: {"password": [PASSWORD]},
-        writes=MEMBER_TABLES | POST_TABLES | {"community.termsuggestion", "community.moderationaction", "admin.logentry"},
+        writes=MEMBER_TABLES
+        | POST_TABLES
+        | {"community.termsuggestion", "community.moderationaction", "admin.logentry"},
         viewers=MEMBERS,
         invalid=lambda site: {"password": _not_in({PASSWORD})},
     ),
@@ -200,7 +226,11 @@ FORMS = {
     ),
     # The curator has not reviewed the first work yet; the adult wrote the first review.
     "review": _review_form(
-        [lambda site, slug=slug: f"/works/{slug}/reviews/" for slug in ("sunny-afternoon", "triangle-blue", "hidden-draft")], "curator"
+        [
+            lambda site, slug=slug: f"/works/{slug}/reviews/"
+            for slug in ("sunny-afternoon", "triangle-blue", "hidden-draft")
+        ],
+        "curator",
     ),
     "review edit": _review_form(_post_paths("review", "edit", "own", "other", "hidden", "adult_work"), "adult"),
     "review deletion": Form(
@@ -213,7 +243,9 @@ FORMS = {
         fields=NO_FIELDS,
         writes={"community.helpfulvote", "community.review"},
     ),
-    "comment": _comment_form([lambda site, slug=slug: f"/glossary/{slug}/comments/" for slug in ("netorare", "netori", "draftterm")]),
+    "comment": _comment_form(
+        [lambda site, slug=slug: f"/glossary/{slug}/comments/" for slug in ("netorare", "netori", "draftterm")]
+    ),
     "comment edit": _comment_form(_post_paths("comment", "edit", "own", "other", "reply", "removed")),
     "comment deletion": Form(
         paths=_post_paths("comment", "delete", "own", "other", "reply", "removed"),
@@ -255,13 +287,17 @@ def _check_ownership(before, after, actor: User | None):
     deleted = {label: {pk for pk in before[label] if pk not in after[label]} for label in OWNER_FIELD}
     for label, owner_field in OWNER_FIELD.items():
         owner = _column(label, owner_field)
-        touched = [after[label][pk] for pk in changed_rows(before, after, label) if not _only_counted(before, after, label, pk)]
+        touched = [
+            after[label][pk] for pk in changed_rows(before, after, label) if not _only_counted(before, after, label, pk)
+        ]
         for pk in deleted[label]:
             row = before[label][pk]
             if not any(row[_column(label, link)] in deleted[target] for link, target in CASCADES.get(label, [])):
                 touched.append(row)
         for row in touched:
-            assert actor is not None and row[owner] == actor.pk, f"{label} row {row[0]} of member {row[owner]} touched by {actor}"
+            assert actor is not None and row[owner] == actor.pk, (
+                f"{label} row {row[0]} of member {row[owner]} touched by {actor}"
+            )
 
 
 def post_and_check(watch, site, name: str, viewer: str, path: str, body: str):
@@ -279,7 +315,9 @@ def post_and_check(watch, site, name: str, viewer: str, path: str, body: str):
 def _draw_path(data, form: Form, site) -> str:
     path = data.draw(st.sampled_from([path(site) for path in form.paths]), label="path")
     if form.query:
-        query = data.draw(params({k: value_for(v) for k, v in form.query.items()}, extra_keys=False).map(urlencode), label="query")
+        query = data.draw(
+            params({k: value_for(v) for k, v in form.query.items()}, extra_keys=False).map(urlencode), label="query"
+        )
         path = f"{path}?{query}" if query else path
     return path
 
@@ -306,12 +344,16 @@ def test_an_invalid_form_writes_nothing_and_says_why(site, name, data):
     viewer = data.draw(st.sampled_from(form.viewers), label="viewer")
     invalid = form.invalid(site)
     broken = data.draw(st.sampled_from(sorted(invalid)), label="broken field")
-    pairs = [(key, value) for key, value in data.draw(params(_field_strategies(form, site)), label="fields") if key != broken]
+    pairs = [
+        (key, value) for key, value in data.draw(params(_field_strategies(form, site)), label="fields") if key != broken
+    ]
     # The bad value last (a single-valued field takes the last one sent), and never cut short.
     bad_value = urlencode([(broken, data.draw(invalid[broken], label="bad value"))], budget=10 * REQUEST_BUDGET)
     path = _draw_path(data, form, site)
     with example() as watch:
-        response = post_and_check(watch, site, name, viewer, path, "&".join(filter(None, [urlencode(pairs), bad_value])))
+        response = post_and_check(
+            watch, site, name, viewer, path, "&".join(filter(None, [urlencode(pairs), bad_value]))
+        )
         watch.assert_wrote_nothing(f"an invalid {name} form")
         if is_redirect(response):
             # Only a visitor who must log in first, or a member on a visitors' form, is sent elsewhere.
@@ -341,7 +383,14 @@ def test_every_field_takes_the_worst_values_cleanly(site):
                     post_and_check(watch, site, name, viewer, path, urlencode(pairs))
 
 
-BODY_TYPES = ["multipart/form-data", "multipart/form-data; boundary=xyz", "application/json", "text/plain", FORM_URLENCODED, ""]
+BODY_TYPES = [
+    "multipart/form-data",
+    "multipart/form-data; boundary=xyz",
+    "application/json",
+    "text/plain",
+    FORM_URLENCODED,
+    "",
+]
 
 
 @settings(max_examples=settings().max_examples * 2)
@@ -355,7 +404,9 @@ def test_malformed_bodies_are_refused_cleanly(site, data):
     body = data.draw(
         st.one_of(
             st.binary(max_size=200),
-            st.sampled_from([b"--xyz\r\nContent-Disposition: form-data; name=\"body\"\r\n\r\nhi", b"--xyz--", b"{\"body\": 1}", b"a=%"]),
+            st.sampled_from(
+                [b'--xyz\r\nContent-Disposition: form-data; name="body"\r\n\r\nhi', b"--xyz--", b'{"body": 1}', b"a=%"]
+            ),
             st.sampled_from(NASTY_TEXT + NASTY_NUMBERS).map(lambda text: text.encode("utf-8", "surrogatepass")),
             st.just(b"a=" + b"x" * 3_000_000),
             st.just(b"&".join(b"f%d=1" % i for i in range(1_100))),

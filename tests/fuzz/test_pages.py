@@ -31,7 +31,18 @@ from tests.fuzz.strategies import (
 
 pytestmark = pytest.mark.django_db
 
-TAG_SLUGS = ["netorare", "netori", "netorase", "happy-couple", "jealousy", "regret", "hospital", "explicit-velvet", "lonely-tag", ""]
+TAG_SLUGS = [
+    "netorare",
+    "netori",
+    "netorase",
+    "happy-couple",
+    "jealousy",
+    "regret",
+    "hospital",
+    "explicit-velvet",
+    "lonely-tag",
+    "",
+]
 NEXT_PATHS = ["/", "/works/triangle-blue/", "/works/?tags=jealousy&page=2", "/glossary/netorare/#comments"]
 SEARCH_QUERIES = ["blue", "Triangle", "sankaku", "NTR", "netorare", "寝取られ", "jelousy", "a"]
 
@@ -158,7 +169,9 @@ def test_every_parameter_takes_the_worst_values_cleanly(site):
         for name in parameters:
             for values in [["1"] * 50, *([value] for value in WORST_VALUES)]:
                 with example() as watch:
-                    request_and_check(watch, client_for("adult", site), path, urlencode((name, value) for value in values))
+                    request_and_check(
+                        watch, client_for("adult", site), path, urlencode((name, value) for value in values)
+                    )
 
 
 @settings(max_examples=settings().max_examples * 2)
@@ -189,4 +202,6 @@ def test_the_worst_values_in_every_path(site):
         for segment in WORST_VALUES:
             for method in ("GET", "POST"):
                 with example() as watch:
-                    request_and_check(watch, client_for("adult", site), template.format(encode_segment(segment)), method=method)
+                    request_and_check(
+                        watch, client_for("adult", site), template.format(encode_segment(segment)), method=method
+                    )

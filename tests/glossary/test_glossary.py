@@ -23,7 +23,7 @@ def test_index_is_a_to_z_with_letter_anchors(world, client):
         assert f'id="letter-{letter}"' in page
     n_section = page.split('id="letter-N"', 1)[1].split("</section>", 1)[0]
     assert re.findall(r'<dt><a href="/glossary/([^/]+)/">', n_section) == ["netorare", "netorase", "netori"]
-    assert "<span class=\"aliases\">(NTR)</span>" in n_section
+    assert '<span class="aliases">(NTR)</span>' in n_section
     assert world.terms.netorare.summary in n_section
 
 
@@ -58,7 +58,7 @@ def test_term_page_shows_names_article_and_faq(world, client):
     assert "<dt>Reading</dt><dd>netorare</dd>" in page
     assert "<dt>Also called</dt><dd>NTR</dd>" in page
     assert "<p>First paragraph about netorare.</p>" in page and "<p>Second paragraph.</p>" in page
-    questions = re.findall(r'<summary>(.*?)</summary>', page.split('id="faq-title"', 1)[1])
+    questions = re.findall(r"<summary>(.*?)</summary>", page.split('id="faq-title"', 1)[1])
     assert questions == ["Is NTR always sad?", "Where does the word come from?"]
 
 

@@ -41,7 +41,9 @@ def site_template(tmp_path_factory) -> tuple[Path, Path]:
     manage(env, "load_seeds")
     manage(env, "collectstatic", "--noinput", "-v0")
     manage(
-        env, "shell", "-c",
+        env,
+        "shell",
+        "-c",
         "from accounts.models import User; "
         f"User.objects.create_user({MEMBER!r}, password={MEMBER_PASSWORD!r}, birth_date='1990-05-05')",
     )

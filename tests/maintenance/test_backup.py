@@ -35,7 +35,14 @@ def assert_same_rows(original: dict[str, list[tuple]], restored: dict[str, list[
         assert len(restored[table]) == len(rows), table
         assert restored[table] == rows, table
     # The comparison has teeth: the demo data and seeds fill the main tables.
-    for table in ("catalog_work", "catalog_tag", "community_review", "accounts_user", "glossary_term", "django_migrations"):
+    for table in (
+        "catalog_work",
+        "catalog_tag",
+        "community_review",
+        "accounts_user",
+        "glossary_term",
+        "django_migrations",
+    ):
         assert original[table], table
 
 
@@ -67,10 +74,14 @@ def test_restore_refuses_a_database_that_holds_data(site_template, tmp_path):
 
     with pytest.raises(ServerError, match="already holds .* tables.*--replace"):
         manage(live, "restore", str(path))
-    assert {title for (title,) in sqlite3.connect(source).execute("SELECT title FROM catalog_work")} == {"Edited after the backup"}
+    assert {title for (title,) in sqlite3.connect(source).execute("SELECT title FROM catalog_work")} == {
+        "Edited after the backup"
+    }
 
     manage(live, "restore", "--replace", str(path))
-    assert "Edited after the backup" not in {title for (title,) in sqlite3.connect(source).execute("SELECT title FROM catalog_work")}
+    assert "Edited after the backup" not in {
+        title for (title,) in sqlite3.connect(source).execute("SELECT title FROM catalog_work")
+    }
 
 
 def test_restore_says_what_is_wrong_with_a_bad_file(site_template, tmp_path):
@@ -96,9 +107,10 @@ def postgres_rows(database_url: str) -> dict[str, list[tuple]]:
     import psycopg
 
     with psycopg.connect(database_url) as db:
-        tables = [name for (name,) in db.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
-        )]
+        tables = [
+            name
+            for (name,) in db.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+        ]
         return {table: sorted(db.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr) for table in tables}
 
 
@@ -111,7 +123,9 @@ def test_a_postgres_backup_restores_every_row_into_an_empty_database(site_templa
     with temporary_database(server, tmp_path) as source_url, temporary_database(server, tmp_path) as target_url:
         live = production_env(source_url, static)
         manage(  # one process rather than three: each start of Django costs a second here
-            live, "shell", "-c",
+            live,
+            "shell",
+            "-c",
             "from django.core.management import call_command as run; run('migrate', verbosity=0); run('load_seeds'); "
             "run('generate_demo_data', works=60, members=20, seed=3, allow_existing_data=True)",
         )

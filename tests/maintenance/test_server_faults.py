@@ -63,7 +63,9 @@ def kill_held_request(site, server: GunicornServer, browser: Browser, body: str,
 
 
 def test_a_worker_killed_mid_request_loses_no_committed_data_and_the_site_keeps_serving(site, tmp_path):
-    with GunicornServer(site.env, tmp_path / "gunicorn.log", app="tests.maintenance.holding_wsgi:application", workers=2) as server:
+    with GunicornServer(
+        site.env, tmp_path / "gunicorn.log", app="tests.maintenance.holding_wsgi:application", workers=2
+    ) as server:
         browser = member_browser(server)
         assert comment(browser, "Written before any crash.").status == 302
 

@@ -143,9 +143,7 @@ class TestPasswordChange:
 
     def test_change_password(self, adult, adult_client):
         new = "another-horse-battery-7"
-        response = adult_client.post(
-            self.URL, {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
-        )
+        response = adult_client.post(self.URL, {"old_password": PASSWORD, "new_password1": new, "new_password2": new})
         assert response.status_code == 302
         assert response["Location"] == reverse("accounts:profile")
         adult.refresh_from_db()

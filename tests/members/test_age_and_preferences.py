@@ -95,7 +95,9 @@ class TestAgeGateForMembers:
         assert not Review.objects.exists()
 
     def test_minor_can_review_an_all_ages_work(self, minor_client, work):
-        response = minor_client.post(reverse("community:review-create", args=[work.slug]), {"score": 6, "body": body_text()})
+        response = minor_client.post(
+            reverse("community:review-create", args=[work.slug]), {"score": 6, "body": body_text()}
+        )
         assert response.status_code == 302
         assert Review.objects.filter(work=work).count() == 1
 
@@ -109,7 +111,8 @@ class TestAgeGateForMembers:
 
     def test_minor_may_link_an_all_ages_favourite(self, minor_client, term, work):
         response = minor_client.post(
-            reverse("community:comment-create", args=[term.slug]), {"body": "My favourite!", "favourite_work": work.title}
+            reverse("community:comment-create", args=[term.slug]),
+            {"body": "My favourite!", "favourite_work": work.title},
         )
         assert response.status_code == 302
         assert Comment.objects.get().favourite_work == work
@@ -127,7 +130,9 @@ class TestPreferences:
         tag_work(hidden, gore)
         assert set(work_titles(adult_client.get(WORKS))) == {"Liked Work", "Hidden Work"}
 
-        response = adult_client.post(PROFILE, {"hidden_tags": [gore.pk], "max_spoiler_level": 0, "show_adult_works": "on"})
+        response = adult_client.post(
+            PROFILE, {"hidden_tags": [gore.pk], "max_spoiler_level": 0, "show_adult_works": "on"}
+        )
         assert response.status_code == 302
         assert list(adult.hidden_tags.all()) == [gore]
         assert work_titles(adult_client.get(WORKS)) == [liked.title]
@@ -244,7 +249,9 @@ class TestProfileAndMemberPages:
         User.objects.filter(pk=adult.pk).update(is_active=False)
         assert Client().get(reverse("accounts:member-detail", args=["alice"])).status_code == 404
 
-    def test_a_nul_character_in_the_username_is_404_before_the_database_is_asked(self, adult, django_assert_num_queries):
+    def test_a_nul_character_in_the_username_is_404_before_the_database_is_asked(
+        self, adult, django_assert_num_queries
+    ):
         # PostgreSQL refuses a NUL in a query string, which was a 500 there.
         client = Client()
         with django_assert_num_queries(0):

@@ -100,7 +100,12 @@ class TestSignUpThrottle:
         client = Client(REMOTE_ADDR=ip)
         return client.post(
             SIGNUP,
-            {"username": username, "password1": PASSWORD, "password2": PASSWORD, "birth_date": years_ago(30).isoformat()},
+            {
+                "username": username,
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+                "birth_date": years_ago(30).isoformat(),
+            },
         )
 
     def test_signups_per_ip_per_hour(self, settings, db):
@@ -123,6 +128,8 @@ class TestSignUpThrottle:
     def test_failed_signups_do_not_count(self, settings, db):
         settings.NTRDB_SIGNUPS_PER_IP_PER_HOUR = 1
         client = Client(REMOTE_ADDR="10.0.0.1")
-        response = client.post(SIGNUP, {"username": "x", "password1": "a", "password2": "b", "birth_date": "2000-01-01"})
+        response = client.post(
+            SIGNUP, {"username": "x", "password1": "a", "password2": "b", "birth_date": "2000-01-01"}
+        )
         assert response.status_code == 200
         assert self.signup("real").status_code == 302

@@ -54,7 +54,8 @@ def stress(writers: int, transactions: int) -> dict:
     context = multiprocessing.get_context("fork")
     barrier, results = context.Barrier(writers), context.Queue()
     processes = [
-        context.Process(target=_writer_process, args=(worker, transactions, barrier, results)) for worker in range(writers)
+        context.Process(target=_writer_process, args=(worker, transactions, barrier, results))
+        for worker in range(writers)
     ]
     started = time.monotonic()
     for process in processes:
@@ -119,7 +120,10 @@ def interleave() -> dict:
         thread.join(60)
     from catalog.models import Tag
 
-    return {"errors": errors, "rows": sorted(Tag.objects.filter(slug__in=["first", "second"]).values_list("slug", flat=True))}
+    return {
+        "errors": errors,
+        "rows": sorted(Tag.objects.filter(slug__in=["first", "second"]).values_list("slug", flat=True)),
+    }
 
 
 def main():

@@ -174,7 +174,9 @@ def test_the_finder_sees_inline_code():
     assert inline_code('<script src="/static/a.js"></script><script type="application/json">{}</script>') == []
 
 
-TEMPLATES = sorted(p.relative_to(settings.BASE_DIR).as_posix() for p in (settings.BASE_DIR / "templates").rglob("*.html"))
+TEMPLATES = sorted(
+    p.relative_to(settings.BASE_DIR).as_posix() for p in (settings.BASE_DIR / "templates").rglob("*.html")
+)
 
 
 @pytest.mark.parametrize("template", TEMPLATES)

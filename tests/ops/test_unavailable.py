@@ -156,7 +156,9 @@ print(json.dumps({"pages": answers, "healthz": {"status": healthz.status_code, "
 def collected_static(tmp_path_factory):
     """Production settings serve hashed static files from a manifest: collect them once."""
     root = tmp_path_factory.mktemp("static")
-    result = run_python(["manage.py", "collectstatic", "--noinput", "-v0"], production_env(DJANGO_STATIC_ROOT=str(root)))
+    result = run_python(
+        ["manage.py", "collectstatic", "--noinput", "-v0"], production_env(DJANGO_STATIC_ROOT=str(root))
+    )
     assert result.returncode == 0, result.stderr
     return root
 

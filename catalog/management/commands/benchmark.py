@@ -21,7 +21,7 @@ def _typo(title: str) -> str:
     if len(word) < 5:
         return title
     i = len(word) // 2
-    return title.replace(word, word[:i - 1] + word[i] + word[i - 1] + word[i + 1:], 1)
+    return title.replace(word, word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :], 1)
 
 
 class Command(BaseCommand):
@@ -35,7 +35,10 @@ class Command(BaseCommand):
 
     def pages(self) -> list[tuple[str, str]]:
         popular_tags = list(
-            Tag.objects.exclude(category="content").annotate(n=Count("work_tags")).order_by("-n").values_list("slug", flat=True)[:3]
+            Tag.objects.exclude(category="content")
+            .annotate(n=Count("work_tags"))
+            .order_by("-n")
+            .values_list("slug", flat=True)[:3]
         )
         if len(popular_tags) < 3:
             raise CommandError("The database holds too little data; run generate_demo_data first.")
@@ -43,12 +46,20 @@ class Command(BaseCommand):
         if reviewed is None:
             raise CommandError("No work has 200 reviews; generate more demo data.")
         busy_work = Work.objects.get(pk=reviewed["work"])
-        fuzzy = _typo(Work.objects.filter(title__regex=r"\w{6,}").order_by("-review_count").values_list("title", flat=True).first())
+        fuzzy = _typo(
+            Work.objects.filter(title__regex=r"\w{6,}")
+            .order_by("-review_count")
+            .values_list("title", flat=True)
+            .first()
+        )
         return [
             ("baseline: robots.txt", "/robots.txt"),
             ("home", "/"),
             ("works, unfiltered", "/works/"),
-            ("works, 2 tags + 1 excluded, by score", f"/works/?tags={popular_tags[0]}&tags={popular_tags[1]}&exclude_tags={popular_tags[2]}&sort=-score"),
+            (
+                "works, 2 tags + 1 excluded, by score",
+                f"/works/?tags={popular_tags[0]}&tags={popular_tags[1]}&exclude_tags={popular_tags[2]}&sort=-score",
+            ),
             ("search, fuzzy", f"/search/?q={fuzzy}"),
             ("tags", "/tags/"),
             ("most popular tag", f"/tags/{popular_tags[0]}/"),
@@ -79,13 +90,15 @@ class Command(BaseCommand):
                 client.get(url)
                 timings.append((time.perf_counter() - start) * 1000)
             timings.sort()
-            results.append({
-                "page": label,
-                "url": url,
-                "p50_ms": round(statistics.median(timings), 1),
-                "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 1),
-                "queries": query_count,
-            })
+            results.append(
+                {
+                    "page": label,
+                    "url": url,
+                    "p50_ms": round(statistics.median(timings), 1),
+                    "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 1),
+                    "queries": query_count,
+                }
+            )
         works = Work.objects.count()
         self.report(results, works, options.get("compare"))
         if options.get("output"):
@@ -112,7 +125,9 @@ class Command(BaseCommand):
                     failures.append(f"{row['page']}: {ratio:.1f}x slower than at {earlier['works']:,} works")
             self.stdout.write(line)
             if row["p50_ms"] > TARGET_P50_MS or row["p95_ms"] > TARGET_P95_MS:
-                failures.append(f"{row['page']}: p50 {row['p50_ms']} / p95 {row['p95_ms']} ms over {TARGET_P50_MS}/{TARGET_P95_MS}")
+                failures.append(
+                    f"{row['page']}: p50 {row['p50_ms']} / p95 {row['p95_ms']} ms over {TARGET_P50_MS}/{TARGET_P95_MS}"
+                )
             if row["queries"] > TARGET_QUERIES:
                 failures.append(f"{row['page']}: {row['queries']} queries, over {TARGET_QUERIES}")
         if failures:

@@ -13,7 +13,8 @@ class Command(BaseCommand):
         parser.add_argument("--members", type=int, default=None, help="Default: works / 5.")
         parser.add_argument("--reviews", type=int, default=None, help="Default: works x 3.")
         parser.add_argument(
-            "--allow-existing-data", action="store_true",
+            "--allow-existing-data",
+            action="store_true",
             help="Run even though the database holds works or members that are not demo data.",
         )
 
@@ -25,6 +26,8 @@ class Command(BaseCommand):
                 "This database holds real (non-demo) works or members. Use an empty database "
                 "(e.g. NTRDB_SQLITE_PATH=demo.sqlite3) or pass --allow-existing-data."
             )
-        size = DemoSize(works=options["works"], tags=options["tags"], members=options["members"], reviews=options["reviews"])
+        size = DemoSize(
+            works=options["works"], tags=options["tags"], members=options["members"], reviews=options["reviews"]
+        )
         counts = generate(size, seed=options["seed"], stream=self.stderr)
         self.stdout.write(self.style.SUCCESS("Demo data: " + ", ".join(f"{n:,} {k}" for k, n in counts.items())))

@@ -8,9 +8,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dir", default=str(SEED_DIR), help="Folder holding terms.json, tags.json, works.json.")
-        parser.add_argument(
-            "--update", action="store_true", help="Rewrite existing seeded records from the files."
-        )
+        parser.add_argument("--update", action="store_true", help="Rewrite existing seeded records from the files.")
 
     def handle(self, *args, **options):
         from pathlib import Path

@@ -16,4 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         restore_backup(connections[options["database"]], options["backup"], replace=options["replace"])
-        self.stdout.write(self.style.SUCCESS(f"Restored {options['backup']}. Run `manage.py migrate` if the code is newer than the backup."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Restored {options['backup']}. Run `manage.py migrate` if the code is newer than the backup."
+            )
+        )
