@@ -15,8 +15,8 @@ from accounts.models import User
 from accounts.viewer import record_age_gate_passed
 from catalog.models import Work
 from community.models import Comment, Review
-from glossary.models import Term
 from community.services import member_delete
+from glossary.models import Term
 
 
 def safe_next_path(candidate: str | None) -> str:

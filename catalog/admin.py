@@ -21,7 +21,6 @@ from catalog.models import RESERVED_WORK_SLUGS, SearchEntry, Tag, Work, WorkTag
 from catalog.search import search_index_remove, search_index_update
 from catalog.services import tag_merge, work_cover_remove, work_cover_set
 
-
 # Longer search terms are cut to this: SQLite refuses a LIKE pattern over 50,000 bytes (a 500),
 # and a term's first characters find everything the whole term would.
 ADMIN_SEARCH_MAX_LENGTH = 1000

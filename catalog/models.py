@@ -107,7 +107,10 @@ class TagQuerySet(models.QuerySet):
             with connection.cursor() as cursor:
                 cursor.execute(sql, missing)
                 published, *counts = cursor.fetchone()
-            fresh = {"published-works": published, **{keys[tag_id]: n for tag_id, n in zip(missing, counts)}}
+            fresh = {
+                "published-works": published,
+                **{keys[tag_id]: n for tag_id, n in zip(missing, counts, strict=False)},
+            }
             cache.set_many(fresh, TAG_SHARE_CACHE_SECONDS)
             cached.update(fresh)
         return cached["published-works"], {tag_id: cached[keys[tag_id]] for tag_id in tag_ids}

@@ -205,15 +205,15 @@ def _ranked_ids(needle: str, kinds: list[str], limit: int, words: list[str] = ()
     """Object ids of each kind whose names match the needle, best match first."""
     backend = get_backend()
     best: dict[str, dict[int, float]] = {kind: {} for kind in kinds}
-    for kind, object_id, field, text in backend.contains(kinds, needle, limit):
-        rank = _rank(needle, field, text) + len(text) / 10_000  # shorter names first within a band
+    for kind, object_id, name_field, text in backend.contains(kinds, needle, limit):
+        rank = _rank(needle, name_field, text) + len(text) / 10_000  # shorter names first within a band
         found = best[kind]
         found[object_id] = min(rank, found.get(object_id, rank))
     short = [kind for kind in kinds if len(best[kind]) < limit]
     if short:
-        for kind, object_id, field, text in backend.fuzzy(short, needle, limit, words):
+        for kind, object_id, name_field, text in backend.fuzzy(short, needle, limit, words):
             if len(words) >= 2 and all(word in text for word in words):
-                rank = ALL_WORDS + field / 10 + len(text) / 10_000
+                rank = ALL_WORDS + name_field / 10 + len(text) / 10_000
             else:
                 rank = _typo_rank(needle, text)
             found = best[kind]

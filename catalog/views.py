@@ -1,7 +1,7 @@
 from collections import OrderedDict
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
@@ -15,8 +15,8 @@ from django.views.generic import ListView, TemplateView
 from accounts.views import render_age_gate
 from catalog.covers import open_thumbnail, placeholder_svg, placeholder_version
 from catalog.filters import WorkFilter
-from catalog.pagination import CappedCountPaginator, capped_count
 from catalog.models import Tag, TagCategory, TagFilter, Work, WorkTag, get_work_for_viewer
+from catalog.pagination import CappedCountPaginator, capped_count
 from catalog.search import search
 from community.views import review_section
 from glossary.models import Term

@@ -84,6 +84,9 @@ class HelpfulVote(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["review", "voter"], name="helpfulvote_one_per_member")]
 
+    def __str__(self):
+        return f"{self.voter} found review {self.review_id} helpful"
+
 
 class CommentQuerySet(ModeratedQuerySet):
     def with_favourite_shown(self, viewer):

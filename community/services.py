@@ -17,7 +17,6 @@ from django.utils import timezone
 from catalog.models import Work
 from community.models import Comment, HelpfulVote, ModerationAction, Report, Review, Status, TermSuggestion
 
-
 # --- rules shared by the services -------------------------------------------------------------
 
 

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from accounts.views import render_age_gate
-from catalog.models import Tag, Work
+from catalog.models import Tag
 from catalog.views import ViewerMixin
 from community.views import comment_section
 from glossary.models import Term

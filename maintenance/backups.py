@@ -55,7 +55,7 @@ def create_backup(connection, directory: Path) -> Path:
     if not connection.introspection.table_names():
         raise CommandError(f"The database {connection.settings_dict['NAME']} holds no tables: check DATABASE_URL.")
     directory.mkdir(parents=True, exist_ok=True)
-    target = backup_path(directory, vendor, datetime.datetime.now(datetime.timezone.utc))
+    target = backup_path(directory, vendor, datetime.datetime.now(datetime.UTC))
     # Written under a temporary name and renamed when complete: a file named ntrdb-*.sqlite3
     # or ntrdb-*.dump is always a whole backup, even if the command was interrupted.
     partial = target.with_name(target.name + ".partial")

@@ -7,7 +7,6 @@ see the 302 that acknowledges a post. Standard library only.
 
 import html
 import re
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -68,7 +67,7 @@ class Browser:
             except (OSError, HTTPException):
                 body = b""
             status, location = answer.code, answer.headers.get("Location", "")
-        except (urllib.error.URLError, OSError, HTTPException, socket.timeout) as problem:
+        except (TimeoutError, urllib.error.URLError, OSError, HTTPException) as problem:
             return Response(0, "", "", time.perf_counter() - start, error=f"{type(problem).__name__}: {problem}")
         text = body.decode("utf-8", errors="replace")
         token = _CSRF_INPUT.search(text)

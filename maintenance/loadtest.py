@@ -195,7 +195,7 @@ class LoadClient(threading.Thread):
 
     def run(self) -> None:
         try:
-            for name, browser in zip(self.member_names, self.members):
+            for name, browser in zip(self.member_names, self.members, strict=False):
                 answer = browser.log_in(name, MEMBER_PASSWORD)
                 if answer.status != 302:
                     self.warmup_failure = f"{name} could not log in: HTTP {answer.status} {answer.error}"
@@ -203,7 +203,7 @@ class LoadClient(threading.Thread):
             self.start_barrier.wait()
         if self.warmup_failure:
             return
-        functions, weights = zip(*self.actions)
+        functions, weights = zip(*self.actions, strict=False)
         while time.monotonic() < self.window.deadline:
             self.rng.choices(functions, weights)[0]()
 

@@ -3,9 +3,9 @@
 import datetime
 
 import pytest
-from django.test import RequestFactory
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore
+from django.test import RequestFactory
 
 from accounts.models import User, age_on
 from accounts.viewer import AGE_GATE_SESSION_KEY, build_viewer

@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
 from accounts.viewer import ANONYMOUS_VIEWER
 from catalog.models import SearchEntry, Work, WorkTag
 from catalog.search import search
-from accounts.models import User
 from tests.conftest import card_titles, html
 
 

@@ -1,8 +1,8 @@
 """/works/: cards, pagination, filters with known answers, and malformed parameters."""
 
 import datetime
-from decimal import Decimal
 import re
+from decimal import Decimal
 
 import pytest
 from django.conf import settings

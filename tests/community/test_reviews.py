@@ -246,10 +246,10 @@ class TestWorkPageSummary:
         reviews = [make_review(a, work) for a in authors]
         now = timezone.now()
         # Created oldest → newest: r0, r1, r2, r3. Helpful: r1 (3) > r3 (2) > r0 (1) > r2 (0).
-        for age, review in zip([4, 3, 2, 1], reviews):
+        for age, review in zip([4, 3, 2, 1], reviews, strict=False):
             Review.objects.filter(pk=review.pk).update(created_at=now - datetime.timedelta(days=age))
         voters = [make_member() for _ in range(3)]
-        for review, votes in zip(reviews, [1, 3, 0, 2]):
+        for review, votes in zip(reviews, [1, 3, 0, 2], strict=False):
             for voter in voters[:votes]:
                 services.review_toggle_helpful(review=review, voter=voter)
         ids = [r.pk for r in reviews]

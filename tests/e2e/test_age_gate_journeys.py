@@ -1,7 +1,5 @@
 """A newcomer meets the age gate: passing it leads back to the page asked for, declining leads home."""
 
-import re
-
 from playwright.sync_api import expect
 
 

@@ -23,7 +23,6 @@ from tests.conftest import (
     SAFE_SYNOPSIS,
     SPOILER1_NOTE,
     html,
-    make_tag,
     make_user,
     make_work,
 )
@@ -121,7 +120,7 @@ def test_works_feed_leaves_out_a_work_once_unpublished(world, client):
 
 
 def test_works_feed_shows_the_newest_works_first_up_to_its_size(db, client):
-    start = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
+    start = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
     for i in range(NEW_WORKS_FEED_SIZE + 5):
         work = make_work(f"Numbered {i:03d}", index=False)
         Work.objects.filter(pk=work.pk).update(created_at=start + datetime.timedelta(days=i))
@@ -168,7 +167,7 @@ def test_reviews_feed_lists_the_visible_reviews_of_that_work_only(world, client)
 
 def test_reviews_feed_newest_first_up_to_its_size(world, client):
     reviews = [make_review(world.safe) for _ in range(REVIEWS_FEED_SIZE + 2)]
-    start = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
+    start = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
     for i, review in enumerate(reviews):
         Review.objects.filter(pk=review.pk).update(created_at=start + datetime.timedelta(hours=i))
     feed = parse_feed(client.get(reviews_feed(world.safe)))

@@ -5,8 +5,8 @@ from urllib.robotparser import RobotFileParser
 
 import pytest
 
-from catalog.sitemaps import PagedSitemap
 from catalog.models import Work
+from catalog.sitemaps import PagedSitemap
 from tests.conftest import make_tag, make_work
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

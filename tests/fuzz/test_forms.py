@@ -9,8 +9,8 @@ Properties:
   answers with the form and its errors, or a 4xx.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pytest
 from django.apps import apps

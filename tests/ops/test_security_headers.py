@@ -147,10 +147,9 @@ class InlineCodeFinder(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if tag == "script" and "src" not in attributes:
-            # JSON data blocks (Django's json_script) are never executed, so CSP allows them.
-            if attributes.get("type") != "application/json":
-                self.found.append(f"inline <script> {attributes}")
+        # JSON data blocks (Django's json_script) are never executed, so CSP allows them.
+        if tag == "script" and "src" not in attributes and attributes.get("type") != "application/json":
+            self.found.append(f"inline <script> {attributes}")
         if tag == "style":
             self.found.append("<style> element")
         for name, value in attrs:
