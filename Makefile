@@ -59,7 +59,7 @@ serve: require-secret-key setup
 # The site under gunicorn on a throwaway database (DATABASE_URL picks SQLite or PostgreSQL),
 # driven by concurrent clients; e.g. make loadtest LOADTEST_ARGS="--clients 32 --duration 60".
 loadtest: setup browser
-	$(BIN)/python -m maintenance.loadtest $(LOADTEST_ARGS)
+	$(BIN)/python -m tooling.loadtest $(LOADTEST_ARGS)
 
 backup: setup
 	$(BIN)/python manage.py backup
@@ -85,7 +85,7 @@ clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .e2e screenshots
 
 # Benchmark: demo databases are built once into .bench/ and reused; bump the version when
-# catalog/demo_data.py changes what it generates.
+# tooling/demo_data.py changes what it generates.
 BENCH_DATA_VERSION := 1
 BENCH_DIR := .bench
 BENCH_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=benchmark-only DJANGO_ALLOWED_HOSTS=testserver DJANGO_LOG_LEVEL=WARNING DJANGO_STATIC_ROOT=$(BENCH_DIR)/static

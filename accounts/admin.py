@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from accounts.models import User
-from catalog.admin import CurationAdmin
+from core.admin import CurationAdmin
 
 
 @admin.register(User)

@@ -5,8 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
 from accounts import throttle
 from accounts.models import User
-from catalog.ids import is_storable_id
-from catalog.models import Tag, TagCategory
+from core.ids import is_storable_id
 
 
 class SignUpForm(UserCreationForm):
@@ -51,20 +50,25 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
 
 class TagCheckboxesField(forms.ModelMultipleChoiceField):
-    """Tag checkboxes; a value no tag id could be is refused before the database sees it (see ``catalog.ids``)."""
+    """Tag checkboxes; a value no tag id could be is refused before the database sees it (see ``core.ids``)."""
 
     def _check_values(self, value):
         for pk in value:
-            if not is_storable_id(Tag, pk):
+            if not is_storable_id(self.queryset.model, pk):
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
                 )
         return super()._check_values(value)
 
 
+# The tags a member may hide are catalog's; accounts sits below catalog (docs/architecture.md), so
+# the form reaches them through the User model's own relation rather than by importing them.
+HiddenTag = User._meta.get_field("hidden_tags").related_model
+
+
 class PreferencesForm(forms.ModelForm):
     hidden_tags = TagCheckboxesField(
-        queryset=Tag.objects.none(),
+        queryset=HiddenTag.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Works with any of these tags are left out of every list and search.",
@@ -80,16 +84,15 @@ class PreferencesForm(forms.ModelForm):
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["hidden_tags"].queryset = Tag.objects.for_viewer(viewer).order_by("category", "name")
-        if not viewer.passed_age_gate:
+        self.fields["hidden_tags"].queryset = HiddenTag.objects.for_viewer(viewer).order_by("category", "name")
+        if not viewer.may_choose_adult_listing:
             self.fields["show_adult_works"].disabled = True
 
     def grouped_hidden_tag_choices(self):
         """The hidden-tag checkboxes grouped by tag category, for the template."""
-        labels = dict(TagCategory.choices)
         groups: dict[str, list] = {}
         for option in self["hidden_tags"]:
-            groups.setdefault(labels[option.data["value"].instance.category], []).append(option)
+            groups.setdefault(option.data["value"].instance.get_category_display(), []).append(option)
         return list(groups.items())
 
 

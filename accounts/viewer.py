@@ -1,7 +1,10 @@
 """The Viewer: everything the visibility policy needs to know about a request.
 
-Views never look at ages, sessions or preferences themselves; they pass
-``request.viewer`` to ``Work.objects.for_viewer()`` or ``get_work_for_viewer()``.
+Views never look at ages, sessions or preferences themselves; they pass ``request.viewer``
+to the policy (``catalog.visibility``), usually through a QuerySet method such as
+``Work.objects.for_viewer()``. This module answers the questions about the viewer alone
+(has the gate been passed, may it be); the policy answers everything that combines the
+viewer with content.
 """
 
 from dataclasses import dataclass, field, replace
@@ -21,6 +24,8 @@ class Viewer:
     is_staff: bool = False
     is_member: bool = False
     hidden_tag_ids: frozenset[int] = field(default_factory=frozenset)
+    # (tag id, category) of each hidden tag: the policy ignores hidden explicit tags until the gate is passed.
+    hidden_tag_categories: frozenset[tuple[int, str]] = field(default_factory=frozenset)
     max_spoiler_level: int = SpoilerLevel.NONE
     show_adult_works: bool = True
 
@@ -30,7 +35,19 @@ class Viewer:
 
     def without_hidden_tags(self) -> "Viewer":
         """The same viewer for one request that asked to see what their hidden tags leave out."""
-        return replace(self, hidden_tag_ids=frozenset())
+        return replace(self, hidden_tag_ids=frozenset(), hidden_tag_categories=frozenset())
+
+    @property
+    def age_gate_state(self) -> str:
+        """ "open" (18+ pages open), "closed" (a minor: they stay closed) or "ask" (the gate will ask)."""
+        if self.passed_age_gate:
+            return "open"
+        return "closed" if self.is_minor else "ask"
+
+    @property
+    def may_choose_adult_listing(self) -> bool:
+        """The "list 18+ works" preference means something only to a viewer past the gate."""
+        return self.passed_age_gate
 
 
 ANONYMOUS_VIEWER = Viewer()
@@ -48,12 +65,14 @@ def build_viewer(request: HttpRequest) -> Viewer:
         passed, may_pass = session_passed, True
     else:
         passed, may_pass = adult, adult
+    hidden = frozenset(user.hidden_tags.values_list("pk", "category"))
     return Viewer(
         passed_age_gate=passed,
         may_pass_age_gate=may_pass,
         is_staff=user.is_staff,
         is_member=True,
-        hidden_tag_ids=frozenset(user.hidden_tags.values_list("pk", flat=True)),
+        hidden_tag_ids=frozenset(pk for pk, _ in hidden),
+        hidden_tag_categories=hidden,
         max_spoiler_level=user.max_spoiler_level,
         show_adult_works=user.show_adult_works,
     )

@@ -9,14 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
-from accounts import throttle
+from accounts import sections, throttle
 from accounts.forms import DeleteAccountForm, PreferencesForm, SignUpForm, ThrottledAuthenticationForm
 from accounts.models import User
+from accounts.services import member_delete
 from accounts.viewer import record_age_gate_passed
-from catalog.models import Work
-from community.models import Comment, Review
-from community.services import member_delete
-from glossary.models import Term
 
 
 def safe_next_path(candidate: str | None) -> str:
@@ -134,14 +131,10 @@ def profile(request):
         form.save()
         messages.success(request, "Your preferences were saved.")
         return redirect("accounts:profile")
-    reviews = Review.objects.filter(author=request.user).select_related("work").order_by("-created_at")
-    comments = (
-        Comment.objects.filter(author=request.user, is_deleted=False).select_related("term").order_by("-created_at")
-    )
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "reviews": reviews, "comments": comments, "member": request.user},
+        {"form": form, "member": request.user, **sections.profile_page.context(request, request.user)},
     )
 
 
@@ -151,17 +144,8 @@ def member_detail(request, username):
         # No username holds a NUL character, and PostgreSQL refuses one in a query (a 500).
         raise Http404("No such member.")
     member = get_object_or_404(User, username=username, is_active=True)
-    visible_works = Work.objects.for_viewer(request.viewer).filter(is_locked=False).values("pk")
-    reviews = (
-        Review.objects.visible()
-        .filter(author=member, work__in=visible_works)
-        .select_related("work")
-        .order_by("-created_at")[:50]
+    return render(
+        request,
+        "accounts/member_detail.html",
+        {"member": member, **sections.member_page.context(request, member)},
     )
-    comments = (
-        Comment.objects.visible()
-        .filter(author=member, is_deleted=False, term__in=Term.objects.for_viewer(request.viewer))
-        .select_related("term")
-        .order_by("-created_at")[:50]
-    )
-    return render(request, "accounts/member_detail.html", {"member": member, "reviews": reviews, "comments": comments})

@@ -5,29 +5,13 @@ no age gate can stand in front of them: feeds show what an anonymous visitor may
 every 18+ work (``Work.objects.for_syndication``).
 """
 
-from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import linebreaks
 
 from accounts.viewer import ANONYMOUS_VIEWER
 from catalog.models import Work
+from core.feeds import AtomFeed, escaped_html
 
 NEW_WORKS_FEED_SIZE = 50
-
-
-def escaped_html(text: str) -> str:
-    """Text for an Atom ``type="html"`` summary: escaped, so a reader shows it as text, never as markup."""
-    return linebreaks(text, autoescape=True)
-
-
-class AtomFeed(Feed):
-    feed_type = Atom1Feed
-
-    def item_title(self, item):
-        # Atom titles are plain text, escaped once by the XML writer; Feed's default escapes them
-        # a second time for RSS readers, which would show "&amp;" in a title with "&".
-        return str(item)
 
 
 class NewWorksFeed(AtomFeed):

@@ -1,9 +1,12 @@
 import django_filters
 from django import forms
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import F
 
-from catalog.models import AgeRating, Kind, Tag, TagFilter, Work
+from accounts.viewer import ANONYMOUS_VIEWER
+from catalog import visibility
+from catalog.models import AgeRating, Kind, Tag, Work
+from catalog.tag_filter import TagFilter
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 # Each tag of "with all of these tags" is one more condition in the query: SQLite refuses a few
@@ -51,14 +54,27 @@ class WorkFilterForm(forms.Form):
         return cleaned
 
 
+def sort_orderings(viewer) -> dict[str, list]:
+    """Each sort's ORDER BY for this viewer; by score and by reviews, a locked work's figures are
+    not consulted (``visibility.score_for_sorting``). Each has an index that matches it."""
+    return {
+        "title": [F("title").asc()],
+        "-year": [F("released_from").desc(nulls_last=True), F("title").asc()],
+        "year": [F("released_from").asc(nulls_last=True), F("title").asc()],
+        "-score": [visibility.score_for_sorting(viewer).desc(nulls_last=True), F("pk").asc()],
+        "-reviews": [visibility.review_count_for_sorting(viewer).desc(), F("pk").asc()],
+        "newest": [F("created_at").desc(), F("pk").desc()],
+    }
+
+
 class WorkFilter(django_filters.FilterSet):
     SORTS = {
-        "title": ("Title A–Z", [F("title").asc()]),
-        "-year": ("Year, newest first", [F("released_from").desc(nulls_last=True), F("title").asc()]),
-        "year": ("Year, oldest first", [F("released_from").asc(nulls_last=True), F("title").asc()]),
-        "-score": ("Score, highest first", [F("score_average").desc(nulls_last=True), F("pk").asc()]),
-        "-reviews": ("Most reviewed", [F("review_count").desc(), F("pk").asc()]),
-        "newest": ("Recently added", [F("created_at").desc(), F("pk").desc()]),
+        "title": "Title A–Z",
+        "-year": "Year, newest first",
+        "year": "Year, oldest first",
+        "-score": "Score, highest first",
+        "-reviews": "Most reviewed",
+        "newest": "Recently added",
     }
 
     q = django_filters.CharFilter(method="filter_title", label="Title contains", max_length=200)
@@ -87,7 +103,7 @@ class WorkFilter(django_filters.FilterSet):
         field_name="review_count", method="filter_reviews", label="Minimum reviews", min_value=0, max_value=1_000_000
     )
     sort = django_filters.ChoiceFilter(
-        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        choices=list(SORTS.items()),
         method="sort_by",
         label="Sort by",
         empty_label=None,
@@ -100,6 +116,10 @@ class WorkFilter(django_filters.FilterSet):
 
     TAG_FIELDS = ("tags", "any_tags", "exclude_tags")
 
+    @property
+    def viewer(self):
+        return getattr(self.request, "viewer", ANONYMOUS_VIEWER)
+
     def selected_tags(self) -> dict[str, list]:
         """The valid tags chosen in each tag field, for showing them as removable choices."""
         data = self.form.cleaned_data if self.is_bound and hasattr(self.form, "cleaned_data") else {}
@@ -110,7 +130,7 @@ class WorkFilter(django_filters.FilterSet):
         """The valid tag choices as one condition, for ``WorkQuerySet.with_tag_filter``."""
         chosen = self.selected_tags()
         return TagFilter.for_viewer(
-            self.request.viewer,
+            self.viewer,
             all_of=tuple(tag.pk for tag in chosen["tags"]),
             any_of=tuple(tag.pk for tag in chosen["any_tags"]),
             none_of=tuple(tag.pk for tag in chosen["exclude_tags"]),
@@ -159,8 +179,8 @@ class WorkFilter(django_filters.FilterSet):
         return queryset.filter(**{f"{name}__gte": value}, is_locked=False)
 
     def filter_title(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(original_title__icontains=value)) if value else queryset
+        return queryset.filter(visibility.title_search_q(self.viewer, value)) if value else queryset
 
     def sort_by(self, queryset, name, value):
-        _, ordering = self.SORTS.get(value, self.SORTS["title"])
-        return queryset.order_by(*ordering)
+        orderings = sort_orderings(self.viewer)
+        return queryset.order_by(*orderings.get(value, orderings["title"]))

@@ -5,6 +5,7 @@ from django.utils import timezone
 from catalog.covers import cover_file_names, delete_cover_files_on_commit, delete_files, store_cover
 from catalog.models import Tag, Work, WorkTag
 from catalog.search import search_index_remove, search_index_update
+from core import curation_log
 
 
 @transaction.atomic
@@ -14,9 +15,6 @@ def tag_merge(*, source: Tag, target: Tag, curator=None) -> int:
     A work that carried both keeps the target's link (with the higher spoiler level of
     the two), so no duplicate links remain. Returns the number of works moved.
     """
-    from community.models import ModerationAction
-    from community.services import _log
-
     if source.pk == target.pk:
         raise ValidationError("A tag cannot be merged into itself.")
     source = Tag.objects.select_for_update().get(pk=source.pk)
@@ -53,11 +51,11 @@ def tag_merge(*, source: Tag, target: Tag, curator=None) -> int:
         target.description = source.description
     target.save()
 
-    _log(
-        curator,
-        ModerationAction.Action.MERGE_TAGS,
-        target,
-        f"Merged “{source.name}” ({source.slug}) into it; {moved} work(s) moved",
+    curation_log.record(
+        curator=curator,
+        action=curation_log.TAGS_MERGED,
+        target=target,
+        reason=f"Merged “{source.name}” ({source.slug}) into it; {moved} work(s) moved",
     )
     search_index_remove(source)
     source.delete()

@@ -1,4 +1,5 @@
-"""sitemap.xml: an index of sections, each listing only pages an anonymous visitor can read in full.
+"""The catalog's parts of sitemap.xml (assembled in ``config.sitemaps``): only pages an
+anonymous visitor can read in full.
 
 18+ works are left out (their pages answer with the age gate, which is ``noindex``), and so
 are explicit content tags and anything unpublished.
@@ -9,7 +10,6 @@ from django.urls import reverse
 
 from accounts.viewer import ANONYMOUS_VIEWER
 from catalog.models import Tag, Work
-from glossary.models import Term
 
 # Small enough that a section page renders quickly on a large catalog; the index links every page.
 SITEMAP_PAGE_SIZE = 10_000
@@ -29,19 +29,10 @@ class PagedSitemap(GenericSitemap):
     limit = SITEMAP_PAGE_SIZE
 
 
-SITEMAPS = {
-    "pages": MainPagesSitemap(),
-    "works": PagedSitemap(
-        {
-            "queryset": Work.objects.for_syndication().only("slug", "updated_at").order_by("pk"),
-            "date_field": "updated_at",
-        }
-    ),
-    "tags": PagedSitemap({"queryset": Tag.objects.for_viewer(ANONYMOUS_VIEWER).only("slug").order_by("pk")}),
-    "glossary": PagedSitemap(
-        {
-            "queryset": Term.objects.for_viewer(ANONYMOUS_VIEWER).only("slug", "updated_at").order_by("pk"),
-            "date_field": "updated_at",
-        }
-    ),
-}
+def work_sitemap() -> PagedSitemap:
+    works = Work.objects.for_syndication().only("slug", "updated_at").order_by("pk")
+    return PagedSitemap({"queryset": works, "date_field": "updated_at"})
+
+
+def tag_sitemap() -> PagedSitemap:
+    return PagedSitemap({"queryset": Tag.objects.for_viewer(ANONYMOUS_VIEWER).only("slug").order_by("pk")})

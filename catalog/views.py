@@ -1,9 +1,8 @@
 from collections import OrderedDict
 
 from django.conf import settings
-from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -13,13 +12,13 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
 from accounts.views import render_age_gate
+from catalog import sections, visibility
 from catalog.covers import open_thumbnail, placeholder_svg, placeholder_version
 from catalog.filters import WorkFilter
-from catalog.models import Tag, TagCategory, TagFilter, Work, WorkTag, get_work_for_viewer
+from catalog.models import Tag, TagCategory, Work, WorkTag
 from catalog.pagination import CappedCountPaginator, capped_count
 from catalog.search import search
-from community.views import review_section
-from glossary.models import Term
+from catalog.tag_filter import TagFilter
 
 
 class ViewerMixin:
@@ -45,8 +44,7 @@ class HomeView(ViewerMixin, TemplateView):
         return super().get_context_data(
             featured_works=works.filter(is_featured=True).order_by("-created_at")[:6],
             newest_works=works.order_by("-created_at", "-pk")[:6],
-            perspective_terms=Term.objects.perspectives(),
-            term_count=Term.objects.for_viewer(self.viewer).count(),
+            **sections.home_page.context(self.request),
             **kwargs,
         )
 
@@ -107,6 +105,8 @@ class WorkListView(TagFilteredListMixin, ViewerMixin, ListView):
         context["tag_field_names"] = WorkFilter.TAG_FIELDS
         context["selected_tags"] = self.filterset.selected_tags()
         # Called by the template only when its cached fragment of tag options has expired.
+        context["tag_options_variant"] = visibility.gate_variant(self.viewer)
+        context["refine_sample_size"] = REFINE_SAMPLE
         context["tag_option_groups"] = lambda: group_tags_by_category(
             Tag.objects.for_viewer(self.viewer).only("name", "slug", "category")
         )
@@ -120,7 +120,7 @@ class WorkListView(TagFilteredListMixin, ViewerMixin, ListView):
         """The most frequent tags among the results (among REFINE_SAMPLE of them, on big lists)."""
         chosen = {tag.pk for tags in self.filterset.selected_tags().values() for tag in tags}
         sample = self.works_matching(rows_wanted=REFINE_SAMPLE, ordered=False).values("pk")[:REFINE_SAMPLE]
-        links = WorkTag.objects.shown_on_cards(self.viewer).filter(work__in=sample).exclude(tag__in=chosen)
+        links = WorkTag.objects.for_cards(self.viewer).filter(work__in=sample).exclude(tag__in=chosen)
         counts = links.most_common_tags(15)
         for row in counts:
             row["add_url"] = self.url_adding("tags", row["tag__slug"])
@@ -136,9 +136,11 @@ class WorkListView(TagFilteredListMixin, ViewerMixin, ListView):
 
     def hidden_count(self) -> int:
         viewer = self.request.viewer
-        if not viewer.hidden_tag_ids or self.showing_hidden:
+        if self.showing_hidden:
             return 0
-        hidden = Work.objects.hidden_by_preferences(viewer).with_lock(viewer)
+        hidden = Work.objects.hidden_by_preferences(viewer)
+        if hidden.query.is_empty():
+            return 0
         return capped_count(
             self.filterset.works_matching(rows_wanted=settings.NTRDB_COUNT_CAP + 1, ordered=False, within=hidden)
         )
@@ -157,23 +159,21 @@ def group_work_tags(work_tags, viewer):
         (category, {"label": label, "shown": [], "spoilers": []}) for category, label in TagCategory.choices
     )
     for work_tag in work_tags:
-        bucket = "spoilers" if work_tag.spoiler_level > viewer.max_spoiler_level else "shown"
+        bucket = "spoilers" if visibility.is_folded(work_tag, viewer) else "shown"
         groups[work_tag.tag.category][bucket].append(work_tag)
     return [group for group in groups.values() if group["shown"] or group["spoilers"]]
 
 
 def work_detail(request, slug):
     viewer = request.viewer
-    view = get_work_for_viewer(viewer, slug)
-    if view.gated:
-        return render_age_gate(request, work=view.work)
-    work = view.work
-    work_tags = list(WorkTag.objects.visible_to(viewer).filter(work=work))
-    hidden_tags = [wt.tag for wt in work_tags if wt.tag_id in viewer.hidden_tag_ids]
-    # Terms reached through tags only via the tags shown openly, so they spoil nothing.
-    open_tag_ids = [wt.tag_id for wt in work_tags if wt.spoiler_level <= viewer.max_spoiler_level]
-    terms = Term.objects.for_viewer(viewer).filter(Q(works=work) | Q(tags__in=open_tag_ids)).distinct().order_by("name")
+    access = Work.objects.read_for_viewer(viewer, slug)
+    if access.gated:
+        return render_age_gate(request, work=access.obj)
+    work = access.obj
+    work_tags = list(WorkTag.objects.for_viewer(viewer).filter(work=work))
     tag_groups = group_work_tags(work_tags, viewer)
+    # Sections from other apps (glossary terms, reviews) see only the tags shown openly, so they spoil nothing.
+    open_tag_ids = [wt.tag_id for wt in work_tags if not visibility.is_folded(wt, viewer)]
     return render(
         request,
         "catalog/work_detail.html",
@@ -181,10 +181,10 @@ def work_detail(request, slug):
             "work": work,
             "tag_groups": tag_groups,
             "glance_groups": [group for group in tag_groups if group["shown"]],
-            "has_spoiler_tags": any(wt.spoiler_level > viewer.max_spoiler_level for wt in work_tags),
-            "hidden_tags": hidden_tags,
-            "terms": terms,
-            **review_section(request, work),
+            "has_spoiler_tags": any(visibility.is_folded(wt, viewer) for wt in work_tags),
+            "hidden_tags": visibility.hidden_tags_to_name(work_tags, viewer),
+            "hidden_spoiler_tag_count": visibility.hidden_spoiler_tag_count(work_tags, viewer),
+            **sections.work_page.context(request, work, open_tag_ids=open_tag_ids),
         },
     )
 
@@ -199,17 +199,11 @@ PLACEHOLDER_MAX_AGE = 365 * 24 * 60 * 60
 def work_cover(request, slug, size):
     """A work's cover thumbnail, behind the same age gate as its page.
 
-    Only an 18+ work's cover consults the viewer (``is_gated_for`` looks no further for the
-    others), so only those answers are private and vary on the cookie; all-ages covers may sit in
-    shared caches.
+    Only an 18+ work's cover consults the viewer (``visibility.is_locked`` looks no further for
+    the others), so only those answers are private and vary on the cookie; all-ages covers may
+    sit in shared caches. A locked cover is a 404 like a missing one (``visibility.read_cover``).
     """
-    work = get_object_or_404(Work.objects.published().exclude(cover=""), slug=slug)
-    if work.is_gated_for(request.viewer):
-        response = HttpResponseForbidden(
-            "This cover is shown after the age check.", content_type="text/plain; charset=utf-8"
-        )
-        patch_cache_control(response, no_store=True)
-        return response
+    work = Work.objects.cover_for_viewer(request.viewer, slug)
     etag = f'"{work.cover_token}-{size}"'
     last_modified = int(work.cover_updated_at.timestamp()) if work.cover_updated_at else None
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
@@ -218,7 +212,7 @@ def work_cover(request, slug, size):
     response["ETag"] = etag
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)
-    if work.is_adult:
+    if visibility.cover_is_private(work):
         patch_cache_control(response, private=True, max_age=COVER_MAX_AGE)
     else:
         patch_cache_control(response, public=True, max_age=COVER_MAX_AGE)
@@ -267,9 +261,10 @@ class TagDetailView(TagFilteredListMixin, ViewerMixin, ListView):
     template_name = "catalog/tag_detail.html"
 
     def get(self, request, *args, **kwargs):
-        self.tag = get_object_or_404(Tag.objects.select_related("parent", "term"), slug=kwargs["slug"])
-        if self.tag.is_explicit and not self.viewer.passed_age_gate:
+        access = Tag.objects.read_for_viewer(self.viewer, kwargs["slug"])
+        if access.gated:
             return render_age_gate(request)
+        self.tag = access.obj
         return super().get(request, *args, **kwargs)
 
     def works_matching(self, *, rows_wanted, ordered=True):
@@ -280,9 +275,7 @@ class TagDetailView(TagFilteredListMixin, ViewerMixin, ListView):
 
     def get_context_data(self, **kwargs):
         term = self.tag.term if self.tag.term and self.tag.term.is_published else None
-        parent = self.tag.parent
-        if parent and parent.is_explicit and not self.viewer.passed_age_gate:
-            parent = None
+        parent = visibility.tag_if_visible(self.tag.parent, self.viewer)
         return super().get_context_data(
             tag=self.tag,
             term=term,
@@ -328,7 +321,8 @@ def search_suggestions(request):
     if 2 <= len(query) <= settings.NTRDB_SEARCH_MAX_QUERY_LENGTH:
         results = search(query, request.viewer, limit=6)
         suggestions += [
-            {"label": w.title, "kind": "Work", "url": w.get_absolute_url(), "adult": w.is_adult} for w in results.works
+            {"label": w.title, "kind": "Work", "url": w.get_absolute_url(), "adult": visibility.is_adult_work(w)}
+            for w in results.works
         ]
         suggestions += [
             {"label": t.name, "kind": "Glossary", "url": t.get_absolute_url(), "adult": False} for t in results.terms

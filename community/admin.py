@@ -4,9 +4,9 @@ from django.contrib.admin.helpers import ActionForm
 from django.db.models import Count, Q
 from django.utils.html import format_html_join
 
-from catalog.admin import CurationAdmin
 from community import services
 from community.models import Comment, ModerationAction, Report, Review, TermSuggestion
+from core.admin import CurationAdmin
 
 
 class ModerationActionForm(ActionForm):

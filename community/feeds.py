@@ -3,8 +3,8 @@
 from django.http import Http404
 
 from accounts.viewer import ANONYMOUS_VIEWER
-from catalog.feeds import AtomFeed, escaped_html
-from catalog.models import get_work_for_viewer
+from catalog.models import Work
+from core.feeds import AtomFeed, escaped_html
 
 REVIEWS_FEED_SIZE = 50
 
@@ -13,11 +13,11 @@ SPOILER_NOTICE = "This review contains spoilers. Read it on the work's page."
 
 class WorkReviewsFeed(AtomFeed):
     def get_object(self, request, slug):
-        view = get_work_for_viewer(ANONYMOUS_VIEWER, slug)
-        if view.gated:
+        access = Work.objects.read_for_viewer(ANONYMOUS_VIEWER, slug)
+        if access.gated:
             # A feed reader cannot answer the age gate, so an 18+ work has no feed at all.
             raise Http404("No such feed.")
-        return view.work
+        return access.obj
 
     def title(self, work):
         return f"ntrdb: reviews of {work.title}"

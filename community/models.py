@@ -3,6 +3,8 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinLen
 from django.db import models
 from django.db.models import Count, Q
 
+from catalog.models import Work
+
 REVIEW_MIN_LENGTH = 50
 REVIEW_MAX_LENGTH = 20_000
 COMMENT_MAX_LENGTH = 5_000
@@ -16,7 +18,9 @@ class Status(models.TextChoices):
 
 
 class ModeratedQuerySet(models.QuerySet):
-    def visible(self):
+    def published(self):
+        """Posts on show: not held back, hidden or removed by moderation (whoever is asking;
+        who may read them is the visibility policy's question)."""
         return self.filter(status=Status.VISIBLE)
 
     def with_open_reports(self):
@@ -29,11 +33,11 @@ REVIEW_SORTS = {"newest": ("-created_at", "-pk"), "helpful": ("-helpful_count", 
 class ReviewQuerySet(ModeratedQuerySet):
     def for_work_page(self, work, sort: str = "newest"):
         ordering = REVIEW_SORTS.get(sort, REVIEW_SORTS["newest"])
-        return self.visible().filter(work=work).select_related("author").order_by(*ordering)
+        return self.published().filter(work=work).select_related("author").order_by(*ordering)
 
     def score_distribution(self, work) -> list[dict]:
         """Ten bars, scores 1-10, from one aggregate query."""
-        counts = dict(self.visible().filter(work=work).order_by().values_list("score").annotate(n=Count("pk")))
+        counts = dict(self.published().filter(work=work).order_by().values_list("score").annotate(n=Count("pk")))
         top = max(counts.values(), default=0)
         return [
             {"score": score, "count": counts.get(score, 0), "share": (counts.get(score, 0) / top) if top else 0}
@@ -72,6 +76,10 @@ class Review(models.Model):
         return f"{self.author} on {self.work}: {self.score}/10"
 
     @property
+    def is_published(self) -> bool:
+        return self.status == Status.VISIBLE
+
+    @property
     def was_edited(self) -> bool:
         return (self.updated_at - self.created_at).total_seconds() > 60
 
@@ -92,21 +100,19 @@ class CommentQuerySet(ModeratedQuerySet):
     def with_favourite_shown(self, viewer):
         """Annotate ``favourite_shown``: the comment's favourite work is one the viewer's lists show
         (published, not left out by their preferences); otherwise the link is not printed."""
-        from catalog.models import Work
-
         listed = Work.objects.for_viewer(viewer).filter(pk=models.OuterRef("favourite_work_id"))
         return self.annotate(favourite_shown=models.Exists(listed))
 
     def threads_for_term(self, term, viewer):
         """Top-level comments of a term, newest first; replies come with them in order."""
         replies = (
-            Comment.objects.visible()
+            Comment.objects.published()
             .with_favourite_shown(viewer)
             .select_related("author", "favourite_work")
             .order_by("created_at", "pk")
         )
         return (
-            self.visible()
+            self.published()
             .with_favourite_shown(viewer)
             .filter(term=term, parent__isnull=True)
             .select_related("author", "favourite_work")
@@ -151,6 +157,10 @@ class Comment(models.Model):
 
     def __str__(self):
         return f"{self.author} on {self.term}: {self.body[:40]}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.VISIBLE
 
 
 class TermSuggestion(models.Model):

@@ -4,6 +4,7 @@ Each service is keyword-only, validates with ``full_clean()`` and runs in one
 transaction, so a refused write leaves nothing behind.
 """
 
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -14,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, F
 from django.utils import timezone
 
+from catalog import visibility
 from catalog.models import Work
 from community.models import Comment, HelpfulVote, ModerationAction, Report, Review, Status, TermSuggestion
 
@@ -21,7 +23,7 @@ from community.models import Comment, HelpfulVote, ModerationAction, Report, Rev
 
 
 def _require_may_post_on(author, work: Work | None, what: str) -> None:
-    if work is not None and work.is_adult and author.is_adult() is not True:
+    if not visibility.may_post_on(author, work):
         raise PermissionDenied(f"Only members aged 18 or over can {what} 18+ works.")
 
 
@@ -32,7 +34,7 @@ def require_owner(post, user) -> None:
 
 def require_deletable(post) -> None:
     """A post a curator has held back stays, so deleting it and posting it again cannot undo the decision."""
-    if post.status != Status.VISIBLE:
+    if not post.is_published:
         raise ValidationError("A curator has held this post back, so it cannot be deleted. It is not shown to anyone.")
 
 
@@ -62,7 +64,7 @@ def work_refresh_rating(*, work: Work) -> None:
     other's review and the stored count would end up one short.
     """
     Work.objects.select_for_update().filter(pk=work.pk).values_list("pk").first()
-    stats = Review.objects.visible().filter(work=work).aggregate(avg=Avg("score"), n=Count("pk"))
+    stats = Review.objects.published().filter(work=work).aggregate(avg=Avg("score"), n=Count("pk"))
     average = stats["avg"]
     if average is not None:
         average = Decimal(str(average)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -132,16 +134,20 @@ def review_toggle_helpful(*, review: Review, voter) -> bool:
     return True
 
 
-@transaction.atomic
-def member_delete(*, user) -> None:
-    """Delete a member and everything they posted, keeping scores and helpful counts true."""
+def member_deletion_recount(user) -> Callable[[], None]:
+    """Before a member is deleted: note the works they reviewed and the reviews they marked helpful,
+    so that afterwards the scores and helpful counts are recomputed without them
+    (``accounts.services.member_delete`` runs this in its transaction)."""
     work_ids = list(Review.objects.filter(author=user).values_list("work_id", flat=True))
     voted_review_ids = list(HelpfulVote.objects.filter(voter=user).values_list("review_id", flat=True))
-    user.delete()
-    for work in Work.objects.filter(pk__in=work_ids):
-        work_refresh_rating(work=work)
-    for review in Review.objects.filter(pk__in=voted_review_ids):
-        Review.objects.filter(pk=review.pk).update(helpful_count=review.helpful_votes.count())
+
+    def recount() -> None:
+        for work in Work.objects.filter(pk__in=work_ids):
+            work_refresh_rating(work=work)
+        for review in Review.objects.filter(pk__in=voted_review_ids):
+            Review.objects.filter(pk=review.pk).update(helpful_count=review.helpful_votes.count())
+
+    return recount
 
 
 # --- comments -----------------------------------------------------------------------------------
@@ -157,7 +163,7 @@ def comment_create(
         if parent.parent_id is not None:
             # Replies to a reply join the same thread.
             parent = parent.parent
-        if parent.status != Status.VISIBLE:
+        if not parent.is_published:
             raise ValidationError("That comment is no longer open for replies.")
     _require_may_post_on(author, favourite_work, "link")
     _one_post_at_a_time(author)
@@ -254,9 +260,14 @@ def report_create(
         .distinct()
         .count()
     )
-    if locked.status == Status.VISIBLE and reporters >= settings.NTRDB_REPORTS_TO_HIDE:
+    if locked.is_published and reporters >= settings.NTRDB_REPORTS_TO_HIDE:
         _set_status(locked, Status.PENDING)
-        _log(None, ModerationAction.Action.AUTO_HIDE, locked, f"{reporters} members reported it")
+        moderation_log(
+            curator=None,
+            action=ModerationAction.Action.AUTO_HIDE,
+            target=locked,
+            reason=f"{reporters} members reported it",
+        )
     return report
 
 
@@ -269,9 +280,10 @@ _STATUS_FOR_ACTION = {
 }
 
 
-def _log(moderator, action: str, target, reason: str = "") -> ModerationAction:
+def moderation_log(*, curator, action: str, target, reason: str = "") -> ModerationAction:
+    """Record a curation decision in the log (also the writer behind ``core.curation_log``)."""
     return ModerationAction.objects.create(
-        moderator=moderator,
+        moderator=curator,
         action=action,
         target_type=target._meta.model_name,
         target_id=target.pk,
@@ -294,14 +306,19 @@ def post_moderate(*, moderator, post: Review | Comment, action: str, reason: str
         raise ValidationError(f"Unknown moderation action {action!r}.")
     _set_status(post, _STATUS_FOR_ACTION[action])
     post.reports.filter(status=Report.State.OPEN).update(status=Report.State.RESOLVED)
-    _log(moderator, action, post, reason)
+    moderation_log(curator=moderator, action=action, target=post, reason=reason)
 
 
 @transaction.atomic
 def report_dismiss(*, moderator, report: Report, reason: str = "") -> None:
     """Close a report without acting on the post."""
     Report.objects.filter(pk=report.pk).update(status=Report.State.RESOLVED)
-    _log(moderator, ModerationAction.Action.DISMISS, report.target, reason or f"Report: {report.get_reason_display()}")
+    moderation_log(
+        curator=moderator,
+        action=ModerationAction.Action.DISMISS,
+        target=report.target,
+        reason=reason or f"Report: {report.get_reason_display()}",
+    )
 
 
 @transaction.atomic
@@ -309,4 +326,9 @@ def term_suggestion_decide(*, moderator, suggestion: TermSuggestion, accept: boo
     state = TermSuggestion.State.ACCEPTED if accept else TermSuggestion.State.DECLINED
     TermSuggestion.objects.filter(pk=suggestion.pk).update(status=state)
     suggestion.status = state
-    _log(moderator, ModerationAction.Action.ACCEPT if accept else ModerationAction.Action.DECLINE, suggestion, reason)
+    moderation_log(
+        curator=moderator,
+        action=ModerationAction.Action.ACCEPT if accept else ModerationAction.Action.DECLINE,
+        target=suggestion,
+        reason=reason,
+    )

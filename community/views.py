@@ -7,11 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.viewer import ANONYMOUS_VIEWER
-from catalog.models import Work, get_work_for_viewer
+from catalog import visibility
+from catalog.models import Work
 from community import services
 from community.forms import CommentForm, ReportForm, ReviewForm, TermSuggestionForm
-from community.models import REVIEW_SORTS, Comment, HelpfulVote, Review
+from community.models import COMMENT_MAX_LENGTH, REVIEW_SORTS, Comment, HelpfulVote, Review
+from core.sections import Section
 from glossary.models import Term
 
 
@@ -22,16 +23,16 @@ def _add_errors(form, error: ValidationError) -> None:
 
 def _open_work(request, slug: str) -> Work:
     """Posts hang off a work: it must be published and, if 18+, open to this viewer."""
-    view = get_work_for_viewer(request.viewer, slug)
-    if view.gated:
+    access = Work.objects.read_for_viewer(request.viewer, slug)
+    if access.gated:
         raise PermissionDenied("Reviews of 18+ works are open only to adults who passed the age check.")
-    return view.work
+    return access.obj
 
 
-# --- read assembly for the work and term pages --------------------------------------------------
+# --- sections of other apps' pages (registered in community.apps) ---------------------------------
 
 
-def review_section(request, work: Work) -> dict:
+def review_section(request, work: Work, **details) -> Section:
     """Everything the work page shows about reviews, in a fixed number of queries."""
     sort = request.GET.get("reviews", "newest")
     if sort not in REVIEW_SORTS:
@@ -48,29 +49,71 @@ def review_section(request, work: Work) -> dict:
                 "review_id", flat=True
             )
         )
-    may_review = user.is_authenticated and (not work.is_adult or user.is_adult() is True)
+    may_review = visibility.may_post_on(user, work)
     # Feed readers are anonymous, so an 18+ work's reviews have no feed, whoever views the page.
-    gated_for_feeds = work.is_gated_for(ANONYMOUS_VIEWER)
-    reviews_feed_url = None if gated_for_feeds else reverse("community:review-feed", kwargs={"slug": work.slug})
-    return {
-        "reviews_page": page,
-        "reviews_sort": sort,
-        "score_distribution": Review.objects.score_distribution(work),
-        "own_review": own_review,
-        "voted_review_ids": voted_ids,
-        "review_form": ReviewForm() if may_review and own_review is None else None,
-        "may_review": may_review,
-        "reviews_feed_url": reviews_feed_url,
-    }
+    has_feed = visibility.reviews_have_feed(work)
+    reviews_feed_url = reverse("community:review-feed", kwargs={"slug": work.slug}) if has_feed else None
+    return Section(
+        templates={"head": "community/_review_feed_link.html", "after": "community/_review_section.html"},
+        context={
+            "reviews_page": page,
+            "reviews_sort": sort,
+            "score_distribution": Review.objects.score_distribution(work),
+            "own_review": own_review,
+            "voted_review_ids": voted_ids,
+            "review_form": ReviewForm() if may_review and own_review is None else None,
+            "may_review": may_review,
+            "reviews_feed_url": reviews_feed_url,
+        },
+    )
 
 
-def comment_section(request, term: Term) -> dict:
-    paginator = Paginator(Comment.objects.threads_for_term(term, request.viewer), 20)
+COMMENTS_PER_PAGE = 20
+
+
+def comment_section(request, term: Term, **details) -> Section:
+    """A glossary term's comments and the form to add one."""
+    paginator = Paginator(Comment.objects.threads_for_term(term, request.viewer), COMMENTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("comments_page"))
-    return {
-        "comments_page": page,
-        "comment_form": CommentForm(viewer=request.viewer) if request.user.is_authenticated else None,
-    }
+    return Section(
+        templates={"after": "community/_comment_section.html"},
+        context={
+            "comments_page": page,
+            "comment_form": CommentForm(viewer=request.viewer) if request.user.is_authenticated else None,
+            "comment_max_length": COMMENT_MAX_LENGTH,
+        },
+    )
+
+
+MEMBER_PAGE_POSTS = 50
+
+
+def member_posts_section(request, member, **details) -> Section:
+    """A member's public page: their published reviews and comments that this viewer may read."""
+    reviews = visibility.reviews_for_viewer(Review.objects.filter(author=member), Work.objects, request.viewer)
+    comments = visibility.comments_for_viewer(
+        Comment.objects.filter(author=member, is_deleted=False), Term.objects, request.viewer
+    )
+    return Section(
+        templates={"main": "community/_member_posts.html"},
+        context={
+            "reviews": reviews.select_related("work").order_by("-created_at")[:MEMBER_PAGE_POSTS],
+            "comments": comments.select_related("term").order_by("-created_at")[:MEMBER_PAGE_POSTS],
+        },
+    )
+
+
+def own_posts_section(request, member, **details) -> Section:
+    """The member's own profile: everything they wrote, with each post's moderation state."""
+    return Section(
+        templates={"main": "community/_member_posts.html"},
+        context={
+            "reviews": Review.objects.filter(author=member).select_related("work").order_by("-created_at"),
+            "comments": Comment.objects.filter(author=member, is_deleted=False)
+            .select_related("term")
+            .order_by("-created_at"),
+        },
+    )
 
 
 # --- reviews --------------------------------------------------------------------------------------
@@ -138,7 +181,7 @@ def review_delete(request, pk):
 @login_required
 @require_POST
 def review_helpful(request, pk):
-    review = get_object_or_404(Review.objects.visible().select_related("work"), pk=pk)
+    review = get_object_or_404(Review.objects.published().select_related("work"), pk=pk)
     _open_work(request, review.work.slug)
     now_voted = services.review_toggle_helpful(review=review, voter=request.user)
     messages.success(request, "Marked as helpful." if now_voted else "Your helpful mark was taken back.")
@@ -237,13 +280,13 @@ def comment_delete(request, pk):
 def report(request, kind, pk):
     if kind == "review":
         post = get_object_or_404(
-            Review.objects.visible().select_related("work", "author"), pk=pk, work__is_published=True
+            Review.objects.published().select_related("work", "author"), pk=pk, work__is_published=True
         )
         _open_work(request, post.work.slug)
         back = f"{post.work.get_absolute_url()}#review-{post.pk}"
     else:
         post = get_object_or_404(
-            Comment.objects.visible().select_related("term", "author"),
+            Comment.objects.published().select_related("term", "author"),
             pk=pk,
             is_deleted=False,
             term__in=Term.objects.for_viewer(request.viewer),

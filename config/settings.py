@@ -34,12 +34,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_filters",
-    "maintenance",
+    "core",
     "accounts",
     "catalog",
     "glossary",
     "community",
     "ops",
+    "tooling",
 ]
 
 # Everything above WhiteNoiseMiddleware also applies to the static files it answers.

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from catalog.sitemaps import SITEMAPS
 from catalog.views import HomeView, favicon, robots_txt
+from config.sitemaps import SITEMAPS
 
 admin.site.site_header = "ntrdb curation"
 admin.site.site_title = "ntrdb curation"

@@ -1,8 +1,10 @@
 from django.db import models
 
 from accounts.viewer import Viewer
-from catalog.models import TagCategory, split_lines
-from config.reversing import slug_url
+from catalog import visibility
+from catalog.models import SearchEntry, TagCategory
+from core.reversing import slug_url
+from core.text import split_lines
 
 
 class TermQuerySet(models.QuerySet):
@@ -10,20 +12,12 @@ class TermQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def for_viewer(self, viewer: Viewer):
-        """Published terms the viewer may see: a term that explains an explicit (content) tag
-        only once the age gate is passed, as for the tag itself (``Tag.objects.for_viewer``)."""
-        terms = self.published()
-        if viewer.passed_age_gate:
-            return terms
-        return terms.exclude(tags__category=TagCategory.CONTENT)
+        """Published terms the viewer may read (``visibility.terms_for_viewer``)."""
+        return visibility.terms_for_viewer(self, viewer)
 
-    def with_explicitness(self):
-        """Annotate ``is_explicit``: the term explains an explicit (content) tag."""
-        from catalog.models import Tag
-
-        return self.annotate(
-            is_explicit=models.Exists(Tag.objects.filter(term=models.OuterRef("pk"), category=TagCategory.CONTENT))
-        )
+    def read_for_viewer(self, viewer: Viewer, slug: str) -> visibility.Access:
+        """A term's page: the term and whether the page is gated for this viewer (404 if unpublished)."""
+        return visibility.read_term(self, viewer, slug)
 
     def perspectives(self):
         """The terms behind the perspective tags (netorare, netori, netorase), for the comparison table."""
@@ -82,3 +76,10 @@ class TermFAQ(models.Model):
 
     def __str__(self):
         return self.question
+
+
+def term_search_names(term: Term) -> list[tuple[int, str]]:
+    """The names site search finds a term by (``catalog.search``): name, Japanese, reading, aliases."""
+    Field = SearchEntry.Field
+    names = [(Field.PRIMARY, term.name), (Field.ORIGINAL, term.japanese), (Field.ORIGINAL, term.reading)]
+    return names + [(Field.ALTERNATIVE, alias) for alias in term.alias_list]

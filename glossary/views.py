@@ -1,12 +1,13 @@
 from itertools import groupby
 
-from django.shortcuts import get_object_or_404
+from django.db.models import Q
 from django.views.generic import DetailView, ListView
 
 from accounts.views import render_age_gate
 from catalog.models import Tag
 from catalog.views import ViewerMixin
-from community.views import comment_section
+from core.sections import Section
+from glossary import sections
 from glossary.models import Term
 
 
@@ -30,12 +31,11 @@ class TermDetailView(ViewerMixin, DetailView):
     context_object_name = "term"
 
     def get(self, request, *args, **kwargs):
-        term = get_object_or_404(Term.objects.published().with_explicitness(), slug=kwargs["slug"])
-        if term.is_explicit and not self.viewer.passed_age_gate:
-            # Like an explicit tag's page: the works it lists would say which are explicit.
+        access = Term.objects.read_for_viewer(self.viewer, kwargs["slug"])
+        if access.gated:
             return render_age_gate(request)
-        self.object = term
-        return self.render_to_response(self.get_context_data(object=term))
+        self.object = access.obj
+        return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
         term = self.object
@@ -46,6 +46,28 @@ class TermDetailView(ViewerMixin, DetailView):
             works=self.visible_works().filter(glossary_terms=term).order_by("title"),
             tags=Tag.objects.for_viewer(self.viewer).filter(term=term),
             perspective_terms=perspective_terms if term in perspective_terms else [],
-            **comment_section(self.request, term),
+            **sections.term_page.context(self.request, term),
             **kwargs,
         )
+
+
+def work_terms_section(request, work, *, open_tag_ids, **details):
+    """The work page's "In the glossary": terms the work illustrates, or that explain a tag shown openly."""
+    terms = (
+        Term.objects.for_viewer(request.viewer)
+        .filter(Q(works=work) | Q(tags__in=open_tag_ids))
+        .distinct()
+        .order_by("name")
+    )
+    return Section(templates={"main": "glossary/_work_terms.html"}, context={"work_terms": terms})
+
+
+def home_glossary_section(request, subject, **details):
+    """The home page's glossary teaser: the three perspectives and how many terms there are."""
+    return Section(
+        templates={"main": "glossary/_home_teaser.html"},
+        context={
+            "perspective_terms": Term.objects.perspectives(),
+            "term_count": Term.objects.for_viewer(request.viewer).count(),
+        },
+    )

@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from config.reversing import slug_url
+from core.reversing import slug_url
 
 
 def test_slug_url_matches_reverse():

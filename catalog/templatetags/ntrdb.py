@@ -1,6 +1,8 @@
 from django import template
 from django.urls import reverse
+from django.utils.html import format_html
 
+from catalog import visibility
 from catalog.covers import COVER_SIZES, placeholder_version
 
 register = template.Library()
@@ -38,11 +40,11 @@ def compact_count(value):
 def work_cover(work, size="card"):
     """A work's cover thumbnail, or its placeholder when it has none or is locked for this viewer.
 
-    A work loaded without ``is_locked`` (``WorkQuerySet.with_lock``) counts as locked when it is
+    A work loaded without ``is_locked`` (``visibility.works_for_viewer``) counts as locked when it is
     18+: the real cover's URL never reaches a page that did not ask the age-gate policy.
     """
     dimensions = COVER_SIZES[size]
-    locked = getattr(work, "is_locked", work.is_adult)
+    locked = getattr(work, "is_locked", visibility.is_adult_work(work))
     if work.cover and not locked:
         src = reverse("catalog:work-cover", kwargs={"slug": work.slug, "size": size}) + f"?v={work.cover_token}"
         alt = f"Cover of {work.title}"
@@ -62,3 +64,9 @@ def work_cover(work, size="card"):
         # Cards are many and mostly below the fold; the work page's cover is at the top of it.
         "lazy": size == "card",
     }
+
+
+@register.simple_tag
+def adult_rating_meta(work):
+    """``<meta name="rating" content="adult">`` on an 18+ work's pages, as DESIGN.md asks."""
+    return format_html('<meta name="rating" content="adult">') if visibility.is_adult_work(work) else ""

@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from accounts.viewer import ANONYMOUS_VIEWER
 from catalog.models import AgeRating, SearchEntry, Tag, Work, WorkTag
 from catalog.search import search
-from catalog.seed_loader import SEED_DIR, parse_partial_date
 from glossary.models import Term, TermFAQ
+from tooling.seeds import SEED_DIR, parse_partial_date
 
 
 def load(*args) -> str:

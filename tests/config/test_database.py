@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import SearchEntry
-from catalog.search_backends import get_backend
+from catalog.search.backends import get_backend
 
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
 on_sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite only")

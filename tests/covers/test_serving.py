@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.http import http_date
 
-from catalog.models import Work
+from catalog.models import AgeRating, Work
 from tests.conftest import card_for, cards, html, make_user, make_work, pass_age_gate
 from tests.covers.conftest import with_cover
 
@@ -28,10 +28,20 @@ def varies_on_cookie(response) -> bool:
 class TestAccessByGate:
     def test_visitor_is_refused_an_adult_cover(self, client, adult_work):
         response = client.get(cover_url(adult_work))
-        assert response.status_code == 403
+        assert response.status_code == 404
         assert b"WEBP" not in response.content
-        assert "no-store" in cache_control(response) and "private" in cache_control(response)
+        assert "private" in cache_control(response)
         assert varies_on_cookie(response)
+
+    def test_a_locked_cover_answers_exactly_as_a_missing_one(self, client, adult_work):
+        """Before the gate, a 403 for an existing 18+ cover and a 404 for none told which 18+ works have one."""
+        bare = make_work("Bare Adult Work", age_rating=AgeRating.R18)
+        locked, missing = client.get(cover_url(adult_work)), client.get(cover_url(bare))
+        assert locked.status_code == missing.status_code == 404
+        # The 404 page names the path it was asked for; otherwise the two answers are the same.
+        assert locked.content.replace(adult_work.slug.encode(), b"SLUG") == missing.content.replace(bare.slug.encode(), b"SLUG")
+        for header in ("Content-Type", "Cache-Control", "Vary", "X-Robots-Tag"):
+            assert locked.get(header) == missing.get(header), header
 
     @pytest.mark.parametrize("size", ["card", "detail"])
     def test_visitor_who_passed_the_gate_gets_it(self, adult_work, size):
@@ -48,7 +58,7 @@ class TestAccessByGate:
         minor.force_login(make_user(age=16))
         pass_age_gate(minor)  # a stale confirmation in the session changes nothing for a minor
         assert adult.get(cover_url(adult_work)).status_code == 200
-        assert minor.get(cover_url(adult_work)).status_code == 403
+        assert minor.get(cover_url(adult_work)).status_code == 404
 
     def test_all_ages_cover_is_served_to_everyone(self, client, safe_work):
         response = client.get(cover_url(safe_work))
@@ -112,7 +122,7 @@ class TestCachingHeaders:
     def test_the_gate_comes_before_the_etag(self, client, adult_work):
         """A visitor who has not passed cannot even learn that a cached copy is current."""
         response = client.get(cover_url(adult_work), HTTP_IF_NONE_MATCH=f'"{adult_work.cover_token}-card"')
-        assert response.status_code == 403
+        assert response.status_code == 404
 
 
 def card_src(response, title) -> str:

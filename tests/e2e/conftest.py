@@ -18,11 +18,11 @@ from playwright.sync_api import sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from catalog.models import AgeRating, DatePrecision, Kind, Tag
-from catalog.seed_loader import load_seeds
 from community import services
 from tests.community.builders import make_member
 from tests.conftest import make_work
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, STRICT_CSP, Visitor, ensure_axe
+from tooling.seeds import load_seeds
 
 
 def pytest_collection_modifyitems(items):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from maintenance.server import manage, production_env
+from tooling.server import manage, production_env
 
 MEMBER, MEMBER_PASSWORD = "server-test-member", "server-test-password-1"
 ADULT_WORK = "triangle-blue"  # an 18+ work from seeds/works.json

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from maintenance.databases import is_postgres_url, temporary_database
-from maintenance.server import ServerError, manage, production_env
+from ops.databases import is_postgres_url, temporary_database
 from tests.maintenance.conftest import copy_sqlite
+from tooling.server import ServerError, manage, production_env
 
 
 def fill(env: dict[str, str]) -> None:

@@ -7,7 +7,7 @@ import tomllib
 import pytest
 from packaging.requirements import Requirement
 
-from maintenance.server import BASE_DIR
+from tooling.server import BASE_DIR
 
 PYPROJECT = tomllib.loads((BASE_DIR / "pyproject.toml").read_text())
 REQUIREMENTS = [

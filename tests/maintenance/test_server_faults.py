@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from maintenance.browser import AGE_GATE_FORM, Browser, Response
-from maintenance.server import BASE_DIR, GunicornServer, ServerError
 from tests.maintenance.conftest import ADULT_WORK, MEMBER, MEMBER_PASSWORD, TERM
+from tooling.browser import AGE_GATE_FORM, Browser, Response
+from tooling.server import BASE_DIR, GunicornServer, ServerError
 
 COMMENTS = f"/glossary/{TERM}/comments/"
 

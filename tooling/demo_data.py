@@ -20,7 +20,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from catalog.models import AgeRating, DatePrecision, Kind, SearchEntry, Tag, TagCategory, Work, WorkTag
-from catalog.search import _entries_for, _names_of
+from catalog.search.index import entries_for
 from community.models import Review
 
 DEMO_PREFIX = "demo-"
@@ -606,8 +606,7 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
             .iterator(chunk_size=BATCH),
             Tag.objects.filter(slug__startswith=DEMO_PREFIX).iterator(),
         ):
-            kind, names = _names_of(obj)
-            entries.extend(_entries_for(kind, obj.pk, names))
+            entries.extend(entries_for(obj))
         _bulk(SearchEntry, entries, Progress("search index", len(entries), stream))
         counts["search_entries"] = len(entries)
     with connection.cursor() as cursor:

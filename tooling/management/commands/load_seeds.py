@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.seed_loader import SEED_DIR, SeedError, load_seeds
+from tooling.seeds import SEED_DIR, SeedError, load_seeds
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from maintenance.backups import create_backup
+from ops.backups import create_backup
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from maintenance.backups import restore_backup
+from ops.backups import restore_backup
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.demo_data import DemoSize, generate, has_non_demo_data
+from tooling.demo_data import DemoSize, generate, has_non_demo_data
 
 
 class Command(BaseCommand):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from maintenance.databases import postgres_client_env
+from ops.databases import postgres_client_env
 
 SUFFIXES = {"sqlite": ".sqlite3", "postgresql": ".dump"}
 

@@ -52,7 +52,7 @@ class Browser:
     def request(self, method: str, path: str, fields: dict | None = None) -> Response:
         data = urlencode(fields, doseq=True).encode() if fields is not None else None
         url = path if path.startswith("http") else self.base_url + path
-        headers = {"User-Agent": "ntrdb-maintenance-browser", "Accept": "text/html"}
+        headers = {"User-Agent": "ntrdb-tooling-browser", "Accept": "text/html"}
         if method == "POST":
             # Django checks the Referer only over HTTPS; a browser sends it anyway.
             headers["Referer"] = url

@@ -1,6 +1,6 @@
 """Load test: the site under gunicorn on a throwaway database, driven by browser-like clients.
 
-    python -m maintenance.loadtest [--clients 16] [--duration 30] [--works 2000]   (make loadtest)
+    python -m tooling.loadtest [--clients 16] [--duration 30] [--works 2000]   (make loadtest)
 
 Without DATABASE_URL (or with a sqlite:// one) the site runs on a temporary SQLite file;
 with DATABASE_URL=postgres://... on a fresh temporary database on that server, dropped
@@ -31,9 +31,9 @@ from io import StringIO
 from pathlib import Path
 from urllib.parse import urlencode
 
-from maintenance.browser import AGE_GATE_FORM, Browser, Response
-from maintenance.databases import is_postgres_url, temporary_database
-from maintenance.server import GunicornServer, ServerError, production_env
+from ops.databases import is_postgres_url, temporary_database
+from tooling.browser import AGE_GATE_FORM, Browser, Response
+from tooling.server import GunicornServer, ServerError, production_env
 
 MEMBER_PASSWORD = "load-test-password-1"
 MEMBER_PREFIX = "loadtest-member-"
@@ -453,7 +453,7 @@ def step(message: str) -> None:
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
-        prog="python -m maintenance.loadtest",
+        prog="python -m tooling.loadtest",
         description=__doc__.split("\n\n")[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

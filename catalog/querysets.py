@@ -1,0 +1,131 @@
+"""Reads of the catalog: one QuerySet per model, the API views and other apps use.
+
+Every method that depends on who is asking hands the decision to the visibility policy
+(``catalog.visibility``); the methods here hold only the mechanics (which index a read walks,
+what is prefetched). The models are reached through ``self.model`` and its relations, as this
+module is imported by ``catalog.models`` itself.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db import connection, models
+from django.db.models import Exists, OuterRef, Prefetch
+
+from accounts.viewer import Viewer
+from catalog import visibility
+from catalog.tag_filter import TagFilter, plan_tag_filter
+
+TAG_COUNT_CACHE_SECONDS = 300
+
+
+class TagQuerySet(models.QuerySet):
+    def for_viewer(self, viewer: Viewer) -> TagQuerySet:
+        """Tags the viewer may see (``visibility.tags_for_viewer``)."""
+        return visibility.tags_for_viewer(self, viewer)
+
+    def read_for_viewer(self, viewer: Viewer, slug: str) -> visibility.Access:
+        """A tag's page: the tag and whether the page is gated for this viewer."""
+        return visibility.read_tag(self.select_related("parent", "term"), viewer, slug)
+
+    @staticmethod
+    def work_counts_cache_key(viewer: Viewer) -> str:
+        return f"tag-work-counts:{visibility.viewer_variant(viewer)}"
+
+    def with_work_counts(self, viewer: Viewer) -> list:
+        """The tags as a list, each with ``work_count``: how many works in the viewer's lists carry it.
+
+        The count is what the tag's page would list (``TagFilter``: links the viewer could
+        see). Counting a million tag links takes a while, so the counts are computed in one
+        grouped query and cached briefly per kind of viewer.
+        """
+        key = self.work_counts_cache_key(viewer)
+        counts = cache.get(key)
+        if counts is None:
+            works = self.model._meta.get_field("works").related_model.objects
+            links = works.links().filter(
+                work__in=works.for_viewer(viewer).values("pk"), spoiler_level__lte=viewer.max_spoiler_level
+            )
+            counts = dict(links.order_by().values_list("tag").annotate(n=models.Count("pk")))
+            cache.set(key, counts, TAG_COUNT_CACHE_SECONDS)
+        tags = list(self)
+        for tag in tags:
+            tag.work_count = counts.get(tag.pk, 0)
+        return tags
+
+
+class WorkQuerySet(models.QuerySet):
+    def published(self) -> WorkQuerySet:
+        return self.filter(is_published=True)
+
+    def for_viewer(self, viewer: Viewer) -> WorkQuerySet:
+        """The one read path for lists of works: every list, search, tag page and feed goes through here."""
+        return visibility.works_for_viewer(self, viewer)
+
+    def for_syndication(self) -> WorkQuerySet:
+        """Works feeds and the sitemap may name (``visibility.works_for_syndication``)."""
+        return visibility.works_for_syndication(self)
+
+    def hidden_by_preferences(self, viewer: Viewer) -> WorkQuerySet:
+        """Works the viewer's lists leave out only because of their hidden tags."""
+        return visibility.works_hidden_by_preferences(self, viewer)
+
+    def read_for_viewer(self, viewer: Viewer, slug: str) -> visibility.Access:
+        """A work's page: the work and whether the page is gated for this viewer (404 if unpublished)."""
+        return visibility.read_work(self, viewer, slug)
+
+    def cover_for_viewer(self, viewer: Viewer, slug: str):
+        """The work whose cover the viewer may see, or 404 (``visibility.read_cover``)."""
+        return visibility.read_cover(self, viewer, slug)
+
+    def with_card_tags(self, viewer: Viewer) -> WorkQuerySet:
+        """Prefetch what a work card shows (``visibility.card_links``) as ``card_tags``."""
+        card_tags = (
+            visibility.card_links(self.links(), viewer).select_related("tag").order_by("tag__category", "tag__name")
+        )
+        return self.prefetch_related(Prefetch("work_tags", queryset=card_tags, to_attr="card_tags"))
+
+    def with_tag_filter(self, tag_filter: TagFilter, *, rows_wanted: int, ordered: bool = True) -> WorkQuerySet:
+        """Works passing ``tag_filter``, in the query shape that reads the fewest rows (``catalog.tag_filter``)."""
+        return plan_tag_filter(self, tag_filter, rows_wanted=rows_wanted, ordered=ordered)
+
+    def without_tags(self, *tag_ids: int) -> WorkQuerySet:
+        return self.exclude(self.has_any_tag(tag_ids))
+
+    def links(self) -> WorkTagQuerySet:
+        """All tag links (the WorkTag manager), for subqueries over these works."""
+        return self.model._meta.get_field("work_tags").related_model.objects.all()
+
+    def has_any_tag(self, tag_ids, max_spoiler_level: int | None = None) -> Exists:
+        """SQL: the work has a link to one of ``tag_ids`` (at most ``max_spoiler_level`` deep)."""
+        links = self.links().filter(work=OuterRef("pk"), tag_id__in=tag_ids)
+        if max_spoiler_level is not None:
+            links = links.filter(spoiler_level__lte=max_spoiler_level)
+        return Exists(links)
+
+
+class WorkTagQuerySet(models.QuerySet):
+    def for_viewer(self, viewer: Viewer) -> WorkTagQuerySet:
+        """A work's links as its own page lists them (``visibility.work_links_for_viewer``)."""
+        return visibility.work_links_for_viewer(self, viewer)
+
+    def for_cards(self, viewer: Viewer) -> WorkTagQuerySet:
+        """Links that may appear outside a work's own page (``visibility.card_links``)."""
+        return visibility.card_links(self, viewer)
+
+    def most_common_tags(self, limit: int) -> list[dict]:
+        """The tags these links carry most often: ``tag__slug``, ``tag__name`` and ``n``, most common first.
+
+        The links are counted before the tags are joined, so the database groups narrow index
+        entries (worktag_work_spoiler_tag_idx) instead of joined rows: 5 ms instead of 40 ms
+        for a thousand works.
+        """
+        tags_table = self.model._meta.get_field("tag").related_model._meta.db_table
+        grouped, params = self.order_by().values("tag_id").annotate(n=models.Count("*")).query.sql_with_params()
+        sql = (
+            f"SELECT tag.slug, tag.name, grouped.n FROM ({grouped}) grouped "
+            f"JOIN {tags_table} tag ON tag.id = grouped.tag_id ORDER BY grouped.n DESC, tag.name LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, limit])
+            return [{"tag__slug": slug, "tag__name": name, "n": n} for slug, name, n in cursor.fetchall()]

@@ -1,0 +1,357 @@
+"""The visibility policy: every decision about who may see or do what, in this one module.
+
+The rules (DESIGN.md, "The age gate" and "Tags"):
+- Works: only published works are listed; a viewer's hidden tags leave works out of every
+  list; an 18+ work is *locked* for a viewer who has not passed the age gate, which lists it
+  as safe metadata only (title, kind, year, length, the 18+ badge) and answers its detail
+  URL, cover and feeds with the gate. Locked works sort as if unrated, and match a search by
+  their main title only, so neither tells a visitor what their card hides.
+- Tags: explicit (content) tags exist for a viewer only once the gate is passed; a tag link
+  deeper a spoiler than the viewer reads stays folded, and only spoiler-free links appear on
+  cards.
+- Terms: a term that explains an explicit tag is gated like the tag.
+- Posts: members post on a work only if they may read it in full (an 18+ work needs an adult
+  member); a viewer sees reviews of the works open to them and comments on the terms open to
+  them.
+- Syndication (feeds, the sitemap): what an anonymous visitor may see, less every 18+ work,
+  since no age gate stands in front of a feed reader or a search engine's copy.
+
+Facts about the viewer alone (has the gate been passed, may it be) are the Viewer's
+(``accounts.viewer``). Everything that combines the viewer with content is decided here.
+
+The policy imports no model: each app's QuerySet method hands it the rows to rule on
+(``Work.objects.for_viewer(viewer)`` is ``works_for_viewer(works, viewer)``), so catalog,
+glossary and community all ask it without an import cycle. ``tests/test_architecture.py``
+fails when a module outside this one and the Viewer reads the age-gate fields or compares
+moderation states itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from django.db import models
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.http import Http404
+
+from accounts.models import SpoilerLevel
+from accounts.viewer import ANONYMOUS_VIEWER, Viewer
+from catalog.choices import AgeRating, TagCategory
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+Row = TypeVar("Row", bound=models.Model)
+
+GATED_RATING = AgeRating.R18
+EXPLICIT_CATEGORY = TagCategory.CONTENT
+
+
+@dataclass(frozen=True)
+class Access(Generic[Row]):
+    """One object as a viewer may reach it on its own page: ``gated`` means the page answers with the age gate."""
+
+    obj: Row
+    gated: bool
+
+
+# --- works -------------------------------------------------------------------------------------
+
+
+def is_adult_work(work: Any) -> bool:
+    """The work is rated 18+ (its pages carry ``<meta name="rating" content="adult">``)."""
+    return work.age_rating == GATED_RATING
+
+
+def is_locked(work: Any, viewer: Viewer) -> bool:
+    """The age-gate rule for one loaded work; ``lock_expression`` is the same rule in SQL."""
+    return is_adult_work(work) and not viewer.passed_age_gate
+
+
+def lock_expression(viewer: Viewer) -> models.Expression:
+    """``is_locked`` as an SQL expression over a work's row, for ``works_for_viewer`` and ``read_work``."""
+    if viewer.passed_age_gate:
+        return Value(False)
+    return models.ExpressionWrapper(Q(age_rating=GATED_RATING), output_field=models.BooleanField())
+
+
+def works_for_viewer(works: QuerySet, viewer: Viewer) -> QuerySet:
+    """The works a viewer's lists, search and tag pages show, each annotated ``is_locked``.
+
+    Works the viewer hides by preference are left out (``hidden_tag_ids_in_force``); 18+ works
+    stay listed as locked cards for visitors who have not passed the gate, unless the member
+    chose not to list them at all.
+    """
+    works = works.published()
+    hidden = hidden_tag_ids_in_force(viewer)
+    if hidden:
+        works = works.without_tags(*hidden)
+    if not viewer.show_adult_works:
+        works = works.exclude(age_rating=GATED_RATING)
+    return works.annotate(is_locked=lock_expression(viewer))
+
+
+def works_hidden_by_preferences(works: QuerySet, viewer: Viewer) -> QuerySet:
+    """The works a viewer's lists leave out only because of their hidden tags ("N works are hidden").
+
+    Matches every link of a hidden tag, spoilers included, exactly as ``works_for_viewer``
+    leaves them out: the count says no more than the lists already imply (docs/architecture.md,
+    "Hidden tags and spoilers").
+    """
+    hidden = hidden_tag_ids_in_force(viewer)
+    if not hidden:
+        return works.none()
+    works = works.published().filter(works.has_any_tag(hidden))
+    if not viewer.show_adult_works:
+        works = works.exclude(age_rating=GATED_RATING)
+    return works.annotate(is_locked=lock_expression(viewer))
+
+
+def works_for_syndication(works: QuerySet) -> QuerySet:
+    """Works that feeds and the sitemap may name: an anonymous visitor's list without its 18+ works."""
+    return works_for_viewer(works, ANONYMOUS_VIEWER).filter(is_locked=False)
+
+
+def read_work(works: QuerySet, viewer: Viewer, slug: str) -> Access:
+    """The one read path for a work's detail page and anything hanging off it (covers, reviews, feeds).
+
+    A direct link still opens a work the viewer hides from lists; the page says why it is unlisted.
+    """
+    try:
+        work = works.published().annotate(is_locked=lock_expression(viewer)).get(slug=slug)
+    except works.model.DoesNotExist:
+        raise Http404("No such work.") from None
+    return Access(work, gated=work.is_locked)
+
+
+def read_cover(works: QuerySet, viewer: Viewer, slug: str) -> Any:
+    """The work whose cover a viewer asked for, or 404.
+
+    A locked work's cover answers exactly as a missing one does, so a visitor cannot learn
+    which 18+ works have a cover: the gate is consulted before the cover is looked for, so both
+    answers also carry the same caching headers (``Vary: Cookie``, private). All-ages covers
+    never consult the viewer and stay cacheable by anyone.
+    """
+    work = works.published().filter(slug=slug).first()
+    if work is None or is_locked(work, viewer) or not work.cover:
+        raise Http404("No such cover.")
+    return work
+
+
+def cover_is_private(work: Any) -> bool:
+    """Whether a cover's answer depends on the viewer (so no shared cache may keep it)."""
+    return is_adult_work(work)
+
+
+# The sorts of the works list whose order would tell something about locked works: for a viewer
+# who has not passed the gate they read these expressions, under which a locked work counts as
+# unrated (catalog.migrations: work_pub_public_score_idx and work_pub_public_reviews_idx).
+def public_score() -> models.Expression:
+    return Case(
+        When(age_rating=GATED_RATING, then=Value(None)),
+        default=F("score_average"),
+        output_field=models.DecimalField(max_digits=4, decimal_places=2),
+    )
+
+
+def public_review_count() -> models.Expression:
+    return Case(
+        When(age_rating=GATED_RATING, then=Value(0)),
+        default=F("review_count"),
+        output_field=models.PositiveIntegerField(),
+    )
+
+
+def score_for_sorting(viewer: Viewer) -> models.Expression:
+    """What "sort by score" orders by for this viewer: a locked work's score is never consulted."""
+    return F("score_average") if viewer.passed_age_gate else public_score()
+
+
+def review_count_for_sorting(viewer: Viewer) -> models.Expression:
+    return F("review_count") if viewer.passed_age_gate else public_review_count()
+
+
+def title_search_q(viewer: Viewer, value: str) -> Q:
+    """The title filter of the works list: a locked work matches on its main title only (its card hides the rest)."""
+    original = Q(original_title__icontains=value)
+    if not viewer.passed_age_gate:
+        original &= ~Q(age_rating=GATED_RATING)
+    return Q(title__icontains=value) | original
+
+
+def search_matches_other_names(viewer: Viewer) -> bool:
+    """Whether a locked work may be found by its original or alternative titles (never, before the gate)."""
+    return viewer.passed_age_gate
+
+
+# --- tags --------------------------------------------------------------------------------------
+
+
+def hidden_tag_ids_in_force(viewer: Viewer) -> frozenset[int]:
+    """The viewer's hidden tags that take effect now.
+
+    Explicit tags are ignored until the gate is passed: before it they do not exist for the
+    viewer, and counting or listing the works they hide would say which 18+ works carry them.
+    The Viewer carries each hidden tag's category for this (``hidden_tag_categories``).
+    """
+    if viewer.passed_age_gate:
+        return viewer.hidden_tag_ids
+    explicit = {pk for pk, category in viewer.hidden_tag_categories if category == EXPLICIT_CATEGORY}
+    return viewer.hidden_tag_ids - explicit
+
+
+def tags_for_viewer(tags: QuerySet, viewer: Viewer) -> QuerySet:
+    """Tags the viewer may see: explicit content tags only once the age gate is passed."""
+    if viewer.passed_age_gate:
+        return tags
+    return tags.exclude(category=EXPLICIT_CATEGORY)
+
+
+def is_explicit_tag(tag: Any) -> bool:
+    return tag.category == EXPLICIT_CATEGORY
+
+
+def read_tag(tags: QuerySet, viewer: Viewer, slug: str) -> Access:
+    """The one read path for a tag's page: an explicit tag's page is gated."""
+    try:
+        tag = tags.get(slug=slug)
+    except tags.model.DoesNotExist:
+        raise Http404("No such tag.") from None
+    return Access(tag, gated=is_explicit_tag(tag) and not viewer.passed_age_gate)
+
+
+def tag_if_visible(tag: Any, viewer: Viewer) -> Any:
+    """``tag`` when the viewer may see it (a parent on a tag page), else None."""
+    if tag is None or (is_explicit_tag(tag) and not viewer.passed_age_gate):
+        return None
+    return tag
+
+
+def work_links_for_viewer(links: QuerySet, viewer: Viewer) -> QuerySet:
+    """A work's tag links as its own page lists them: nothing explicit before the gate (spoilers come folded)."""
+    links = links.select_related("tag")
+    if not viewer.passed_age_gate:
+        links = links.exclude(tag__category=EXPLICIT_CATEGORY)
+    return links
+
+
+def card_links(links: QuerySet, viewer: Viewer) -> QuerySet:
+    """Tag links that may appear outside a work's own page (cards, the refine panel, feeds):
+    spoiler-free, nothing explicit before the age gate, and nothing at all of a locked 18+ work."""
+    links = links.filter(spoiler_level=SpoilerLevel.NONE)
+    if not viewer.passed_age_gate:
+        links = links.exclude(tag__category=EXPLICIT_CATEGORY).exclude(work__age_rating=GATED_RATING)
+    return links
+
+
+def is_folded(link: Any, viewer: Viewer) -> bool:
+    """A tag link deeper a spoiler than the viewer reads: shown folded, behind a reveal."""
+    return link.spoiler_level > viewer.max_spoiler_level
+
+
+def hidden_tags_to_name(links: list, viewer: Viewer) -> list:
+    """The tags a work page may name in "left out because it has a tag you hide: …".
+
+    A hidden tag that is a spoiler above the viewer's level is not named (that would reveal it);
+    it is counted as "a tag you hide, shown as a spoiler".
+    """
+    hidden = hidden_tag_ids_in_force(viewer)
+    return [link.tag for link in links if link.tag_id in hidden and not is_folded(link, viewer)]
+
+
+def hidden_spoiler_tag_count(links: list, viewer: Viewer) -> int:
+    hidden = hidden_tag_ids_in_force(viewer)
+    return sum(1 for link in links if link.tag_id in hidden and is_folded(link, viewer))
+
+
+def viewer_variant(viewer: Viewer) -> str:
+    """What a cached page or count may vary on: everything the policy reads from the viewer.
+
+    A cache key built from this serves one kind of viewer's fragment to the same kind only.
+    """
+    hidden = ",".join(map(str, sorted(hidden_tag_ids_in_force(viewer)))) or "-"
+    return f"{int(viewer.show_adult_works)}:{int(viewer.passed_age_gate)}:{viewer.max_spoiler_level}:{hidden}"
+
+
+def gate_variant(viewer: Viewer) -> str:
+    """The coarser key for fragments that depend on the gate alone (the tag picker's options)."""
+    return "open" if viewer.passed_age_gate else "gated"
+
+
+# --- glossary terms ----------------------------------------------------------------------------
+
+
+def explains_explicit_tag(terms: QuerySet) -> Exists:
+    """SQL: the term explains an explicit (content) tag."""
+    return Exists(terms.model.objects.filter(pk=OuterRef("pk"), tags__category=EXPLICIT_CATEGORY))
+
+
+def terms_for_viewer(terms: QuerySet, viewer: Viewer) -> QuerySet:
+    """Published terms the viewer may read: one that explains an explicit tag only past the gate."""
+    terms = terms.published()
+    if viewer.passed_age_gate:
+        return terms
+    return terms.exclude(tags__category=EXPLICIT_CATEGORY)
+
+
+def read_term(terms: QuerySet, viewer: Viewer, slug: str) -> Access:
+    """The one read path for a term's page: like an explicit tag's page, an explicit term's is gated
+    (the works it lists would say which are explicit)."""
+    try:
+        term = terms.published().annotate(is_explicit=explains_explicit_tag(terms)).get(slug=slug)
+    except terms.model.DoesNotExist:
+        raise Http404("No such term.") from None
+    return Access(term, gated=term.is_explicit and not viewer.passed_age_gate)
+
+
+# --- posts -------------------------------------------------------------------------------------
+
+
+def may_post_on(member: Any, work: Any | None) -> bool:
+    """Whether a member may review, vote on or link to ``work``: an 18+ work only by an adult member.
+
+    Decided by the birth date, not by the session's gate: an account without one (made by
+    ``createsuperuser``) may read past the gate but not post there.
+    """
+    if not getattr(member, "is_authenticated", False):
+        return False
+    return work is None or not is_adult_work(work) or member.is_adult() is True
+
+
+def reviews_for_viewer(reviews: QuerySet, works: QuerySet, viewer: Viewer) -> QuerySet:
+    """Published reviews a viewer may read away from the work's page (a member's page): reviews of
+    works the viewer's lists show unlocked. ``works`` is the Work manager to rule on."""
+    open_works = works_for_viewer(works.all(), viewer).filter(is_locked=False).values("pk")
+    return reviews.published().filter(work__in=open_works)
+
+
+def comments_for_viewer(comments: QuerySet, terms: QuerySet, viewer: Viewer) -> QuerySet:
+    """Published comments on terms the viewer may read. ``terms`` is the Term manager to rule on."""
+    return comments.published().filter(term__in=terms_for_viewer(terms.all(), viewer))
+
+
+def reviews_have_feed(work: Any) -> bool:
+    """A work's reviews have an Atom feed only if an anonymous reader may read them."""
+    return not is_locked(work, ANONYMOUS_VIEWER)
+
+
+# --- badges ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgeBadge:
+    label: str
+    title: str
+    modifier: str
+
+
+AGE_BADGES = {
+    AgeRating.R18: AgeBadge("18+", "For adults only", "adult"),
+    AgeRating.R15: AgeBadge("15+", "15 and over", "teen"),
+}
+
+
+def age_badge(work: Any) -> AgeBadge | None:
+    """The badge a work's rating earns on its card and page (safe metadata: shown even when locked)."""
+    return AGE_BADGES.get(work.age_rating)
