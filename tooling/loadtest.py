@@ -69,6 +69,7 @@ def build_database(args, env: dict[str, str]) -> Plan:
     import django
 
     django.setup()
+    # Imported once django.setup() has run: this script configures Django itself.
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
     from django.db import connection
