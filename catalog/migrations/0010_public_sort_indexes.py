@@ -4,18 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0009_tag_filter_spoiler_index'),
+        ("catalog", "0009_tag_filter_spoiler_index"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='work',
-            index=models.Index(models.OrderBy(models.Case(models.When(age_rating='r18', then=models.Value(None)), default=models.F('score_average'), output_field=models.DecimalField(decimal_places=2, max_digits=4)), descending=True), models.F('id'), condition=models.Q(('is_published', True)), name='work_pub_public_score_idx'),
+            model_name="work",
+            index=models.Index(
+                models.OrderBy(
+                    models.Case(
+                        models.When(age_rating="r18", then=models.Value(None)),
+                        default=models.F("score_average"),
+                        output_field=models.DecimalField(decimal_places=2, max_digits=4),
+                    ),
+                    descending=True,
+                ),
+                models.F("id"),
+                condition=models.Q(("is_published", True)),
+                name="work_pub_public_score_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='work',
-            index=models.Index(models.OrderBy(models.Case(models.When(age_rating='r18', then=models.Value(0)), default=models.F('review_count'), output_field=models.PositiveIntegerField()), descending=True), models.F('id'), condition=models.Q(('is_published', True)), name='work_pub_public_reviews_idx'),
+            model_name="work",
+            index=models.Index(
+                models.OrderBy(
+                    models.Case(
+                        models.When(age_rating="r18", then=models.Value(0)),
+                        default=models.F("review_count"),
+                        output_field=models.PositiveIntegerField(),
+                    ),
+                    descending=True,
+                ),
+                models.F("id"),
+                condition=models.Q(("is_published", True)),
+                name="work_pub_public_reviews_idx",
+            ),
         ),
     ]

@@ -39,7 +39,9 @@ class TestAccessByGate:
         locked, missing = client.get(cover_url(adult_work)), client.get(cover_url(bare))
         assert locked.status_code == missing.status_code == 404
         # The 404 page names the path it was asked for; otherwise the two answers are the same.
-        assert locked.content.replace(adult_work.slug.encode(), b"SLUG") == missing.content.replace(bare.slug.encode(), b"SLUG")
+        assert locked.content.replace(adult_work.slug.encode(), b"SLUG") == missing.content.replace(
+            bare.slug.encode(), b"SLUG"
+        )
         for header in ("Content-Type", "Cache-Control", "Vary", "X-Robots-Tag"):
             assert locked.get(header) == missing.get(header), header
 
