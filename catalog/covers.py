@@ -117,7 +117,7 @@ def thumbnail_name(cover_name: str, size: str) -> str:
     return f"{COVER_DIR}/{cover_token(cover_name)}-{size}.webp"
 
 
-def cover_file_names(cover_name: str) -> list[str]:
+def cover_file_names(cover_name: str | None) -> list[str]:
     return [cover_name, *(thumbnail_name(cover_name, size) for size in COVER_SIZES)] if cover_name else []
 
 
@@ -158,7 +158,7 @@ def delete_files(names) -> None:
         default_storage.delete(name)
 
 
-def delete_cover_files_on_commit(cover_name: str) -> None:
+def delete_cover_files_on_commit(cover_name: str | None) -> None:
     """Remove a cover's files once the transaction that stopped using them has committed."""
     names = cover_file_names(cover_name)
     if names:

@@ -1,3 +1,5 @@
+from typing import Self
+
 from django.db import models
 
 from accounts.viewer import Viewer
@@ -8,7 +10,7 @@ from core.text import split_lines
 
 
 class TermQuerySet(models.QuerySet):
-    def published(self):
+    def published(self) -> Self:
         return self.filter(is_published=True)
 
     def for_viewer(self, viewer: Viewer):
