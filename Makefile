@@ -1,8 +1,9 @@
-# ntrdb: `make run` to use the site, `make test` to check it.
+# ntrdb: `make run` to use the site, `make test` to check it, `make lint` to check the code.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LINT_STAMP := $(VENV)/.installed-lint
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # The end-to-end tests drive Debian's Chromium through Playwright; no browser is downloaded.
@@ -10,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 APT_GET := $(if $(filter 0,$(shell id -u)),,sudo )env DEBIAN_FRONTEND=noninteractive apt-get
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test fuzz setup migrate seed superuser check clean bench bench-clean serve loadtest backup require-secret-key browser
+.PHONY: run test lint fuzz setup migrate seed superuser check clean bench bench-clean serve loadtest backup require-secret-key browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +21,21 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+$(LINT_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
+	touch $(LINT_STAMP)
+
 setup: $(STAMP)
+
+# The formatter and linter, the template indentation, the type checker ([tool.mypy]) and the
+# app-layer contracts ([tool.importlinter]), all configured in pyproject.toml.
+lint: $(LINT_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check templates
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 migrate: setup
 	$(BIN)/python manage.py migrate --noinput

@@ -17,7 +17,7 @@ class SignUpForm(UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ["username", "email", "birth_date"]
+        fields = ("username", "email", "birth_date")
 
     def clean_birth_date(self):
         birth_date = self.cleaned_data["birth_date"]
@@ -68,7 +68,7 @@ HiddenTag = User._meta.get_field("hidden_tags").related_model
 
 class PreferencesForm(forms.ModelForm):
     hidden_tags = TagCheckboxesField(
-        queryset=HiddenTag.objects.none(),
+        queryset=HiddenTag._default_manager.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Works with any of these tags are left out of every list and search.",

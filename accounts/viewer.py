@@ -53,6 +53,12 @@ class Viewer:
 ANONYMOUS_VIEWER = Viewer()
 
 
+class ViewerRequest(HttpRequest):
+    """For annotations only: a request as ``ViewerMiddleware`` leaves it, with its ``viewer``."""
+
+    viewer: Viewer
+
+
 def build_viewer(request: HttpRequest) -> Viewer:
     session_passed = bool(request.session.get(AGE_GATE_SESSION_KEY, False))
     user = getattr(request, "user", None)
@@ -78,7 +84,7 @@ def build_viewer(request: HttpRequest) -> Viewer:
     )
 
 
-def record_age_gate_passed(request: HttpRequest) -> bool:
+def record_age_gate_passed(request: ViewerRequest) -> bool:
     """Record the visitor's confirmation; returns False when the viewer may not pass."""
     if not request.viewer.may_pass_age_gate:
         return False

@@ -109,7 +109,7 @@ def make_thumbnail(image: Image.Image, size: CoverSize) -> bytes:
     return out.getvalue()
 
 
-def cover_token(cover_name: str) -> str:
+def cover_token(cover_name: str | None) -> str:
     return PurePosixPath(cover_name).stem if cover_name else ""
 
 
@@ -117,7 +117,7 @@ def thumbnail_name(cover_name: str, size: str) -> str:
     return f"{COVER_DIR}/{cover_token(cover_name)}-{size}.webp"
 
 
-def cover_file_names(cover_name: str) -> list[str]:
+def cover_file_names(cover_name: str | None) -> list[str]:
     return [cover_name, *(thumbnail_name(cover_name, size) for size in COVER_SIZES)] if cover_name else []
 
 
@@ -158,7 +158,7 @@ def delete_files(names) -> None:
         default_storage.delete(name)
 
 
-def delete_cover_files_on_commit(cover_name: str) -> None:
+def delete_cover_files_on_commit(cover_name: str | None) -> None:
     """Remove a cover's files once the transaction that stopped using them has committed."""
     names = cover_file_names(cover_name)
     if names:
@@ -187,7 +187,8 @@ def placeholder_colour(title: str) -> str:
     lightness = 0.36
     while True:
         channels = [round(channel * 255) for channel in colorsys.hls_to_rgb(hue, lightness, saturation)]
-        if contrast_ratio((1.0, 1.0, 1.0), tuple(channel / 255 for channel in channels)) >= 4.5:
+        red, green, blue = (channel / 255 for channel in channels)
+        if contrast_ratio((1.0, 1.0, 1.0), (red, green, blue)) >= 4.5:
             return "#{:02x}{:02x}{:02x}".format(*channels)
         lightness -= 0.02
 

@@ -111,7 +111,7 @@ class WorkFilter(django_filters.FilterSet):
 
     class Meta:
         model = Work
-        fields = []
+        fields: list[str] = []
         form = WorkFilterForm
 
     TAG_FIELDS = ("tags", "any_tags", "exclude_tags")

@@ -166,7 +166,8 @@ class Work(models.Model):
 
     @property
     def release_label(self) -> str:
-        return {Kind.MANGA: "Published", Kind.VISUAL_NOVEL: "Released"}.get(self.kind, "Aired")
+        labels: dict[str, str] = {Kind.MANGA: "Published", Kind.VISUAL_NOVEL: "Released"}
+        return labels.get(self.kind, "Aired")
 
     @property
     def release_display(self) -> str:

@@ -8,6 +8,8 @@ module is imported by ``catalog.models`` itself.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.cache import cache
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Prefetch
@@ -32,7 +34,7 @@ class TagQuerySet(models.QuerySet):
     def work_counts_cache_key(viewer: Viewer) -> str:
         return f"tag-work-counts:{visibility.viewer_variant(viewer)}"
 
-    def with_work_counts(self, viewer: Viewer) -> list:
+    def with_work_counts(self, viewer: Viewer) -> list[Any]:
         """The tags as a list, each with ``work_count``: how many works in the viewer's lists carry it.
 
         The count is what the tag's page would list (``TagFilter``: links the viewer could
@@ -42,13 +44,13 @@ class TagQuerySet(models.QuerySet):
         key = self.work_counts_cache_key(viewer)
         counts = cache.get(key)
         if counts is None:
-            works = self.model._meta.get_field("works").related_model.objects
+            works = self.model._meta.get_field("works").related_model.objects  # type: ignore[union-attr]  # a relation's model
             links = works.links().filter(
                 work__in=works.for_viewer(viewer).values("pk"), spoiler_level__lte=viewer.max_spoiler_level
             )
             counts = dict(links.order_by().values_list("tag").annotate(n=models.Count("pk")))
             cache.set(key, counts, TAG_COUNT_CACHE_SECONDS)
-        tags = list(self)
+        tags: list[Any] = list(self)
         for tag in tags:
             tag.work_count = counts.get(tag.pk, 0)
         return tags
@@ -94,7 +96,7 @@ class WorkQuerySet(models.QuerySet):
 
     def links(self) -> WorkTagQuerySet:
         """All tag links (the WorkTag manager), for subqueries over these works."""
-        return self.model._meta.get_field("work_tags").related_model.objects.all()
+        return self.model._meta.get_field("work_tags").related_model.objects.all()  # type: ignore[union-attr]  # a relation's model
 
     def has_any_tag(self, tag_ids, max_spoiler_level: int | None = None) -> Exists:
         """SQL: the work has a link to one of ``tag_ids`` (at most ``max_spoiler_level`` deep)."""
@@ -120,7 +122,7 @@ class WorkTagQuerySet(models.QuerySet):
         entries (worktag_work_spoiler_tag_idx) instead of joined rows: 5 ms instead of 40 ms
         for a thousand works.
         """
-        tags_table = self.model._meta.get_field("tag").related_model._meta.db_table
+        tags_table = self.model._meta.get_field("tag").related_model._meta.db_table  # type: ignore[union-attr]  # a relation's model
         grouped, params = self.order_by().values("tag_id").annotate(n=models.Count("*")).query.sql_with_params()
         sql = (
             f"SELECT tag.slug, tag.name, grouped.n FROM ({grouped}) grouped "

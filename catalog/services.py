@@ -1,7 +1,11 @@
+from __future__ import annotations
+
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from catalog.covers import cover_file_names, delete_cover_files_on_commit, delete_files, store_cover
 from catalog.models import Tag, Work, WorkTag
 from catalog.search import search_index_remove, search_index_update
@@ -9,7 +13,7 @@ from core import curation_log
 
 
 @transaction.atomic
-def tag_merge(*, source: Tag, target: Tag, curator=None) -> int:
+def tag_merge(*, source: Tag, target: Tag, curator: User | None = None) -> int:
     """Fold ``source`` into ``target``: its works, children, aliases and hiders move over, then it is deleted.
 
     A work that carried both keeps the target's link (with the higher spoiler level of
@@ -63,7 +67,7 @@ def tag_merge(*, source: Tag, target: Tag, curator=None) -> int:
     return moved
 
 
-def work_cover_set(*, work: Work, upload) -> None:
+def work_cover_set(*, work: Work, upload: UploadedFile[bytes]) -> None:
     """Give ``work`` the uploaded cover, checked and thumbnailed (ValidationError when refused).
 
     The previous cover's files are deleted once the change commits; if it does not, the new

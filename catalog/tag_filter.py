@@ -18,7 +18,7 @@ from accounts.models import SpoilerLevel
 from accounts.viewer import Viewer
 
 if TYPE_CHECKING:
-    from django.db.models import QuerySet
+    from catalog.querysets import WorkQuerySet
 
 # How often a tag appears changes slowly; its share only steers the shape of tag-filter queries.
 TAG_SHARE_CACHE_SECONDS = 600
@@ -59,7 +59,7 @@ class TagFilter:
         return {*self.all_of, *self.any_of, *self.none_of}
 
 
-def link_counts(works: QuerySet, tag_ids) -> tuple[int, dict[int, int]]:
+def link_counts(works: WorkQuerySet, tag_ids) -> tuple[int, dict[int, int]]:
     """How many works are published, and how many links each tag has, from briefly cached counts.
 
     Whatever is not cached costs one query: the published works and each missing tag's links.
@@ -82,7 +82,9 @@ def link_counts(works: QuerySet, tag_ids) -> tuple[int, dict[int, int]]:
     return cached["published-works"], {tag_id: cached[keys[tag_id]] for tag_id in tag_ids}
 
 
-def plan_tag_filter(works: QuerySet, tag_filter: TagFilter, *, rows_wanted: int, ordered: bool = True) -> QuerySet:
+def plan_tag_filter(
+    works: WorkQuerySet, tag_filter: TagFilter, *, rows_wanted: int, ordered: bool = True
+) -> WorkQuerySet:
     """``works`` passing ``tag_filter``, in the query shape that reads the fewest rows.
 
     Two shapes answer the same question:
@@ -98,7 +100,7 @@ def plan_tag_filter(works: QuerySet, tag_filter: TagFilter, *, rows_wanted: int,
     total, counts = link_counts(works, tag_filter.tag_ids)
     total = max(total, 1)
     shares = {tag_id: min(1.0, n / total) for tag_id, n in counts.items()}
-    groups = [(tag_id,) for tag_id in tag_filter.all_of]
+    groups: list[tuple[int, ...]] = [(tag_id,) for tag_id in tag_filter.all_of]
     if tag_filter.any_of:
         groups.append(tuple(tag_filter.any_of))
 

@@ -28,8 +28,9 @@ moderation states itself.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, Self, TypeVar
 
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
@@ -39,10 +40,49 @@ from accounts.models import SpoilerLevel
 from accounts.viewer import ANONYMOUS_VIEWER, Viewer
 from catalog.choices import AgeRating, TagCategory
 
-if TYPE_CHECKING:
-    from django.db.models import QuerySet
-
 Row = TypeVar("Row", bound=models.Model)
+
+
+# What the policy uses of the QuerySets it is handed. It imports no model, so it names the
+# QuerySet methods it relies on instead of the classes (catalog.querysets, glossary.models,
+# community.models); each function hands back rows of the type it was given.
+class Rows(Protocol):
+    # The model class, Any here: its ``DoesNotExist`` and ``objects`` are declared per model.
+    @property
+    def model(self) -> Any: ...
+    def filter(self, *args: Any, **kwargs: Any) -> Self: ...
+    def exclude(self, *args: Any, **kwargs: Any) -> Self: ...
+    def annotate(self, *args: Any, **kwargs: Any) -> Self: ...
+    def select_related(self, *fields: Any) -> Self: ...
+    def none(self) -> Self: ...
+    def all(self) -> Self: ...
+    def get(self, *args: Any, **kwargs: Any) -> Any: ...
+    def first(self) -> Any: ...
+    def values(self, *fields: Any, **expressions: Any) -> Any: ...
+
+
+class PublishedRows(Rows, Protocol):
+    """Rows with a moderation or publication state (works, terms, reviews, comments)."""
+
+    def published(self) -> Self: ...
+
+
+class WorkRows(PublishedRows, Protocol):
+    """``catalog.querysets.WorkQuerySet`` as the policy uses it."""
+
+    def without_tags(self, *tag_ids: int) -> Self: ...
+    def has_any_tag(self, tag_ids: Iterable[int], max_spoiler_level: int | None = None) -> Exists: ...
+
+
+class AllRows(Protocol):
+    """A manager to rule on: ``Work.objects`` or ``Term.objects``."""
+
+    def all(self) -> Any: ...
+
+
+AnyRows = TypeVar("AnyRows", bound=Rows)
+Published = TypeVar("Published", bound=PublishedRows)
+Works = TypeVar("Works", bound=WorkRows)
 
 GATED_RATING = AgeRating.R18
 EXPLICIT_CATEGORY = TagCategory.CONTENT
@@ -61,7 +101,7 @@ class Access(Generic[Row]):
 
 def is_adult_work(work: Any) -> bool:
     """The work is rated 18+ (its pages carry ``<meta name="rating" content="adult">``)."""
-    return work.age_rating == GATED_RATING
+    return bool(work.age_rating == GATED_RATING)
 
 
 def is_locked(work: Any, viewer: Viewer) -> bool:
@@ -76,7 +116,7 @@ def lock_expression(viewer: Viewer) -> models.Expression:
     return models.ExpressionWrapper(Q(age_rating=GATED_RATING), output_field=models.BooleanField())
 
 
-def works_for_viewer(works: QuerySet, viewer: Viewer) -> QuerySet:
+def works_for_viewer(works: Works, viewer: Viewer) -> Works:
     """The works a viewer's lists, search and tag pages show, each annotated ``is_locked``.
 
     Works the viewer hides by preference are left out (``hidden_tag_ids_in_force``); 18+ works
@@ -92,7 +132,7 @@ def works_for_viewer(works: QuerySet, viewer: Viewer) -> QuerySet:
     return works.annotate(is_locked=lock_expression(viewer))
 
 
-def works_hidden_by_preferences(works: QuerySet, viewer: Viewer) -> QuerySet:
+def works_hidden_by_preferences(works: Works, viewer: Viewer) -> Works:
     """The works a viewer's lists leave out only because of their hidden tags ("N works are hidden").
 
     Matches every link of a hidden tag, spoilers included, exactly as ``works_for_viewer``
@@ -108,12 +148,12 @@ def works_hidden_by_preferences(works: QuerySet, viewer: Viewer) -> QuerySet:
     return works.annotate(is_locked=lock_expression(viewer))
 
 
-def works_for_syndication(works: QuerySet) -> QuerySet:
+def works_for_syndication(works: Works) -> Works:
     """Works that feeds and the sitemap may name: an anonymous visitor's list without its 18+ works."""
     return works_for_viewer(works, ANONYMOUS_VIEWER).filter(is_locked=False)
 
 
-def read_work(works: QuerySet, viewer: Viewer, slug: str) -> Access:
+def read_work(works: WorkRows, viewer: Viewer, slug: str) -> Access[Any]:
     """The one read path for a work's detail page and anything hanging off it (covers, reviews, feeds).
 
     A direct link still opens a work the viewer hides from lists; the page says why it is unlisted.
@@ -125,7 +165,7 @@ def read_work(works: QuerySet, viewer: Viewer, slug: str) -> Access:
     return Access(work, gated=work.is_locked)
 
 
-def read_cover(works: QuerySet, viewer: Viewer, slug: str) -> Any:
+def read_cover(works: WorkRows, viewer: Viewer, slug: str) -> Any:
     """The work whose cover a viewer asked for, or 404.
 
     A locked work's cover answers exactly as a missing one does, so a visitor cannot learn
@@ -163,12 +203,12 @@ def public_review_count() -> models.Expression:
     )
 
 
-def score_for_sorting(viewer: Viewer) -> models.Expression:
+def score_for_sorting(viewer: Viewer) -> F | models.Expression:
     """What "sort by score" orders by for this viewer: a locked work's score is never consulted."""
     return F("score_average") if viewer.passed_age_gate else public_score()
 
 
-def review_count_for_sorting(viewer: Viewer) -> models.Expression:
+def review_count_for_sorting(viewer: Viewer) -> F | models.Expression:
     return F("review_count") if viewer.passed_age_gate else public_review_count()
 
 
@@ -201,7 +241,7 @@ def hidden_tag_ids_in_force(viewer: Viewer) -> frozenset[int]:
     return viewer.hidden_tag_ids - explicit
 
 
-def tags_for_viewer(tags: QuerySet, viewer: Viewer) -> QuerySet:
+def tags_for_viewer(tags: AnyRows, viewer: Viewer) -> AnyRows:
     """Tags the viewer may see: explicit content tags only once the age gate is passed."""
     if viewer.passed_age_gate:
         return tags
@@ -209,10 +249,10 @@ def tags_for_viewer(tags: QuerySet, viewer: Viewer) -> QuerySet:
 
 
 def is_explicit_tag(tag: Any) -> bool:
-    return tag.category == EXPLICIT_CATEGORY
+    return bool(tag.category == EXPLICIT_CATEGORY)
 
 
-def read_tag(tags: QuerySet, viewer: Viewer, slug: str) -> Access:
+def read_tag(tags: Rows, viewer: Viewer, slug: str) -> Access[Any]:
     """The one read path for a tag's page: an explicit tag's page is gated."""
     try:
         tag = tags.get(slug=slug)
@@ -228,7 +268,7 @@ def tag_if_visible(tag: Any, viewer: Viewer) -> Any:
     return tag
 
 
-def work_links_for_viewer(links: QuerySet, viewer: Viewer) -> QuerySet:
+def work_links_for_viewer(links: AnyRows, viewer: Viewer) -> AnyRows:
     """A work's tag links as its own page lists them: nothing explicit before the gate (spoilers come folded)."""
     links = links.select_related("tag")
     if not viewer.passed_age_gate:
@@ -236,7 +276,7 @@ def work_links_for_viewer(links: QuerySet, viewer: Viewer) -> QuerySet:
     return links
 
 
-def card_links(links: QuerySet, viewer: Viewer) -> QuerySet:
+def card_links(links: AnyRows, viewer: Viewer) -> AnyRows:
     """Tag links that may appear outside a work's own page (cards, the refine panel, feeds):
     spoiler-free, nothing explicit before the age gate, and nothing at all of a locked 18+ work."""
     links = links.filter(spoiler_level=SpoilerLevel.NONE)
@@ -247,10 +287,10 @@ def card_links(links: QuerySet, viewer: Viewer) -> QuerySet:
 
 def is_folded(link: Any, viewer: Viewer) -> bool:
     """A tag link deeper a spoiler than the viewer reads: shown folded, behind a reveal."""
-    return link.spoiler_level > viewer.max_spoiler_level
+    return bool(link.spoiler_level > viewer.max_spoiler_level)
 
 
-def hidden_tags_to_name(links: list, viewer: Viewer) -> list:
+def hidden_tags_to_name(links: list[Any], viewer: Viewer) -> list[Any]:
     """The tags a work page may name in "left out because it has a tag you hide: …".
 
     A hidden tag that is a spoiler above the viewer's level is not named (that would reveal it);
@@ -260,7 +300,7 @@ def hidden_tags_to_name(links: list, viewer: Viewer) -> list:
     return [link.tag for link in links if link.tag_id in hidden and not is_folded(link, viewer)]
 
 
-def hidden_spoiler_tag_count(links: list, viewer: Viewer) -> int:
+def hidden_spoiler_tag_count(links: list[Any], viewer: Viewer) -> int:
     hidden = hidden_tag_ids_in_force(viewer)
     return sum(1 for link in links if link.tag_id in hidden and is_folded(link, viewer))
 
@@ -282,12 +322,13 @@ def gate_variant(viewer: Viewer) -> str:
 # --- glossary terms ----------------------------------------------------------------------------
 
 
-def explains_explicit_tag(terms: QuerySet) -> Exists:
+def explains_explicit_tag(terms: Rows) -> Exists:
     """SQL: the term explains an explicit (content) tag."""
+    # The stubs declare no ``objects`` on a bare Model class; Term declares it.
     return Exists(terms.model.objects.filter(pk=OuterRef("pk"), tags__category=EXPLICIT_CATEGORY))
 
 
-def terms_for_viewer(terms: QuerySet, viewer: Viewer) -> QuerySet:
+def terms_for_viewer(terms: Published, viewer: Viewer) -> Published:
     """Published terms the viewer may read: one that explains an explicit tag only past the gate."""
     terms = terms.published()
     if viewer.passed_age_gate:
@@ -295,7 +336,7 @@ def terms_for_viewer(terms: QuerySet, viewer: Viewer) -> QuerySet:
     return terms.exclude(tags__category=EXPLICIT_CATEGORY)
 
 
-def read_term(terms: QuerySet, viewer: Viewer, slug: str) -> Access:
+def read_term(terms: PublishedRows, viewer: Viewer, slug: str) -> Access[Any]:
     """The one read path for a term's page: like an explicit tag's page, an explicit term's is gated
     (the works it lists would say which are explicit)."""
     try:
@@ -319,14 +360,14 @@ def may_post_on(member: Any, work: Any | None) -> bool:
     return work is None or not is_adult_work(work) or member.is_adult() is True
 
 
-def reviews_for_viewer(reviews: QuerySet, works: QuerySet, viewer: Viewer) -> QuerySet:
+def reviews_for_viewer(reviews: Published, works: AllRows, viewer: Viewer) -> Published:
     """Published reviews a viewer may read away from the work's page (a member's page): reviews of
     works the viewer's lists show unlocked. ``works`` is the Work manager to rule on."""
     open_works = works_for_viewer(works.all(), viewer).filter(is_locked=False).values("pk")
     return reviews.published().filter(work__in=open_works)
 
 
-def comments_for_viewer(comments: QuerySet, terms: QuerySet, viewer: Viewer) -> QuerySet:
+def comments_for_viewer(comments: Published, terms: AllRows, viewer: Viewer) -> Published:
     """Published comments on terms the viewer may read. ``terms`` is the Term manager to rule on."""
     return comments.published().filter(term__in=terms_for_viewer(terms.all(), viewer))
 

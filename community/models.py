@@ -1,3 +1,5 @@
+from typing import Self
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinLengthValidator, MinValueValidator
 from django.db import models
@@ -18,7 +20,7 @@ class Status(models.TextChoices):
 
 
 class ModeratedQuerySet(models.QuerySet):
-    def published(self):
+    def published(self) -> Self:
         """Posts on show: not held back, hidden or removed by moderation (whoever is asking;
         who may read them is the visibility policy's question)."""
         return self.filter(status=Status.VISIBLE)

@@ -7,49 +7,52 @@ transaction, so a refused write leaves nothing behind.
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, F
+from django.db.models import Avg, Count, F, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from catalog import visibility
 from catalog.models import Work
 from community.models import Comment, HelpfulVote, ModerationAction, Report, Review, Status, TermSuggestion
+from glossary.models import Term
 
 # --- rules shared by the services -------------------------------------------------------------
 
 
-def _require_may_post_on(author, work: Work | None, what: str) -> None:
+def _require_may_post_on(author: User, work: Work | None, what: str) -> None:
     if not visibility.may_post_on(author, work):
         raise PermissionDenied(f"Only members aged 18 or over can {what} 18+ works.")
 
 
-def require_owner(post, user) -> None:
+def require_owner(post: Review | Comment, user: User) -> None:
     if post.author_id != user.pk:
         raise PermissionDenied("You can only change your own posts.")
 
 
-def require_deletable(post) -> None:
+def require_deletable(post: Review | Comment) -> None:
     """A post a curator has held back stays, so deleting it and posting it again cannot undo the decision."""
     if not post.is_published:
         raise ValidationError("A curator has held this post back, so it cannot be deleted. It is not shown to anyone.")
 
 
-def _one_post_at_a_time(author) -> None:
+def _one_post_at_a_time(author: User) -> None:
     """Lock the author's row until the transaction ends, so the rate and duplicate checks
     below see the member's previous post even when two arrive at once (a double click)."""
     get_user_model().objects.select_for_update().filter(pk=author.pk).values_list("pk").first()
 
 
-def _check_rate(queryset, *, limit: int, window: timedelta, message: str) -> None:
+def _check_rate(queryset: QuerySet[Any, Any], *, limit: int, window: timedelta, message: str) -> None:
     if queryset.filter(created_at__gte=timezone.now() - window).count() >= limit:
         raise ValidationError(message)
 
 
-def _check_not_duplicate(queryset, body: str) -> None:
+def _check_not_duplicate(queryset: QuerySet[Any, Any], body: str) -> None:
     window = timedelta(seconds=settings.NTRDB_DUPLICATE_WINDOW_SECONDS)
     if queryset.filter(body=body, created_at__gte=timezone.now() - window).exists():
         raise ValidationError("You just posted exactly this. It was not posted twice.")
@@ -76,7 +79,7 @@ def work_refresh_rating(*, work: Work) -> None:
 
 
 @transaction.atomic
-def review_create(*, author, work: Work, score: int, body: str, has_spoilers: bool = False) -> Review:
+def review_create(*, author: User, work: Work, score: int, body: str, has_spoilers: bool = False) -> Review:
     _require_may_post_on(author, work, "review")
     _one_post_at_a_time(author)
     if Review.objects.filter(author=author, work=work).exists():
@@ -101,7 +104,7 @@ def review_create(*, author, work: Work, score: int, body: str, has_spoilers: bo
 
 
 @transaction.atomic
-def review_update(*, review: Review, editor, score: int, body: str, has_spoilers: bool) -> Review:
+def review_update(*, review: Review, editor: User, score: int, body: str, has_spoilers: bool) -> Review:
     require_owner(review, editor)
     review.score, review.body, review.has_spoilers = score, body, has_spoilers
     review.full_clean()
@@ -111,7 +114,7 @@ def review_update(*, review: Review, editor, score: int, body: str, has_spoilers
 
 
 @transaction.atomic
-def review_delete(*, review: Review, actor) -> None:
+def review_delete(*, review: Review, actor: User) -> None:
     require_owner(review, actor)
     require_deletable(review)
     work = review.work
@@ -120,7 +123,7 @@ def review_delete(*, review: Review, actor) -> None:
 
 
 @transaction.atomic
-def review_toggle_helpful(*, review: Review, voter) -> bool:
+def review_toggle_helpful(*, review: Review, voter: User) -> bool:
     """Mark or unmark a review as helpful; returns whether the voter's vote now stands."""
     if review.author_id == voter.pk:
         raise PermissionDenied("You can't mark your own review as helpful.")
@@ -134,7 +137,7 @@ def review_toggle_helpful(*, review: Review, voter) -> bool:
     return True
 
 
-def member_deletion_recount(user) -> Callable[[], None]:
+def member_deletion_recount(user: User) -> Callable[[], None]:
     """Before a member is deleted: note the works they reviewed and the reviews they marked helpful,
     so that afterwards the scores and helpful counts are recomputed without them
     (``accounts.services.member_delete`` runs this in its transaction)."""
@@ -155,7 +158,7 @@ def member_deletion_recount(user) -> Callable[[], None]:
 
 @transaction.atomic
 def comment_create(
-    *, author, term, body: str, parent: Comment | None = None, favourite_work: Work | None = None
+    *, author: User, term: Term, body: str, parent: Comment | None = None, favourite_work: Work | None = None
 ) -> Comment:
     if parent is not None:
         if parent.term_id != term.pk:
@@ -163,6 +166,7 @@ def comment_create(
         if parent.parent_id is not None:
             # Replies to a reply join the same thread.
             parent = parent.parent
+            assert parent is not None  # parent_id is set
         if not parent.is_published:
             raise ValidationError("That comment is no longer open for replies.")
     _require_may_post_on(author, favourite_work, "link")
@@ -188,7 +192,7 @@ def comment_create(
 
 
 @transaction.atomic
-def comment_update(*, comment: Comment, editor, body: str, favourite_work: Work | None) -> Comment:
+def comment_update(*, comment: Comment, editor: User, body: str, favourite_work: Work | None) -> Comment:
     require_owner(comment, editor)
     _require_may_post_on(editor, favourite_work, "link")
     comment.body, comment.favourite_work = body, favourite_work
@@ -202,7 +206,7 @@ DELETED_COMMENT_BODY = "(deleted by its author)"
 
 
 @transaction.atomic
-def comment_delete(*, comment: Comment, actor) -> None:
+def comment_delete(*, comment: Comment, actor: User) -> None:
     """Delete a comment; one that others have replied to keeps its place (without its text),
     so deleting it cannot take other members' replies with it."""
     require_owner(comment, actor)
@@ -217,7 +221,7 @@ def comment_delete(*, comment: Comment, actor) -> None:
 
 
 @transaction.atomic
-def term_suggestion_create(*, author, name: str, note: str = "") -> TermSuggestion:
+def term_suggestion_create(*, author: User, name: str, note: str = "") -> TermSuggestion:
     _one_post_at_a_time(author)
     _check_rate(
         TermSuggestion.objects.filter(author=author),
@@ -237,7 +241,7 @@ def term_suggestion_create(*, author, name: str, note: str = "") -> TermSuggesti
 
 @transaction.atomic
 def report_create(
-    *, reporter, reason: str, note: str = "", review: Review | None = None, comment: Comment | None = None
+    *, reporter: User, reason: str, note: str = "", review: Review | None = None, comment: Comment | None = None
 ) -> Report:
     post = review or comment
     if post is None or (review is not None and comment is not None):
@@ -255,7 +259,7 @@ def report_create(
     model = type(post)
     locked = model.objects.select_for_update().get(pk=post.pk)
     reporters = (
-        Report.objects.filter(status=Report.State.OPEN, **{model._meta.model_name: locked})
+        Report.objects.filter(status=Report.State.OPEN, **{str(model._meta.model_name): locked})
         .values("reporter")
         .distinct()
         .count()
@@ -273,14 +277,14 @@ def report_create(
 
 # --- moderation ---------------------------------------------------------------------------------
 
-_STATUS_FOR_ACTION = {
+_STATUS_FOR_ACTION: dict[str, str] = {
     ModerationAction.Action.APPROVE: Status.VISIBLE,
     ModerationAction.Action.HIDE: Status.HIDDEN,
     ModerationAction.Action.REMOVE: Status.REMOVED,
 }
 
 
-def moderation_log(*, curator, action: str, target, reason: str = "") -> ModerationAction:
+def moderation_log(*, curator: User | None, action: str, target: Any, reason: str = "") -> ModerationAction:
     """Record a curation decision in the log (also the writer behind ``core.curation_log``)."""
     return ModerationAction.objects.create(
         moderator=curator,
@@ -292,7 +296,7 @@ def moderation_log(*, curator, action: str, target, reason: str = "") -> Moderat
     )
 
 
-def _set_status(post, status: str) -> None:
+def _set_status(post: Review | Comment, status: str) -> None:
     type(post).objects.filter(pk=post.pk).update(status=status)
     post.status = status
     if isinstance(post, Review):
@@ -300,7 +304,7 @@ def _set_status(post, status: str) -> None:
 
 
 @transaction.atomic
-def post_moderate(*, moderator, post: Review | Comment, action: str, reason: str = "") -> None:
+def post_moderate(*, moderator: User, post: Review | Comment, action: str, reason: str = "") -> None:
     """Approve, hide or remove a review or comment; its open reports are resolved and the decision logged."""
     if action not in _STATUS_FOR_ACTION:
         raise ValidationError(f"Unknown moderation action {action!r}.")
@@ -310,7 +314,7 @@ def post_moderate(*, moderator, post: Review | Comment, action: str, reason: str
 
 
 @transaction.atomic
-def report_dismiss(*, moderator, report: Report, reason: str = "") -> None:
+def report_dismiss(*, moderator: User, report: Report, reason: str = "") -> None:
     """Close a report without acting on the post."""
     Report.objects.filter(pk=report.pk).update(status=Report.State.RESOLVED)
     moderation_log(
@@ -322,7 +326,7 @@ def report_dismiss(*, moderator, report: Report, reason: str = "") -> None:
 
 
 @transaction.atomic
-def term_suggestion_decide(*, moderator, suggestion: TermSuggestion, accept: bool, reason: str = "") -> None:
+def term_suggestion_decide(*, moderator: User, suggestion: TermSuggestion, accept: bool, reason: str = "") -> None:
     state = TermSuggestion.State.ACCEPTED if accept else TermSuggestion.State.DECLINED
     TermSuggestion.objects.filter(pk=suggestion.pk).update(status=state)
     suggestion.status = state

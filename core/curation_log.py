@@ -11,7 +11,8 @@ from typing import Any
 # The decisions lower apps record; each is also a ModerationAction.Action value.
 TAGS_MERGED = "merge_tags"
 
-CurationRecorder = Callable[..., None]
+# A recorder's return value is ignored (community's returns the ModerationAction it wrote).
+CurationRecorder = Callable[..., object]
 _recorders: list[CurationRecorder] = []
 
 

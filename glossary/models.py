@@ -1,3 +1,5 @@
+from typing import Self
+
 from django.db import models
 
 from accounts.viewer import Viewer
@@ -8,7 +10,7 @@ from core.text import split_lines
 
 
 class TermQuerySet(models.QuerySet):
-    def published(self):
+    def published(self) -> Self:
         return self.filter(is_published=True)
 
     def for_viewer(self, viewer: Viewer):
@@ -81,5 +83,9 @@ class TermFAQ(models.Model):
 def term_search_names(term: Term) -> list[tuple[int, str]]:
     """The names site search finds a term by (``catalog.search``): name, Japanese, reading, aliases."""
     Field = SearchEntry.Field
-    names = [(Field.PRIMARY, term.name), (Field.ORIGINAL, term.japanese), (Field.ORIGINAL, term.reading)]
+    names: list[tuple[int, str]] = [
+        (Field.PRIMARY, term.name),
+        (Field.ORIGINAL, term.japanese),
+        (Field.ORIGINAL, term.reading),
+    ]
     return names + [(Field.ALTERNATIVE, alias) for alias in term.alias_list]

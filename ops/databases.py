@@ -5,6 +5,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, TypeGuard
 from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
@@ -12,8 +13,10 @@ import dj_database_url
 POSTGRES_ENGINE = "django.db.backends.postgresql"
 
 
-def is_postgres_url(database_url: str | None) -> bool:
-    return bool(database_url) and dj_database_url.parse(database_url)["ENGINE"] == POSTGRES_ENGINE
+def is_postgres_url(database_url: str | None) -> TypeGuard[str]:
+    if not database_url:
+        return False
+    return bool(dj_database_url.parse(database_url)["ENGINE"] == POSTGRES_ENGINE)
 
 
 def postgres_client_env(settings_dict: dict) -> dict[str, str]:
@@ -43,7 +46,7 @@ def temporary_database(database_url: str | None, workdir: Path) -> Iterator[str]
 
     settings_dict = dj_database_url.parse(database_url)
     name = f"ntrdb_throwaway_{secrets.token_hex(4)}"
-    server = {
+    server: dict[str, Any] = {
         "host": settings_dict.get("HOST") or None,
         "port": settings_dict.get("PORT") or None,
         "user": settings_dict.get("USER") or None,

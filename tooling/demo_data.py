@@ -11,6 +11,7 @@ import datetime
 import itertools
 import random
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -62,7 +63,7 @@ def has_non_demo_data() -> bool:
     )
 
 
-def _weighted_picker(rng: random.Random, weights: list[float]):
+def _weighted_picker(rng: random.Random, weights: Sequence[float]):
     cumulative = list(itertools.accumulate(weights))
     total = cumulative[-1]
 
@@ -103,6 +104,7 @@ def _bulk(model, rows, progress: Progress | None = None):
 
 
 def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
+    assert size.members is not None and size.reviews is not None  # set by DemoSize.__post_init__
     rng = random.Random(seed)
     now = timezone.now()
     counts = {}
@@ -188,7 +190,7 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
         links = []
         progress = Progress("work tags", len(work_ids), stream)
         for n, work_id in enumerate(work_ids, start=1):
-            chosen = set()
+            chosen: set[int] = set()
             wanted = rng.randint(5, 15)
             while len(chosen) < wanted:
                 chosen.add(pick_tag())
@@ -232,7 +234,7 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
             work_weights[index] = 1 / rank**0.8
         pick_work = _weighted_picker(rng, work_weights)
         pick_score = _weighted_picker(rng, SCORE_WEIGHTS)
-        seen = set()
+        seen: set[tuple[int, int]] = set()
         stats: dict[int, list[int]] = {}
         review_rows = []
         progress = Progress("reviews", size.reviews, stream)

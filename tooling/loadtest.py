@@ -108,12 +108,14 @@ def check_writes(results: Results, run_id: str) -> dict:
     from catalog.models import Work
     from community.models import Comment, Review, Status
 
-    stored = collections.Counter()
+    stored: collections.Counter[str] = collections.Counter()
     pattern = re.compile(rf"\[{run_id}:\d+:\d+\]")
     for model in (Review, Comment):
         for body in model.objects.filter(body__contains=f"[{run_id}:").values_list("body", flat=True).iterator():
             stored.update(pattern.findall(body))
-    acknowledged, refused, failed = collections.Counter(), collections.Counter(), collections.Counter()
+    acknowledged: collections.Counter[str] = collections.Counter()
+    refused: collections.Counter[str] = collections.Counter()
+    failed: collections.Counter[str] = collections.Counter()
     for post in results.posts:
         if post.status == 302:
             acknowledged[post.marker] += 1

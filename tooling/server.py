@@ -104,11 +104,13 @@ class GunicornServer:
 
     def worker_pids(self) -> set[int]:
         """The master's live worker processes (from /proc; Linux only)."""
+        assert self.process is not None, "the server is not running"
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return {int(pid) for pid in children.read_text().split()}
 
     def cpu_seconds(self) -> float:
         """CPU time used so far by the master and its live workers (Linux only)."""
+        assert self.process is not None, "the server is not running"
         total = 0
         for pid in {self.process.pid} | self.worker_pids():
             try:

@@ -109,7 +109,7 @@ def _in_rank_order(rows, ranks: Ranks, viewer: Viewer) -> list:
     """
     ranked = []
     for row in rows:
-        rank = ranks.any_name[row.pk]
+        rank: float | None = ranks.any_name[row.pk]
         if getattr(row, "is_locked", False) and not visibility.search_matches_other_names(viewer):
             rank = ranks.main_name.get(row.pk)
             if rank is None:

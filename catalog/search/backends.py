@@ -7,6 +7,8 @@ kinds are asked about, so a search page costs a fixed number of queries.
 Ranking and visibility stay in ``catalog.search``.
 """
 
+from collections.abc import Sequence
+
 from django.db import connection
 
 FUZZY_CANDIDATES = 300
@@ -90,7 +92,7 @@ class LikeBackend:
             )
         return _union_of_limited([self._containing(kind, needle, limit * 5) for kind in kinds])
 
-    def fuzzy(self, kinds: list[str], needle: str, limit: int, words: list[str] = ()) -> list[Row]:
+    def fuzzy(self, kinds: list[str], needle: str, limit: int, words: Sequence[str] = ()) -> list[Row]:
         """Candidates for a query that no name contains as written: names holding all its
         ``words`` in another order, and (typo-tolerant backends) names holding a piece of it."""
         parts = []
