@@ -88,7 +88,7 @@ class PreferencesForm(forms.ModelForm):
         if not viewer.may_choose_adult_listing:
             self.fields["show_adult_works"].disabled = True
 
-    def grouped_hidden_tag_choices(self):
+    def grouped_hidden_tag_choices(self) -> list[tuple[str, list]]:
         """The hidden-tag checkboxes grouped by tag category, for the template."""
         groups: dict[str, list] = {}
         for option in self["hidden_tags"]:
