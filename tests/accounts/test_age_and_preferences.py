@@ -89,7 +89,7 @@ class TestAgeGateForMembers:
             reverse("community:review-create", args=[safe_work.slug]), {"score": 6, "body": body_text()}
         )
         assert response.status_code == 302
-        assert Review.objects.filter(safe_work=safe_work).count() == 1
+        assert Review.objects.filter(work=safe_work).count() == 1
 
     def test_minor_cannot_link_an_r18_favourite(self, minor_member_client, netorare_term, adult_work):
         response = minor_member_client.post(

@@ -138,19 +138,15 @@ class TestReplies:
         top = make_comment(adult_member, netorare_term)
         reply = make_comment(adult_member, netorare_term, parent=top, body="reply")
         with pytest.raises(IntegrityError), transaction.atomic():
-            Comment.objects.create(
-                author=adult_member, netorare_term=netorare_term, parent=reply, depth=2, body="too deep"
-            )
+            Comment.objects.create(author=adult_member, term=netorare_term, parent=reply, depth=2, body="too deep")
 
     def test_database_rejects_depth_not_matching_parent(self, adult_member, netorare_term):
         top = make_comment(adult_member, netorare_term)
         with pytest.raises(IntegrityError), transaction.atomic():
-            Comment.objects.create(
-                author=adult_member, netorare_term=netorare_term, parent=None, depth=1, body="orphan reply"
-            )
+            Comment.objects.create(author=adult_member, term=netorare_term, parent=None, depth=1, body="orphan reply")
         with pytest.raises(IntegrityError), transaction.atomic():
             Comment.objects.create(
-                author=adult_member, netorare_term=netorare_term, parent=top, depth=0, body="reply without depth"
+                author=adult_member, term=netorare_term, parent=top, depth=0, body="reply without depth"
             )
 
     def test_hidden_replies_are_not_shown(self, adult_member, other_adult_member, netorare_term):
@@ -388,7 +384,7 @@ def test_a_favourite_that_was_unpublished_is_no_longer_named(adult_member, netor
 
     favourite = make_work("Withdrawn-favourite-marker")
     services.comment_create(
-        author=adult_member, netorare_term=netorare_term, body="My favourite is this one.", favourite_work=favourite
+        author=adult_member, term=netorare_term, body="My favourite is this one.", favourite_work=favourite
     )
     assert "Withdrawn-favourite-marker" in html(Client().get(netorare_term.get_absolute_url()))
     favourite.is_published = False
@@ -401,8 +397,8 @@ def test_deleting_a_comment_keeps_the_replies_of_others(adult_member, netorare_t
     from community import services
 
     other = make_member()
-    comment = services.comment_create(author=adult_member, netorare_term=netorare_term, body="Deleted-comment-marker")
-    services.comment_create(author=other, netorare_term=netorare_term, body="Reply-of-another-marker", parent=comment)
+    comment = services.comment_create(author=adult_member, term=netorare_term, body="Deleted-comment-marker")
+    services.comment_create(author=other, term=netorare_term, body="Reply-of-another-marker", parent=comment)
     login(adult_member).post(f"/comments/{comment.pk}/delete/")
     text = html(Client().get(netorare_term.get_absolute_url()))
     assert "Reply-of-another-marker" in text
@@ -415,8 +411,6 @@ def test_deleting_a_comment_keeps_the_replies_of_others(adult_member, netorare_t
 def test_deleting_a_comment_without_replies_removes_it(adult_member, netorare_term):
     from community import services
 
-    comment = services.comment_create(
-        author=adult_member, netorare_term=netorare_term, body="Nobody answered this one."
-    )
+    comment = services.comment_create(author=adult_member, term=netorare_term, body="Nobody answered this one.")
     login(adult_member).post(f"/comments/{comment.pk}/delete/")
     assert not Comment.objects.filter(pk=comment.pk).exists()

@@ -397,20 +397,18 @@ class TestTagMerge:
 @pytest.mark.parametrize("status", [Status.HIDDEN, Status.REMOVED, Status.PENDING])
 def test_a_held_back_review_cannot_be_deleted_and_posted_again(adult_member, safe_work, status):
     """Found in review: deleting a removed review and posting the same text made it visible again."""
-    review = services.review_create(author=adult_member, safe_work=safe_work, score=7, body=body_text("held back"))
+    review = services.review_create(author=adult_member, work=safe_work, score=7, body=body_text("held back"))
     Review.objects.filter(pk=review.pk).update(status=status)
     client = login(adult_member)
     response = client.post(f"/reviews/{review.pk}/delete/", follow=True)
     assert "A curator has held this post back" in " ".join(messages_of(response))
     assert Review.objects.filter(pk=review.pk, status=status).exists()
     client.post(f"/works/{safe_work.slug}/reviews/", {"score": 7, "body": body_text("held back")})
-    assert not Review.objects.filter(safe_work=safe_work, status=Status.VISIBLE).exists()
+    assert not Review.objects.filter(work=safe_work, status=Status.VISIBLE).exists()
 
 
 def test_a_held_back_comment_cannot_be_deleted(adult_member, netorare_term):
-    comment = services.comment_create(
-        author=adult_member, netorare_term=netorare_term, body="A comment a curator will hide."
-    )
+    comment = services.comment_create(author=adult_member, term=netorare_term, body="A comment a curator will hide.")
     Comment.objects.filter(pk=comment.pk).update(status=Status.REMOVED)
     response = login(adult_member).post(f"/comments/{comment.pk}/delete/", follow=True)
     assert "A curator has held this post back" in " ".join(messages_of(response))

@@ -203,9 +203,7 @@ def test_comments_on_an_unpublished_entry_cannot_be_opened_for_reporting(adult_m
     """Found in review: the report form showed the comment of an entry since unpublished."""
     from community import services
 
-    comment = services.comment_create(
-        author=adult_member, netorare_term=netorare_term, body="Words on an entry about to go."
-    )
+    comment = services.comment_create(author=adult_member, term=netorare_term, body="Words on an entry about to go.")
     netorare_term.is_published = False
     netorare_term.save()
     assert login(adult_member).get(f"/comments/{comment.pk}/report/").status_code == 404

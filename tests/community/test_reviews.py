@@ -141,20 +141,20 @@ class TestOnePerMemberPerWork:
         assert Review.objects.count() == 1
 
     def test_database_enforces_uniqueness(self, adult_member, safe_work):
-        Review.objects.create(author=adult_member, safe_work=safe_work, score=5, body=body_text())
+        Review.objects.create(author=adult_member, work=safe_work, score=5, body=body_text())
         with pytest.raises(IntegrityError), transaction.atomic():
-            Review.objects.create(author=adult_member, safe_work=safe_work, score=6, body=body_text())
+            Review.objects.create(author=adult_member, work=safe_work, score=6, body=body_text())
         assert Review.objects.count() == 1
 
     @pytest.mark.parametrize("score", [0, 11])
     def test_database_enforces_score_range(self, adult_member, safe_work, score):
         with pytest.raises(IntegrityError), transaction.atomic():
-            Review.objects.create(author=adult_member, safe_work=safe_work, score=score, body=body_text())
+            Review.objects.create(author=adult_member, work=safe_work, score=score, body=body_text())
 
     def test_other_members_may_review_the_same_work(self, adult_member, other_adult_member, safe_work):
         make_review(adult_member, safe_work)
         make_review(other_adult_member, safe_work)
-        assert Review.objects.filter(safe_work=safe_work).count() == 2
+        assert Review.objects.filter(work=safe_work).count() == 2
 
 
 class TestEditAndDelete:
@@ -484,7 +484,7 @@ def test_member_page_folds_away_spoiler_reviews(adult_member, safe_work):
     from community.services import review_create
 
     review_create(
-        author=adult_member, safe_work=safe_work, score=6, body=body_text("Spoiler-body-marker"), has_spoilers=True
+        author=adult_member, work=safe_work, score=6, body=body_text("Spoiler-body-marker"), has_spoilers=True
     )
     text = html(Client().get(reverse("accounts:member-detail", args=[adult_member.username])))
     assert "Spoiler-body-marker" not in text
