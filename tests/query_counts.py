@@ -1,9 +1,22 @@
-"""Measuring pages' SQL query counts (DESIGN.md, rule 4), shared by the tests/*/test_query_counts.py files."""
+"""Measuring pages' SQL query counts (DESIGN.md, rule 4), and the bulk catalogs measured, shared by the
+tests/*/test_query_counts.py files."""
+
+import datetime
+import itertools
 
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from catalog.models import AgeRating, Kind, Tag, TagCategory, Work, WorkTag
+from catalog.search import search_index_update
+from community.models import HelpfulVote, Review, Status
+from community.services import work_refresh_rating
+from glossary.models import Term, TermFAQ
+from tests.builders import make_member, years_ago
+from tests.pages import pass_age_gate
 
 
 def count(client: Client, url: str) -> int:
@@ -27,3 +40,145 @@ def assert_within_pins(
         with assert_max_num_queries(pins[page], info=f"{page} ({url}) as {who}"):
             response = client.get(url)
         assert response.status_code == 200, page
+
+
+# --- bulk catalogs --------------------------------------------------------------------------------
+
+CATEGORIES = [TagCategory.PERSPECTIVE, TagCategory.SETUP, TagCategory.THEME, TagCategory.SETTING, TagCategory.CONTENT]
+
+
+def seed_base() -> Term:
+    """The glossary term every work illustrates, and five base tags (one per category) every work carries."""
+    term = Term.objects.create(name="Netorare", slug="netorare", summary="The term.", aliases="NTR", is_published=True)
+    Tag.objects.bulk_create(
+        Tag(name=f"Base {i}", slug=f"base-{i}", category=category, term=term if i == 0 else None)
+        for i, category in enumerate(CATEGORIES)
+    )
+    return term
+
+
+def grow(term: Term, start: int, k: int) -> None:
+    """Add k of everything each page lists: works (every other one 18+, each with the five base tags),
+    tags on the first two works (each with its own glossary term, related to ``term``), FAQ entries."""
+    base_tags = list(Tag.objects.filter(slug__startswith="base-").order_by("pk"))
+    works = Work.objects.bulk_create(
+        Work(
+            title=f"Alpha work {i:03d}",
+            slug=f"work-{i:03d}",
+            synopsis=f"Synopsis {i}.",
+            kind=Kind.ANIME,
+            age_rating=AgeRating.R18 if i % 2 else AgeRating.ALL,
+            episodes=i + 1,
+            released_from=datetime.date(2000 + i % 20, 1, 1),
+            is_published=True,
+            is_featured=True,
+        )
+        for i in range(start, start + k)
+    )
+    WorkTag.objects.bulk_create(
+        WorkTag(work=work, tag=tag, spoiler_level=j % 3, note=f"note {j}")
+        for work in works
+        for j, tag in enumerate(base_tags)
+    )
+    term.works.add(*works)
+    terms = Term.objects.bulk_create(
+        Term(name=f"Alpha term {i:03d}", slug=f"term-{i:03d}", summary=f"Term {i}.", is_published=True)
+        for i in range(start, start + k)
+    )
+    term.related_terms.add(*terms)
+    tags = Tag.objects.bulk_create(
+        Tag(name=f"Alpha tag {i:03d}", slug=f"tag-{i:03d}", category=CATEGORIES[i % 5], term=terms[i - start])
+        for i in range(start, start + k)
+    )
+    first_two = Work.objects.filter(slug__in=["work-000", "work-001"])
+    WorkTag.objects.bulk_create(
+        WorkTag(work=work, tag=tag, spoiler_level=i % 3) for work in first_two for i, tag in enumerate(tags)
+    )
+    TermFAQ.objects.bulk_create(
+        TermFAQ(term=term, question=f"Question {i}?", answer="Answer.", position=i) for i in range(start, start + k)
+    )
+    search_index_update(term, *works, *terms, *tags)
+
+
+CATALOG_VIEWERS = ["visitor", "adult", "member"]
+
+
+def catalog_client(viewer: str) -> Client:
+    """A client for one of CATALOG_VIEWERS."""
+    client = Client()
+    if viewer == "adult":
+        pass_age_gate(client)
+    elif viewer == "member":
+        user = make_member(age=30, max_spoiler_level=1)
+        user.hidden_tags.add(Tag.objects.create(name="Hidden", slug="hidden", category=TagCategory.THEME))
+        client.force_login(user)
+    return client
+
+
+# The catalog pages tests/catalog/test_query_counts.py pins (and tests/covers checks covers add nothing to).
+CATALOG_PAGES = {
+    "home": "/",
+    "work-list": "/works/",
+    "work-list-filtered": "/works/?tags=base-0&any_tags=base-3&exclude_tags=hidden&kind=anime&year_min=2000&sort=-year",
+    "work-detail-all-ages": "/works/work-000/",
+    "work-detail-r18": "/works/work-001/",
+    "tag-list": "/tags/",
+    "tag-detail": "/tags/base-3/",
+    "glossary-index": "/glossary/",
+    "term-detail": "/glossary/netorare/",
+    "search": "/search/?q=alpha",
+    # A typo: the exact lookup finds nothing, so the typo-tolerant lookup runs as well.
+    "search-typo": "/search/?q=alphs+work+000",
+    "search-suggestions": "/search/suggest/?q=alpha",
+}
+
+# Measured counts with a cold cache (tag counts, how common each tag is, and the filter form's
+# tag options are cached; a warm cache saves a query or two).
+# A visitor who passed the gate costs one query more than one who did not (the session); a
+# member three more (session, user, hidden tags), plus a little on pages with member-only parts
+# (the "hidden by your tag preferences" count, the member's own review). The r18 detail page
+# for a visitor who has not passed is the gate: one query.
+CATALOG_PINS = {
+    "home": {"visitor": 6, "adult": 7, "member": 9},
+    "work-list": {"visitor": 5, "adult": 6, "member": 9},
+    "work-list-filtered": {"visitor": 9, "adult": 10, "member": 13},
+    "work-detail-all-ages": {"visitor": 5, "adult": 6, "member": 9},
+    "work-detail-r18": {"visitor": 1, "adult": 6, "member": 9},
+    "tag-list": {"visitor": 2, "adult": 3, "member": 5},
+    "tag-detail": {"visitor": 6, "adult": 7, "member": 9},
+    "glossary-index": {"visitor": 2, "adult": 3, "member": 5},
+    "term-detail": {"visitor": 8, "adult": 9, "member": 11},
+    "search": {"visitor": 5, "adult": 6, "member": 8},
+    "search-typo": {"visitor": 4, "adult": 5, "member": 7},
+    "search-suggestions": {"visitor": 5, "adult": 6, "member": 8},
+}
+
+
+_serial = itertools.count()
+
+
+def make_authors(n: int, prefix: str) -> list[User]:
+    return User.objects.bulk_create(
+        [User(username=f"{prefix}{next(_serial)}", birth_date=years_ago(30), password="!") for _ in range(n)]
+    )
+
+
+def add_reviews(work, n: int) -> None:
+    authors = make_authors(n, f"rev{work.pk}-")
+    reviews = Review.objects.bulk_create(
+        [
+            Review(
+                author=author,
+                work=work,
+                score=(i % 10) + 1,
+                body=f"Review number {i}, long enough to pass the minimum length of fifty.\nSecond line.",
+                has_spoilers=(i % 3 == 0),
+                status=Status.HIDDEN if i % 17 == 16 else Status.VISIBLE,
+            )
+            for i, author in enumerate(authors)
+        ]
+    )
+    if len(reviews) > 1:
+        HelpfulVote.objects.bulk_create([HelpfulVote(review=r, voter=authors[0]) for r in reviews[1:]])
+        Review.objects.filter(pk__in=[r.pk for r in reviews[1:]]).update(helpful_count=1)
+    work_refresh_rating(work=work)

@@ -10,7 +10,7 @@ from django.utils.cache import has_vary_header
 
 from accounts.viewer import AGE_GATE_SESSION_KEY
 from accounts.views import safe_next_path
-from tests.conftest import (
+from tests.builders import (
     ADULT_ALT,
     ADULT_ORIGINAL,
     ADULT_SYNOPSIS,
@@ -18,11 +18,9 @@ from tests.conftest import (
     SAFE_SYNOPSIS,
     SPOILER1_NOTE,
     SPOILER2_NOTE,
-    card_for,
-    html,
-    make_user,
-    pass_age_gate,
+    make_member,
 )
+from tests.pages import card_for, html, pass_age_gate
 
 GATE_QUESTION = "Are you 18 or older?"
 ENTER = "Enter: I am 18 or older"
@@ -114,8 +112,8 @@ def test_lists_show_only_safe_metadata_of_r18_works(world, client, url):
 
 
 @pytest.mark.parametrize("url", LIST_PAGES)
-def test_lists_show_r18_synopsis_after_the_gate(world, adult_client, url):
-    card = card_for(adult_client.get(url), "Triangle Blue")
+def test_lists_show_r18_synopsis_after_the_gate(world, gate_passed_client, url):
+    card = card_for(gate_passed_client.get(url), "Triangle Blue")
     assert ADULT_SYNOPSIS in card
     assert 'href="/tags/netorare/"' in card
 
@@ -136,9 +134,9 @@ def test_content_tag_page_answers_with_the_gate(world, client):
     assert 'name="next" value="/tags/explicit-velvet/"' in page
 
 
-def test_content_tags_show_after_the_gate(world, adult_client):
-    assert EXPLICIT_TAG_NAME in html(adult_client.get("/tags/"))
-    page = html(adult_client.get("/tags/explicit-velvet/"))
+def test_content_tags_show_after_the_gate(world, gate_passed_client):
+    assert EXPLICIT_TAG_NAME in html(gate_passed_client.get("/tags/"))
+    page = html(gate_passed_client.get("/tags/explicit-velvet/"))
     assert GATE_QUESTION not in page
     assert "Explicit content marker." in page
     assert "Triangle Blue" in page
@@ -256,7 +254,7 @@ def test_enter_takes_next_from_the_query_string_too(world, client):
 
 
 def test_minor_member_never_sees_an_enter_button(world, client):
-    client.force_login(make_user(age=10))
+    client.force_login(make_member(age=10))
     response = client.get(ADULT_DETAIL)
     page = html(response)
     assert ADULTS_ONLY in page
@@ -267,7 +265,7 @@ def test_minor_member_never_sees_an_enter_button(world, client):
 
 
 def test_minor_member_is_refused_when_posting_to_the_gate(world, client):
-    client.force_login(make_user(age=10))
+    client.force_login(make_member(age=10))
     response = client.post(reverse("accounts:age-gate"), {"next": ADULT_DETAIL})
     assert response.status_code == 403
     assert ADULTS_ONLY in html(response)
@@ -278,7 +276,7 @@ def test_minor_member_is_refused_when_posting_to_the_gate(world, client):
 
 def test_minor_member_stays_out_even_with_a_pass_from_before_signing_in(world, client):
     pass_age_gate(client)
-    client.force_login(make_user(age=17))
+    client.force_login(make_member(age=17))
     detail = html(client.get(ADULT_DETAIL))
     assert ADULTS_ONLY in detail
     assert ADULT_SYNOPSIS not in detail
@@ -287,7 +285,7 @@ def test_minor_member_stays_out_even_with_a_pass_from_before_signing_in(world, c
 
 
 def test_minor_member_sees_r18_works_only_as_safe_metadata_in_lists(world, client):
-    client.force_login(make_user(age=15))
+    client.force_login(make_member(age=15))
     response = client.get("/works/")
     card = card_for(response, "Triangle Blue")
     assert "Details shown after the age check." in card
@@ -295,7 +293,7 @@ def test_minor_member_sees_r18_works_only_as_safe_metadata_in_lists(world, clien
 
 
 def test_adult_member_passes_without_posting(world, client):
-    client.force_login(make_user(age=30))
+    client.force_login(make_member(age=30))
     page = html(client.get(ADULT_DETAIL))
     assert GATE_QUESTION not in page
     assert ADULT_SYNOPSIS in page
@@ -309,7 +307,7 @@ def test_the_18th_birthday_is_the_boundary(world, client, days_after_18th_birthd
         eighteenth = today.replace(year=today.year - 18)
     except ValueError:  # today is 29 February
         pytest.skip("boundary arithmetic on 29 February")
-    user = make_user()
+    user = make_member(age=None)
     user.birth_date = eighteenth - datetime.timedelta(days=days_after_18th_birthday)
     user.save()
     client.force_login(user)
@@ -318,7 +316,7 @@ def test_the_18th_birthday_is_the_boundary(world, client, days_after_18th_birthd
 
 def test_member_without_birth_date_confirms_like_a_visitor(world):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(make_user(age=None))
+    client.force_login(make_member(age=None))
     gate = html(client.get(ADULT_DETAIL))
     assert GATE_QUESTION in gate and ENTER in gate
     response = client.post(

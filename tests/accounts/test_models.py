@@ -9,7 +9,7 @@ from django.test import RequestFactory
 
 from accounts.models import User, age_on
 from accounts.viewer import AGE_GATE_SESSION_KEY, build_viewer
-from tests.conftest import make_tag, make_user
+from tests.builders import make_member, make_tag
 
 
 @pytest.mark.parametrize(
@@ -55,7 +55,7 @@ def request_for(user=None, passed=False):
     ],
 )
 def test_build_viewer_for_members(age, session_passed, passed, may_pass):
-    viewer = build_viewer(request_for(make_user(age=age), passed=session_passed))
+    viewer = build_viewer(request_for(make_member(age=age), passed=session_passed))
     assert viewer.passed_age_gate is passed
     assert viewer.may_pass_age_gate is may_pass
     assert viewer.is_minor is (not may_pass)
@@ -69,7 +69,7 @@ def test_build_viewer_for_visitors_and_preferences():
     assert build_viewer(request_for(passed=True)).passed_age_gate
 
     tag = make_tag("Hospital")
-    user = make_user(age=40, max_spoiler_level=2, show_adult_works=False)
+    user = make_member(age=40, max_spoiler_level=2, show_adult_works=False)
     user.hidden_tags.add(tag)
     viewer = build_viewer(request_for(user))
     assert viewer.hidden_tag_ids == frozenset({tag.pk})

@@ -5,11 +5,12 @@ import re
 import pytest
 
 from accounts.models import SpoilerLevel
-from tests.conftest import ADULT_SYNOPSIS, SAFE_SYNOPSIS, SPOILER1_NOTE, SPOILER2_NOTE, card_titles, html, make_user
+from tests.builders import ADULT_SYNOPSIS, SAFE_SYNOPSIS, SPOILER1_NOTE, SPOILER2_NOTE, make_member
+from tests.pages import card_titles, html
 
 
 def member(client, **fields):
-    user = make_user(age=30, **fields)
+    user = make_member(age=30, **fields)
     client.force_login(user)
     return user
 

@@ -7,7 +7,7 @@ from accounts.models import User
 from accounts.viewer import ANONYMOUS_VIEWER
 from catalog.models import SearchEntry, Work, WorkTag
 from catalog.search import search
-from tests.conftest import card_titles, html
+from tests.pages import card_titles, html
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ import pytest
 from django.test import Client
 
 from accounts.models import SpoilerLevel
-from tests.conftest import EXPLICIT_TAG_NAME, html, make_user, pass_age_gate
+from tests.builders import EXPLICIT_TAG_NAME, make_member
+from tests.pages import html, pass_age_gate
 
 EXPLICIT_OPTION = '<option value="explicit-velvet">'
 EXPLICIT_LINK = 'href="/tags/explicit-velvet/"'
@@ -77,7 +78,7 @@ def test_tag_picker_fragment_is_cached_per_gate_state(world, gate_passed_first):
 def test_tag_index_counts_spoiler_links_only_for_the_member_who_reads_them(world, member_first):
     """Same gate state (a member without a birth date has not passed it): only the spoiler level differs."""
     member = Client()
-    member.force_login(make_user(age=None, max_spoiler_level=SpoilerLevel.MAJOR))
+    member.force_login(make_member(age=None, max_spoiler_level=SpoilerLevel.MAJOR))
 
     def render(client):
         return html(client.get("/tags/"))

@@ -7,7 +7,8 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.utils.cache import has_vary_header
 
-from tests.conftest import ADULT_SYNOPSIS, SAFE_SYNOPSIS, card_for, card_titles, html, make_work, pass_age_gate
+from tests.builders import ADULT_SYNOPSIS, SAFE_SYNOPSIS, make_work
+from tests.pages import card_for, card_titles, html, pass_age_gate
 
 # Pages whose content depends on the age gate must never be stored by a shared cache.
 GATE_DEPENDENT_PAGES = [

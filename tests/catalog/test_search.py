@@ -7,7 +7,8 @@ from django.utils.cache import has_vary_header
 from accounts.viewer import ANONYMOUS_VIEWER
 from catalog.models import AgeRating, SearchEntry, Work
 from catalog.search import fold, search, search_index_remove, search_index_update, typo_distance
-from tests.conftest import ADULT_SYNOPSIS, card_for, card_titles, html, make_work, pass_age_gate
+from tests.builders import ADULT_SYNOPSIS, make_work
+from tests.pages import card_for, card_titles, html, pass_age_gate
 
 
 @pytest.mark.parametrize(

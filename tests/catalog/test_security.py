@@ -3,7 +3,8 @@
 import pytest
 
 from catalog.models import TagCategory
-from tests.conftest import html, make_tag, make_term, make_work, pass_age_gate
+from tests.builders import make_tag, make_term, make_work
+from tests.pages import html, pass_age_gate
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '<img src=x onerror="alert(2)">'

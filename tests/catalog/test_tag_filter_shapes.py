@@ -10,7 +10,7 @@ from django.core.cache import cache
 
 from catalog.models import TagCategory, Work, WorkTag
 from catalog.tag_filter import TagFilter, link_counts
-from tests.conftest import make_tag, make_work
+from tests.builders import make_tag, make_work
 
 
 def shape(works) -> str:

@@ -5,7 +5,8 @@ import re
 from django.core.cache import cache
 
 from catalog.models import TagCategory
-from tests.conftest import card_for, card_titles, html, make_tag, make_work, pass_age_gate
+from tests.builders import make_tag, make_work
+from tests.pages import card_for, card_titles, html, pass_age_gate
 
 
 def count_of(page: str, slug: str) -> int:
@@ -31,8 +32,8 @@ def test_tag_index_counts_visible_works_only(world, client):
     assert 'aria-label="1 work"' in page and 'aria-label="0 works"' in page
 
 
-def test_tag_index_lists_content_category_after_the_gate(world, adult_client):
-    page = html(adult_client.get("/tags/"))
+def test_tag_index_lists_content_category_after_the_gate(world, gate_passed_client):
+    page = html(gate_passed_client.get("/tags/"))
     assert re.findall(r'<h2 id="cat-\d+">(.*?)</h2>', page)[-1] == "Content"
     assert count_of(page, "explicit-velvet") == 1
 
@@ -95,22 +96,23 @@ def test_unknown_tag_is_404(world, client):
 
 
 def test_tag_index_counts_spoiler_links_for_members_who_read_spoilers(world, client):
-    from tests.conftest import make_user
+    from tests.builders import make_member
 
-    client.force_login(make_user(age=30, max_spoiler_level=1))
+    client.force_login(make_member(age=30, max_spoiler_level=1))
     assert count_of(html(client.get("/tags/")), "jealousy") == 2
 
 
 def test_tag_pages_and_filters_never_reveal_a_spoiler_tag(world, client):
     """Jealousy is a minor spoiler on every work that has it: listing them by it would tell."""
-    from tests.conftest import card_titles, make_user
+    from tests.builders import make_member
+    from tests.pages import card_titles
 
     assert card_titles(client.get("/tags/jealousy/")) == []
     assert card_titles(client.get("/works/?tags=jealousy")) == []
     assert card_titles(client.get("/works/?any_tags=jealousy")) == []
     # Excluding still excludes, spoiler or not.
     assert "Sunny Afternoon" not in card_titles(client.get("/works/?exclude_tags=jealousy"))
-    client.force_login(make_user(age=30, max_spoiler_level=1))
+    client.force_login(make_member(age=30, max_spoiler_level=1))
     assert sorted(card_titles(client.get("/tags/jealousy/"))) == ["Sunny Afternoon", "Triangle Blue"]
 
 

@@ -13,17 +13,8 @@ import pytest
 
 from accounts.models import SpoilerLevel
 from catalog.models import AgeRating
-from tests.conftest import (
-    EXPLICIT_TAG_NAME,
-    card_for,
-    card_titles,
-    cards,
-    html,
-    make_tag,
-    make_user,
-    make_work,
-    pass_age_gate,
-)
+from tests.builders import EXPLICIT_TAG_NAME, make_member, make_tag, make_work
+from tests.pages import card_for, card_titles, cards, html, pass_age_gate
 
 HIDDEN_NOTICE = "hidden by your tag preferences"
 _WORK_NOTICE = re.compile(r'<p class="notice">This work is left out of your lists.*?</p>', re.S)
@@ -65,7 +56,7 @@ def second_adult_work(world):
 
 def test_hidden_explicit_tag_does_not_say_which_18_works_carry_it_before_the_gate(world, client, second_adult_work):
     """An account without a birth date (createsuperuser) has not passed the gate this session."""
-    user = sign_in(client, make_user(age=None))
+    user = sign_in(client, make_member(age=None))
     assert user.birth_date is None
     user.hidden_tags.add(world.tags.explicit)
 
@@ -82,7 +73,7 @@ def test_hidden_explicit_tag_does_not_say_which_18_works_carry_it_before_the_gat
 
 
 def test_hidden_explicit_tag_takes_effect_once_the_gate_is_passed(world, client, second_adult_work):
-    user = sign_in(client, make_user(age=None))
+    user = sign_in(client, make_member(age=None))
     user.hidden_tags.add(world.tags.explicit)
     pass_age_gate(client)
 
@@ -99,7 +90,7 @@ def test_hidden_explicit_tag_takes_effect_once_the_gate_is_passed(world, client,
 
 def test_hidden_explicit_tag_leaves_no_trace_on_the_tag_index_before_the_gate(world, client, second_adult_work):
     """The tag index counts works per tag; a hidden explicit tag must not lower the counts of 18+ works."""
-    user = sign_in(client, make_user(age=None))
+    user = sign_in(client, make_member(age=None))
     user.hidden_tags.add(world.tags.explicit)
     # Happy couple is on Triangle Blue only, which carries the explicit tag: still counted.
     assert tag_count(client.get("/tags/"), "happy-couple") == 1
@@ -109,14 +100,14 @@ def test_hidden_explicit_tag_leaves_no_trace_on_the_tag_index_before_the_gate(wo
 
 
 def test_work_page_names_a_hidden_tag_that_is_not_a_spoiler(world, client):
-    user = sign_in(client, make_user(age=30))
+    user = sign_in(client, make_member(age=30))
     user.hidden_tags.add(world.tags.hospital)
     notice = work_notice(client.get("/works/sunny-afternoon/"))
     assert "has a tag you hide: Hospital." in notice
 
 
 def test_work_page_does_not_name_a_hidden_tag_that_is_a_spoiler_above_the_viewers_level(world, client):
-    user = sign_in(client, make_user(age=30))  # max_spoiler_level 0; Regret is a level-2 spoiler here
+    user = sign_in(client, make_member(age=30))  # max_spoiler_level 0; Regret is a level-2 spoiler here
     user.hidden_tags.add(world.tags.regret)
     notice = work_notice(client.get("/works/sunny-afternoon/"))
     assert notice, "the page still says why the work is unlisted"
@@ -125,7 +116,7 @@ def test_work_page_does_not_name_a_hidden_tag_that_is_a_spoiler_above_the_viewer
 
 
 def test_work_page_names_open_hidden_tags_and_counts_the_spoilers(world, client):
-    user = sign_in(client, make_user(age=30, max_spoiler_level=SpoilerLevel.MINOR))
+    user = sign_in(client, make_member(age=30, max_spoiler_level=SpoilerLevel.MINOR))
     user.hidden_tags.add(world.tags.hospital, world.tags.jealousy, world.tags.regret)
     notice = work_notice(client.get("/works/sunny-afternoon/"))
     # Jealousy (level 1) is read openly at level 1; Regret (level 2) is not.
@@ -134,7 +125,7 @@ def test_work_page_names_open_hidden_tags_and_counts_the_spoilers(world, client)
 
 
 def test_work_page_names_a_spoiler_hidden_tag_for_a_member_who_reads_that_level(world, client):
-    user = sign_in(client, make_user(age=30, max_spoiler_level=SpoilerLevel.MAJOR))
+    user = sign_in(client, make_member(age=30, max_spoiler_level=SpoilerLevel.MAJOR))
     user.hidden_tags.add(world.tags.regret)
     assert "has a tag you hide: Regret." in work_notice(client.get("/works/sunny-afternoon/"))
 
@@ -151,7 +142,7 @@ def twist(world):
 
 
 def test_a_tag_hidden_only_as_a_major_spoiler_still_leaves_the_work_out(world, client, twist):
-    user = sign_in(client, make_user(age=30))  # max_spoiler_level 0
+    user = sign_in(client, make_member(age=30))  # max_spoiler_level 0
     user.hidden_tags.add(twist)
 
     response = client.get("/works/")
@@ -173,7 +164,7 @@ def test_a_tag_hidden_only_as_a_major_spoiler_still_leaves_the_work_out(world, c
 
 def test_the_hidden_count_agrees_with_the_list_for_spoiler_links(world, client, twist):
     """Every work the list leaves out for a hidden tag is counted, and no other."""
-    user = sign_in(client, make_user(age=30))
+    user = sign_in(client, make_member(age=30))
     user.hidden_tags.add(twist, world.tags.regret)  # Regret: a level-2 spoiler on both world works
     listed = set(card_titles(client.get("/works/")))
     everything = set(card_titles(client.get("/works/?show_hidden=1")))
@@ -192,7 +183,7 @@ def test_excluding_a_tag_leaves_out_works_that_carry_it_only_as_a_spoiler(world,
 
 
 def member_at(client, level):
-    return sign_in(client, make_user(age=30, max_spoiler_level=level))
+    return sign_in(client, make_member(age=30, max_spoiler_level=level))
 
 
 @pytest.mark.parametrize("level", [SpoilerLevel.NONE, SpoilerLevel.MINOR, SpoilerLevel.MAJOR])

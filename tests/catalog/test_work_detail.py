@@ -5,7 +5,7 @@ import re
 import pytest
 
 from catalog.models import TagCategory
-from tests.conftest import (
+from tests.builders import (
     ADULT_ALT,
     ADULT_ORIGINAL,
     ADULT_SYNOPSIS,
@@ -14,12 +14,11 @@ from tests.conftest import (
     SAFE_SYNOPSIS,
     SPOILER1_NOTE,
     SPOILER2_NOTE,
-    html,
     make_tag,
     make_term,
     make_work,
-    pass_age_gate,
 )
+from tests.pages import html, pass_age_gate
 
 
 def spoiler_block(page: str) -> str:
@@ -45,8 +44,8 @@ def test_all_ages_work_shows_its_facts(world, client):
     assert re.search(r'<meta property="og:description" content="Lighthouse-marker', page)
 
 
-def test_r18_work_after_the_gate_shows_everything(world, adult_client):
-    page = html(adult_client.get("/works/triangle-blue/"))
+def test_r18_work_after_the_gate_shows_everything(world, gate_passed_client):
+    page = html(gate_passed_client.get("/works/triangle-blue/"))
     assert ADULT_SYNOPSIS in page
     assert ADULT_ORIGINAL in page
     assert f"<li>{ADULT_ALT}</li>" in page and "<li>Triangle Blue OVA</li>" in page
@@ -57,8 +56,8 @@ def test_r18_work_after_the_gate_shows_everything(world, adult_client):
     assert EXPLICIT_TAG_NAME in page
 
 
-def test_tags_are_grouped_by_category_in_category_order(world, adult_client):
-    page = html(adult_client.get("/works/triangle-blue/"))
+def test_tags_are_grouped_by_category_in_category_order(world, gate_passed_client):
+    page = html(gate_passed_client.get("/works/triangle-blue/"))
     tags_section = section(page, "tags-title")
     open_part = tags_section.replace(spoiler_block(tags_section), "")
     headings = re.findall(r'<h3 class="tag-group__title">(.*?)</h3>', open_part)

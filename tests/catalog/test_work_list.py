@@ -8,7 +8,8 @@ import pytest
 from django.conf import settings
 
 from catalog.models import AgeRating, DatePrecision, Kind, TagCategory, Work, format_partial_date
-from tests.conftest import SAFE_SYNOPSIS, card_for, card_titles, html, make_tag, make_work, pass_age_gate
+from tests.builders import SAFE_SYNOPSIS, make_tag, make_work
+from tests.pages import card_for, card_titles, html, pass_age_gate
 
 FORM_ERROR = "Some filters could not be used and were ignored"
 
@@ -30,8 +31,8 @@ def test_all_ages_card_shows_metadata_synopsis_and_non_spoiler_tags(world, clien
     assert "18+" not in card
 
 
-def test_r18_card_after_the_gate_shows_dates_at_known_precision_and_tags(world, adult_client):
-    card = card_for(adult_client.get("/works/"), "Triangle Blue")
+def test_r18_card_after_the_gate_shows_dates_at_known_precision_and_tags(world, gate_passed_client):
+    card = card_for(gate_passed_client.get("/works/"), "Triangle Blue")
     assert "Anime" in card
     assert "Apr 2009 – Jan 2010" in card
     assert "2 episodes" in card

@@ -13,18 +13,8 @@ from catalog.models import Tag, WorkTag
 from catalog.services import tag_merge
 from community import services
 from community.models import Comment, ModerationAction, Report, Review, Status
-from tests.community.builders import (
-    body_text,
-    login,
-    make_comment,
-    make_member,
-    make_review,
-    make_tag,
-    make_work,
-    messages_of,
-    page,
-    tag_work,
-)
+from tests.builders import body_text, make_comment, make_member, make_review, make_tag, make_work, tag_work
+from tests.pages import html, login, messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -60,18 +50,6 @@ EXPECTED_CURATOR_PERMISSIONS = {
     ("community", "view_termsuggestion"),
     ("community", "view_moderationaction"),
 }
-
-
-@pytest.fixture
-def curator(db):
-    user = make_member("curator", is_staff=True)
-    user.groups.add(Group.objects.get(name="Curators"))
-    return user
-
-
-@pytest.fixture
-def curator_client(curator):
-    return login(curator)
 
 
 def run_action(client, changelist, action, ids, **extra):
@@ -110,12 +88,12 @@ CURATOR_CHANGELISTS = [
 
 class TestCuratorAdminAccess:
     @pytest.mark.parametrize("url", CURATOR_CHANGELISTS)
-    def test_curator_opens_changelists(self, curator_client, url, adult, work, term):
+    def test_curator_opens_changelists(self, curator_client, url, adult_member, safe_work, netorare_term):
         # Some data so the changelists render rows.
-        review = make_review(adult, work)
-        make_comment(adult, term)
+        review = make_review(adult_member, safe_work)
+        make_comment(adult_member, netorare_term)
         services.report_create(reporter=make_member(), review=review, reason="spam")
-        services.term_suggestion_create(author=adult, name="Cuckold")
+        services.term_suggestion_create(author=adult_member, name="Cuckold")
         services.post_moderate(moderator=None, post=review, action="approve")
         assert curator_client.get(url).status_code == 200
 
@@ -123,17 +101,17 @@ class TestCuratorAdminAccess:
     def test_curator_cannot_manage_accounts(self, curator_client, url):
         assert curator_client.get(url).status_code == 403
 
-    def test_curator_cannot_open_a_members_account(self, curator_client, adult):
-        assert curator_client.get(f"/admin/accounts/user/{adult.pk}/change/").status_code == 403
+    def test_curator_cannot_open_a_members_account(self, curator_client, adult_member):
+        assert curator_client.get(f"/admin/accounts/user/{adult_member.pk}/change/").status_code == 403
 
-    def test_curator_cannot_add_or_delete_reviews(self, curator_client, adult, work):
-        review = make_review(adult, work)
+    def test_curator_cannot_add_or_delete_reviews(self, curator_client, adult_member, safe_work):
+        review = make_review(adult_member, safe_work)
         assert curator_client.get("/admin/community/review/add/").status_code == 403
         assert curator_client.post(f"/admin/community/review/{review.pk}/delete/", {"post": "yes"}).status_code == 403
         assert Review.objects.filter(pk=review.pk).exists()
 
-    def test_member_without_staff_is_sent_to_admin_login(self, adult_client):
-        response = adult_client.get("/admin/community/review/")
+    def test_member_without_staff_is_sent_to_admin_login(self, adult_member_client):
+        response = adult_member_client.get("/admin/community/review/")
         assert response.status_code == 302
         assert "/admin/login/" in response["Location"]
 
@@ -141,9 +119,9 @@ class TestCuratorAdminAccess:
 class TestPostModeration:
     URL = "/admin/community/review/"
 
-    def test_filter_by_status(self, curator_client, adult, other_adult, work):
-        shown = make_review(adult, work, body=body_text("Shown-marker"))
-        waiting = make_review(other_adult, work, body=body_text("Waiting-marker"))
+    def test_filter_by_status(self, curator_client, adult_member, other_adult_member, safe_work):
+        shown = make_review(adult_member, safe_work, body=body_text("Shown-marker"))
+        waiting = make_review(other_adult_member, safe_work, body=body_text("Waiting-marker"))
         Review.objects.filter(pk=waiting.pk).update(status=Status.PENDING)
         response = curator_client.get(self.URL, {"status__exact": "pending"})
         assert response.status_code == 200
@@ -153,8 +131,8 @@ class TestPostModeration:
     @pytest.mark.parametrize(
         "action,status", [("approve", Status.VISIBLE), ("hide", Status.HIDDEN), ("remove", Status.REMOVED)]
     )
-    def test_bulk_actions_on_reviews(self, curator, curator_client, work, action, status):
-        reviews = [make_review(make_member(), work, score=s) for s in (2, 8, 9)]
+    def test_bulk_actions_on_reviews(self, curator, curator_client, safe_work, action, status):
+        reviews = [make_review(make_member(), safe_work, score=s) for s in (2, 8, 9)]
         targets = reviews[:2]
         for review in targets:
             services.report_create(reporter=make_member(), review=review, reason="abuse")
@@ -172,34 +150,38 @@ class TestPostModeration:
             (curator.pk, "review", r.pk, "Looked at it") for r in targets
         }
         assert not Report.objects.filter(status=Report.State.OPEN).exists()
-        work.refresh_from_db()
+        safe_work.refresh_from_db()
         visible_scores = [2, 8, 9] if action == "approve" else [9]
-        assert work.review_count == len(visible_scores)
-        assert float(work.score_average) == pytest.approx(sum(visible_scores) / len(visible_scores), abs=0.005)
+        assert safe_work.review_count == len(visible_scores)
+        assert float(safe_work.score_average) == pytest.approx(sum(visible_scores) / len(visible_scores), abs=0.005)
 
     @pytest.mark.parametrize(
         "action,status", [("approve", Status.VISIBLE), ("hide", Status.HIDDEN), ("remove", Status.REMOVED)]
     )
-    def test_bulk_actions_on_comments(self, curator, curator_client, adult, term, action, status):
-        comments = [make_comment(adult, term, body=f"c{n}") for n in range(2)]
+    def test_bulk_actions_on_comments(self, curator, curator_client, adult_member, netorare_term, action, status):
+        comments = [make_comment(adult_member, netorare_term, body=f"c{n}") for n in range(2)]
         Comment.objects.filter(pk=comments[0].pk).update(status=Status.PENDING)
         response = run_action(curator_client, "/admin/community/comment/", action, [c.pk for c in comments], reason="r")
         assert response.status_code == 200
         assert set(Comment.objects.values_list("status", flat=True)) == {status}
         assert ModerationAction.objects.filter(action=action, moderator=curator, target_type="comment").count() == 2
 
-    def test_hidden_review_leaves_the_page_and_the_average(self, curator_client, adult, other_adult, work):
-        bad = make_review(adult, work, score=1, body=body_text("Bad-review-marker"))
-        make_review(other_adult, work, score=9)
+    def test_hidden_review_leaves_the_page_and_the_average(
+        self, curator_client, adult_member, other_adult_member, safe_work
+    ):
+        bad = make_review(adult_member, safe_work, score=1, body=body_text("Bad-review-marker"))
+        make_review(other_adult_member, safe_work, score=9)
         run_action(curator_client, self.URL, "hide", [bad.pk], reason="abuse")
-        work.refresh_from_db()
-        assert (work.review_count, float(work.score_average)) == (1, 9.0)
-        assert "Bad-review-marker" not in page(Client().get(work.get_absolute_url()))
+        safe_work.refresh_from_db()
+        assert (safe_work.review_count, float(safe_work.score_average)) == (1, 9.0)
+        assert "Bad-review-marker" not in html(Client().get(safe_work.get_absolute_url()))
 
     @pytest.mark.parametrize("bad_id", ["", "abc", "9223372036854775808"])
-    def test_an_action_on_ids_that_cannot_exist_is_refused_with_a_message(self, curator_client, adult, work, bad_id):
+    def test_an_action_on_ids_that_cannot_exist_is_refused_with_a_message(
+        self, curator_client, adult_member, safe_work, bad_id
+    ):
         # Django filtered pk__in by the ids as sent: a ValueError or an OverflowError, a 500.
-        review = make_review(adult, work)
+        review = make_review(adult_member, safe_work)
         response = run_action(curator_client, self.URL, "hide", [review.pk, bad_id], reason="r")
         assert response.status_code == 200
         assert admin_messages(response) == ["Some of the selected items do not exist. Select them again."]
@@ -207,27 +189,27 @@ class TestPostModeration:
         assert review.status == Status.VISIBLE
         assert not ModerationAction.objects.exists()
 
-    def test_report_reasons_on_change_page(self, curator_client, adult, work):
-        review = make_review(adult, work)
+    def test_report_reasons_on_change_page(self, curator_client, adult_member, safe_work):
+        review = make_review(adult_member, safe_work)
         services.report_create(reporter=make_member(), review=review, reason="spoiler", note="Ending spoiled")
         services.report_create(reporter=make_member(), review=review, reason="abuse")
         response = curator_client.get(f"{self.URL}{review.pk}/change/")
         assert response.status_code == 200
-        html = page(response)
-        assert "Report reasons" in html
-        assert "Unmarked spoiler" in html and "Abuse or harassment" in html
-        assert "Ending spoiled" in html
+        page_html = html(response)
+        assert "Report reasons" in page_html
+        assert "Unmarked spoiler" in page_html and "Abuse or harassment" in page_html
+        assert "Ending spoiled" in page_html
 
-    def test_changelist_shows_open_report_count(self, curator_client, adult, work):
-        review = make_review(adult, work)
+    def test_changelist_shows_open_report_count(self, curator_client, adult_member, safe_work):
+        review = make_review(adult_member, safe_work)
         for _ in range(2):
             services.report_create(reporter=make_member(), review=review, reason="spam")
         response = curator_client.get(self.URL)
         assert response.context["cl"].result_list[0].open_report_count == 2
 
-    def test_changelist_query_count_does_not_grow(self, curator_client, work, django_assert_max_num_queries):
+    def test_changelist_query_count_does_not_grow(self, curator_client, safe_work, django_assert_max_num_queries):
         for _ in range(30):
-            review = make_review(make_member(), work)
+            review = make_review(make_member(), safe_work)
             services.report_create(reporter=make_member(), review=review, reason="spam")
         with django_assert_max_num_queries(20):
             assert curator_client.get(self.URL).status_code == 200
@@ -237,9 +219,9 @@ class TestReportAdmin:
     URL = "/admin/community/report/"
 
     @pytest.fixture
-    def reports(self, adult, work, term):
-        review = make_review(adult, work)
-        comment = make_comment(adult, term)
+    def reports(self, adult_member, safe_work, netorare_term):
+        review = make_review(adult_member, safe_work)
+        comment = make_comment(adult_member, netorare_term)
         return [
             services.report_create(reporter=make_member(), review=review, reason="abuse"),
             services.report_create(reporter=make_member(), review=review, reason="spam"),
@@ -282,8 +264,8 @@ class TestTermSuggestionAdmin:
     URL = "/admin/community/termsuggestion/"
 
     @pytest.mark.parametrize("action,state", [("accept", "accepted"), ("decline", "declined")])
-    def test_accept_and_decline(self, curator, curator_client, adult, action, state):
-        suggestion = services.term_suggestion_create(author=adult, name="Cuckold")
+    def test_accept_and_decline(self, curator, curator_client, adult_member, action, state):
+        suggestion = services.term_suggestion_create(author=adult_member, name="Cuckold")
         pending = curator_client.get(self.URL, {"status__exact": "pending"})
         assert [s.pk for s in pending.context["cl"].result_list] == [suggestion.pk]
         run_action(curator_client, self.URL, action, [suggestion.pk], reason="why")
@@ -301,8 +283,8 @@ class TestTermSuggestionAdmin:
 
 
 class TestModerationLog:
-    def test_log_is_read_only_for_curators(self, curator_client, adult, work):
-        review = make_review(adult, work)
+    def test_log_is_read_only_for_curators(self, curator_client, adult_member, safe_work):
+        review = make_review(adult_member, safe_work)
         services.post_moderate(moderator=None, post=review, action="hide")
         log = ModerationAction.objects.get()
         assert curator_client.get("/admin/community/moderationaction/").status_code == 200
@@ -311,8 +293,8 @@ class TestModerationLog:
         log.refresh_from_db()
         assert log.reason == ""
 
-    def test_unknown_action_is_refused(self, adult, work):
-        review = make_review(adult, work)
+    def test_unknown_action_is_refused(self, adult_member, safe_work):
+        review = make_review(adult_member, safe_work)
         with pytest.raises(ValidationError):
             services.post_moderate(moderator=None, post=review, action="explode")
 
@@ -320,19 +302,19 @@ class TestModerationLog:
 class TestFeature:
     def test_feature_action_puts_the_work_on_the_home_page(self, curator_client):
         work = make_work("Featured Candidate")
-        assert 'id="featured-title"' not in page(Client().get(reverse("home")))
+        assert 'id="featured-title"' not in html(Client().get(reverse("home")))
         response = run_action(curator_client, "/admin/catalog/work/", "feature", [work.pk])
         assert "Featured 1 work(s)." in admin_messages(response)
         work.refresh_from_db()
         assert work.is_featured
-        html = page(Client().get(reverse("home")))
-        featured = re.search(r'<h2 id="featured-title">Featured</h2>(.*?)</section>', html, re.S)
+        page_html = html(Client().get(reverse("home")))
+        featured = re.search(r'<h2 id="featured-title">Featured</h2>(.*?)</section>', page_html, re.S)
         assert featured and "Featured Candidate" in featured.group(1)
 
         run_action(curator_client, "/admin/catalog/work/", "unfeature", [work.pk])
         work.refresh_from_db()
         assert not work.is_featured
-        assert 'id="featured-title"' not in page(Client().get(reverse("home")))
+        assert 'id="featured-title"' not in html(Client().get(reverse("home")))
 
 
 class TestTagMerge:
@@ -342,7 +324,7 @@ class TestTagMerge:
         target = make_tag("Affair", slug="affair")
         return source, target
 
-    def test_service(self, tags, adult, curator):
+    def test_service(self, tags, adult_member, curator):
         source, target = tags
         only_source, both, only_target = make_work("Only Source"), make_work("Both"), make_work("Only Target")
         tag_work(only_source, source, spoiler_level=1)
@@ -350,7 +332,7 @@ class TestTagMerge:
         tag_work(both, target, spoiler_level=0)
         tag_work(only_target, target)
         child = make_tag("Emotional cheating", parent=source)
-        adult.hidden_tags.add(source)
+        adult_member.hidden_tags.add(source)
 
         moved = tag_merge(source=source, target=target, curator=curator)
 
@@ -366,7 +348,7 @@ class TestTagMerge:
         assert target.description == "Source description"
         child.refresh_from_db()
         assert child.parent == target
-        assert list(adult.hidden_tags.all()) == [target]
+        assert list(adult_member.hidden_tags.all()) == [target]
         log = ModerationAction.objects.get()
         assert (log.action, log.moderator, log.target_id) == ("merge_tags", curator, target.pk)
 
@@ -413,21 +395,21 @@ class TestTagMerge:
 
 
 @pytest.mark.parametrize("status", [Status.HIDDEN, Status.REMOVED, Status.PENDING])
-def test_a_held_back_review_cannot_be_deleted_and_posted_again(adult, work, status):
+def test_a_held_back_review_cannot_be_deleted_and_posted_again(adult_member, safe_work, status):
     """Found in review: deleting a removed review and posting the same text made it visible again."""
-    review = services.review_create(author=adult, work=work, score=7, body=body_text("held back"))
+    review = services.review_create(author=adult_member, work=safe_work, score=7, body=body_text("held back"))
     Review.objects.filter(pk=review.pk).update(status=status)
-    client = login(adult)
+    client = login(adult_member)
     response = client.post(f"/reviews/{review.pk}/delete/", follow=True)
     assert "A curator has held this post back" in " ".join(messages_of(response))
     assert Review.objects.filter(pk=review.pk, status=status).exists()
-    client.post(f"/works/{work.slug}/reviews/", {"score": 7, "body": body_text("held back")})
-    assert not Review.objects.filter(work=work, status=Status.VISIBLE).exists()
+    client.post(f"/works/{safe_work.slug}/reviews/", {"score": 7, "body": body_text("held back")})
+    assert not Review.objects.filter(work=safe_work, status=Status.VISIBLE).exists()
 
 
-def test_a_held_back_comment_cannot_be_deleted(adult, term):
-    comment = services.comment_create(author=adult, term=term, body="A comment a curator will hide.")
+def test_a_held_back_comment_cannot_be_deleted(adult_member, netorare_term):
+    comment = services.comment_create(author=adult_member, term=netorare_term, body="A comment a curator will hide.")
     Comment.objects.filter(pk=comment.pk).update(status=Status.REMOVED)
-    response = login(adult).post(f"/comments/{comment.pk}/delete/", follow=True)
+    response = login(adult_member).post(f"/comments/{comment.pk}/delete/", follow=True)
     assert "A curator has held this post back" in " ".join(messages_of(response))
     assert Comment.objects.filter(pk=comment.pk).exists()

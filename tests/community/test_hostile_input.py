@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from community.models import Comment, HelpfulVote, Report, Review, TermSuggestion
-from tests.community.builders import PASSWORD, body_text, form_errors, login, make_comment, make_review, years_ago
+from tests.builders import PASSWORD, body_text, make_comment, make_review, years_ago
+from tests.pages import form_errors, login
 
 pytestmark = pytest.mark.django_db
 
@@ -21,29 +22,31 @@ def csrf_client(user=None):
 
 
 class TestCsrf:
-    def test_review_create(self, adult, work):
-        response = csrf_client(adult).post(
-            reverse("community:review-create", args=[work.slug]), {"score": 8, "body": body_text()}
+    def test_review_create(self, adult_member, safe_work):
+        response = csrf_client(adult_member).post(
+            reverse("community:review-create", args=[safe_work.slug]), {"score": 8, "body": body_text()}
         )
         assert response.status_code == 403
         assert not Review.objects.exists()
 
-    def test_comment_create(self, adult, term):
-        response = csrf_client(adult).post(reverse("community:comment-create", args=[term.slug]), {"body": "hello"})
+    def test_comment_create(self, adult_member, netorare_term):
+        response = csrf_client(adult_member).post(
+            reverse("community:comment-create", args=[netorare_term.slug]), {"body": "hello"}
+        )
         assert response.status_code == 403
         assert not Comment.objects.exists()
 
-    def test_report(self, adult, other_adult, work):
-        review = make_review(adult, work)
-        response = csrf_client(other_adult).post(
+    def test_report(self, adult_member, other_adult_member, safe_work):
+        review = make_review(adult_member, safe_work)
+        response = csrf_client(other_adult_member).post(
             reverse("community:review-report", args=[review.pk]), {"reason": "spam"}
         )
         assert response.status_code == 403
         assert not Report.objects.exists()
 
-    def test_helpful(self, adult, other_adult, work):
-        review = make_review(adult, work)
-        response = csrf_client(other_adult).post(reverse("community:review-helpful", args=[review.pk]))
+    def test_helpful(self, adult_member, other_adult_member, safe_work):
+        review = make_review(adult_member, safe_work)
+        response = csrf_client(other_adult_member).post(reverse("community:review-helpful", args=[review.pk]))
         assert response.status_code == 403
         assert not HelpfulVote.objects.exists()
         review.refresh_from_db()
@@ -62,7 +65,7 @@ class TestCsrf:
         assert response.status_code == 403
         assert not User.objects.exists()
 
-    def test_login(self, adult):
+    def test_login(self, adult_member):
         client = csrf_client()
         response = client.post(reverse("accounts:login"), {"username": "alice", "password": PASSWORD})
         assert response.status_code == 403
@@ -76,15 +79,15 @@ class TestCsrf:
             ("accounts:logout", {}),
         ],
     )
-    def test_other_member_actions(self, adult, name, data):
-        assert csrf_client(adult).post(reverse(name), data).status_code == 403
-        assert User.objects.filter(pk=adult.pk).exists()
+    def test_other_member_actions(self, adult_member, name, data):
+        assert csrf_client(adult_member).post(reverse(name), data).status_code == 403
+        assert User.objects.filter(pk=adult_member.pk).exists()
         assert not TermSuggestion.objects.exists()
 
-    def test_edit_and_delete(self, adult, work, term):
-        review = make_review(adult, work, score=5)
-        comment = make_comment(adult, term, body="keep")
-        client = csrf_client(adult)
+    def test_edit_and_delete(self, adult_member, safe_work, netorare_term):
+        review = make_review(adult_member, safe_work, score=5)
+        comment = make_comment(adult_member, netorare_term, body="keep")
+        client = csrf_client(adult_member)
         assert (
             client.post(
                 reverse("community:review-edit", args=[review.pk]), {"score": 1, "body": body_text()}
@@ -96,17 +99,18 @@ class TestCsrf:
         assert Review.objects.get().score == 5
         assert Comment.objects.exists()
 
-    def test_csrf_failure_page_is_the_sites_own(self, adult, work):
-        response = csrf_client(adult).post(reverse("community:review-create", args=[work.slug]), {})
+    def test_csrf_failure_page_is_the_sites_own(self, adult_member, safe_work):
+        response = csrf_client(adult_member).post(reverse("community:review-create", args=[safe_work.slug]), {})
         assert response.status_code == 403
         assert "Traceback" not in response.content.decode()
 
-    def test_with_the_token_it_works(self, adult, term):
-        client = csrf_client(adult)
-        client.get(term.get_absolute_url())  # sets the CSRF cookie
+    def test_with_the_token_it_works(self, adult_member, netorare_term):
+        client = csrf_client(adult_member)
+        client.get(netorare_term.get_absolute_url())  # sets the CSRF cookie
         token = client.cookies["csrftoken"].value
         response = client.post(
-            reverse("community:comment-create", args=[term.slug]), {"body": "hello", "csrfmiddlewaretoken": token}
+            reverse("community:comment-create", args=[netorare_term.slug]),
+            {"body": "hello", "csrfmiddlewaretoken": token},
         )
         assert response.status_code == 302
         assert Comment.objects.count() == 1
@@ -125,13 +129,13 @@ REVIEW_CASES = [
 
 class TestMalformedForms:
     @pytest.mark.parametrize("data,label", REVIEW_CASES, ids=[c[1] for c in REVIEW_CASES])
-    def test_review_create(self, adult_client, work, data, label):
-        response = adult_client.post(reverse("community:review-create", args=[work.slug]), data)
+    def test_review_create(self, adult_member_client, safe_work, data, label):
+        response = adult_member_client.post(reverse("community:review-create", args=[safe_work.slug]), data)
         assert response.status_code in (200, 400)
         assert form_errors(response), label
         assert not Review.objects.exists()
-        work.refresh_from_db()
-        assert work.review_count == 0
+        safe_work.refresh_from_db()
+        assert safe_work.review_count == 0
 
     @pytest.mark.parametrize(
         "data",
@@ -146,8 +150,8 @@ class TestMalformedForms:
             {"body": "ok", "favourite_work": "x" * 20_001},
         ],
     )
-    def test_comment_create(self, adult_client, term, data):
-        response = adult_client.post(reverse("community:comment-create", args=[term.slug]), data)
+    def test_comment_create(self, adult_member_client, netorare_term, data):
+        response = adult_member_client.post(reverse("community:comment-create", args=[netorare_term.slug]), data)
         assert response.status_code == 400
         assert response.context["form"].errors
         assert not Comment.objects.exists()
@@ -156,24 +160,24 @@ class TestMalformedForms:
         "data",
         [{"reason": "spam", "note": OVERSIZED}, {"reason": "nonsense"}, {"reason": ["spam", "abuse", "x"]}],
     )
-    def test_report(self, adult, other_client, work, data):
-        review = make_review(adult, work)
-        response = other_client.post(reverse("community:review-report", args=[review.pk]), data)
+    def test_report(self, adult_member, other_adult_member_client, safe_work, data):
+        review = make_review(adult_member, safe_work)
+        response = other_adult_member_client.post(reverse("community:review-report", args=[review.pk]), data)
         assert response.status_code == 400
         assert form_errors(response)
         assert not Report.objects.exists()
 
     @pytest.mark.parametrize("data", [{"name": OVERSIZED}, {"name": "ok", "note": OVERSIZED}, {"name": " "}])
-    def test_suggestion(self, adult_client, data):
-        response = adult_client.post(reverse("community:term-suggest"), data)
+    def test_suggestion(self, adult_member_client, data):
+        response = adult_member_client.post(reverse("community:term-suggest"), data)
         assert response.status_code == 400
         assert form_errors(response)
         assert not TermSuggestion.objects.exists()
 
-    def test_review_edit(self, adult, adult_client, work):
-        review = make_review(adult, work, score=5)
+    def test_review_edit(self, adult_member, adult_member_client, safe_work):
+        review = make_review(adult_member, safe_work, score=5)
         for data in ({"score": "11", "body": review.body}, {"score": 5, "body": OVERSIZED}, {}):
-            response = adult_client.post(reverse("community:review-edit", args=[review.pk]), data)
+            response = adult_member_client.post(reverse("community:review-edit", args=[review.pk]), data)
             assert response.status_code in (200, 400)
             assert form_errors(response)
         review.refresh_from_db()
@@ -200,19 +204,19 @@ class TestMalformedForms:
         assert form_errors(response)
         assert not User.objects.exists()
 
-    def test_empty_post_to_account_forms_writes_nothing(self, adult):
+    def test_empty_post_to_account_forms_writes_nothing(self, adult_member):
         assert Client().post(reverse("accounts:signup"), {}).status_code == 200
-        assert login(adult).post(reverse("accounts:delete"), {}).status_code == 200
-        assert list(User.objects.all()) == [adult]
+        assert login(adult_member).post(reverse("accounts:delete"), {}).status_code == 200
+        assert list(User.objects.all()) == [adult_member]
 
     @pytest.mark.parametrize("url", [reverse("accounts:signup"), reverse("accounts:delete")], ids=["signup", "delete"])
-    def test_empty_post_to_account_forms_shows_errors(self, adult, client, url):
+    def test_empty_post_to_account_forms_shows_errors(self, adult_member, client, url):
         if url == reverse("accounts:delete"):
-            client.force_login(adult)
+            client.force_login(adult_member)
         response = client.post(url, {})
         assert "This field is required." in form_errors(response)
 
-    def test_login_with_oversized_fields(self, adult, client):
+    def test_login_with_oversized_fields(self, adult_member, client):
         response = client.post(reverse("accounts:login"), {"username": OVERSIZED, "password": OVERSIZED})
         assert response.status_code == 200
         assert form_errors(response)

@@ -4,53 +4,21 @@ With no rows at all, Django skips the query for an empty page slice (and for the
 empty page), so an empty page may use fewer queries; from one row up the count must not move.
 """
 
-import itertools
-
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import User
-from community.models import Comment, HelpfulVote, Review, Status
-from community.services import work_refresh_rating
-from tests.community.builders import login, make_member, make_tag, tag_work, years_ago
+from community.models import Comment, Review
+from tests.builders import make_member, make_tag, tag_work
+from tests.pages import login
+from tests.query_counts import add_reviews, make_authors
 
 pytestmark = pytest.mark.django_db
 
 # Pinned budgets (measured): a change here must be deliberate.
 WORK_PAGE_MAX = {"anonymous": 6, "member": 11}
 TERM_PAGE_MAX = {"anonymous": 9, "member": 12}
-
-
-_serial = itertools.count()
-
-
-def make_authors(n: int, prefix: str) -> list[User]:
-    return User.objects.bulk_create(
-        [User(username=f"{prefix}{next(_serial)}", birth_date=years_ago(30), password="!") for _ in range(n)]
-    )
-
-
-def add_reviews(work, n: int) -> None:
-    authors = make_authors(n, f"rev{work.pk}-")
-    reviews = Review.objects.bulk_create(
-        [
-            Review(
-                author=author,
-                work=work,
-                score=(i % 10) + 1,
-                body=f"Review number {i}, long enough to pass the minimum length of fifty.\nSecond line.",
-                has_spoilers=(i % 3 == 0),
-                status=Status.HIDDEN if i % 17 == 16 else Status.VISIBLE,
-            )
-            for i, author in enumerate(authors)
-        ]
-    )
-    if len(reviews) > 1:
-        HelpfulVote.objects.bulk_create([HelpfulVote(review=r, voter=authors[0]) for r in reviews[1:]])
-        Review.objects.filter(pk__in=[r.pk for r in reviews[1:]]).update(helpful_count=1)
-    work_refresh_rating(work=work)
 
 
 def add_threads(term, n: int) -> None:
@@ -80,10 +48,10 @@ def viewers(db):
 
 
 @pytest.fixture
-def tagged_work(work):
+def tagged_work(safe_work):
     for n in range(5):
-        tag_work(work, make_tag(), spoiler_level=n % 3, note=f"note {n}")
-    return work
+        tag_work(safe_work, make_tag(), spoiler_level=n % 3, note=f"note {n}")
+    return safe_work
 
 
 @pytest.mark.parametrize("who", ["anonymous", "member"])
@@ -107,17 +75,17 @@ def test_work_page_query_count_is_constant(who, viewers, tagged_work, django_ass
 
 
 @pytest.mark.parametrize("who", ["anonymous", "member"])
-def test_term_page_query_count_is_constant(who, viewers, term, django_assert_max_num_queries):
+def test_term_page_query_count_is_constant(who, viewers, netorare_term, django_assert_max_num_queries):
     client = viewers[who]
-    url = term.get_absolute_url()
+    url = netorare_term.get_absolute_url()
     counts = {}
     done = 0
     for n in (0, 1, 10, 100):
-        add_threads(term, n - done) if n > done else None
+        add_threads(netorare_term, n - done) if n > done else None
         done = n
         counts[n] = count_queries(client, url)
-    assert Comment.objects.filter(term=term, depth=0).count() == 100
-    assert Comment.objects.filter(term=term, depth=1).exists()
+    assert Comment.objects.filter(term=netorare_term, depth=0).count() == 100
+    assert Comment.objects.filter(term=netorare_term, depth=1).exists()
     assert counts[10] == counts[100], counts
     assert counts[0] <= counts[10], counts
     assert count_queries(client, url, {"comments_page": "3"}) == counts[100]
@@ -125,8 +93,8 @@ def test_term_page_query_count_is_constant(who, viewers, term, django_assert_max
         client.get(url)
 
 
-def test_work_page_with_many_reviews_shows_one_page(viewers, work):
-    add_reviews(work, 200)
-    html = viewers["anonymous"].get(work.get_absolute_url()).content.decode()
+def test_work_page_with_many_reviews_shows_one_page(viewers, safe_work):
+    add_reviews(safe_work, 200)
+    html = viewers["anonymous"].get(safe_work.get_absolute_url()).content.decode()
     assert html.count('<article class="review"') == 20
     assert "Page 1 of" in html

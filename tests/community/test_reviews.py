@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from community import services
 from community.models import HelpfulVote, Review, Status
-from tests.community.builders import body_text, form_errors, login, make_member, make_review, make_work, page
+from tests.builders import body_text, make_member, make_review, make_work
+from tests.pages import form_errors, html, login
 
 pytestmark = pytest.mark.django_db
 
@@ -23,91 +24,93 @@ def create_url(work):
 
 
 def review_ids_on(response) -> list[int]:
-    return [int(pk) for pk in re.findall(r'<article class="review" id="review-(\d+)"', page(response))]
+    return [int(pk) for pk in re.findall(r'<article class="review" id="review-(\d+)"', html(response))]
 
 
 class TestCreate:
-    def test_member_posts_a_review(self, adult, adult_client, work):
+    def test_member_posts_a_review(self, adult_member, adult_member_client, safe_work):
         body = body_text("Posted-marker")
-        response = adult_client.post(create_url(work), {"score": 8, "body": body})
+        response = adult_member_client.post(create_url(safe_work), {"score": 8, "body": body})
         assert response.status_code == 302
-        assert response["Location"] == f"{work.get_absolute_url()}#reviews"
+        assert response["Location"] == f"{safe_work.get_absolute_url()}#reviews"
         review = Review.objects.get()
         assert (review.author, review.work, review.score, review.body, review.has_spoilers) == (
-            adult,
-            work,
+            adult_member,
+            safe_work,
             8,
             body,
             False,
         )
         assert review.status == Status.VISIBLE
-        html = page(adult_client.get(work.get_absolute_url()))
-        assert "Your review was posted." in html
-        assert "Posted-marker" in html
-        assert "You reviewed this work" in html
+        page_html = html(adult_member_client.get(safe_work.get_absolute_url()))
+        assert "Your review was posted." in page_html
+        assert "Posted-marker" in page_html
+        assert "You reviewed this work" in page_html
 
-    def test_anonymous_is_sent_to_login(self, client, work):
-        response = client.post(create_url(work), {"score": 8, "body": body_text()})
+    def test_anonymous_is_sent_to_login(self, client, safe_work):
+        response = client.post(create_url(safe_work), {"score": 8, "body": body_text()})
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
         assert not Review.objects.exists()
 
-    def test_get_is_not_allowed(self, adult_client, work):
-        assert adult_client.get(create_url(work)).status_code == 405
+    def test_get_is_not_allowed(self, adult_member_client, safe_work):
+        assert adult_member_client.get(create_url(safe_work)).status_code == 405
 
-    def test_unpublished_work_is_404(self, adult_client):
+    def test_unpublished_work_is_404(self, adult_member_client):
         draft = make_work("Draft", published=False)
-        assert adult_client.post(create_url(draft), {"score": 8, "body": body_text()}).status_code == 404
+        assert adult_member_client.post(create_url(draft), {"score": 8, "body": body_text()}).status_code == 404
         assert not Review.objects.exists()
 
     @pytest.mark.parametrize("score", [1, 10])
-    def test_score_bounds_accepted(self, adult_client, work, score):
-        assert adult_client.post(create_url(work), {"score": score, "body": body_text()}).status_code == 302
+    def test_score_bounds_accepted(self, adult_member_client, safe_work, score):
+        assert adult_member_client.post(create_url(safe_work), {"score": score, "body": body_text()}).status_code == 302
         assert Review.objects.get().score == score
 
     @pytest.mark.parametrize("score", ["0", "11", "-1", "abc", "7.5", ""])
-    def test_bad_scores_are_form_errors(self, adult_client, work, score):
-        response = adult_client.post(create_url(work), {"score": score, "body": body_text()})
+    def test_bad_scores_are_form_errors(self, adult_member_client, safe_work, score):
+        response = adult_member_client.post(create_url(safe_work), {"score": score, "body": body_text()})
         assert response.status_code == 400
         assert form_errors(response)
         assert not Review.objects.exists()
 
     @pytest.mark.parametrize("length,ok", [(49, False), (50, True), (20_000, True), (20_001, False)])
-    def test_body_length_limits(self, adult_client, work, length, ok):
+    def test_body_length_limits(self, adult_member_client, safe_work, length, ok):
         body = ("abcdefghi " * (length // 10 + 1))[: length - 1] + "z"
         assert len(body) == length
-        response = adult_client.post(create_url(work), {"score": 5, "body": body})
+        response = adult_member_client.post(create_url(safe_work), {"score": 5, "body": body})
         assert response.status_code == (302 if ok else 400)
         assert Review.objects.exists() is ok
 
-    def test_whitespace_does_not_count_towards_the_minimum(self, adult_client, work):
-        response = adult_client.post(create_url(work), {"score": 5, "body": "   " + "a" * 49 + "\n\n   "})
+    def test_whitespace_does_not_count_towards_the_minimum(self, adult_member_client, safe_work):
+        response = adult_member_client.post(create_url(safe_work), {"score": 5, "body": "   " + "a" * 49 + "\n\n   "})
         assert response.status_code == 400
         assert not Review.objects.exists()
 
-    def test_missing_fields(self, adult_client, work):
-        response = adult_client.post(create_url(work), {})
+    def test_missing_fields(self, adult_member_client, safe_work):
+        response = adult_member_client.post(create_url(safe_work), {})
         assert response.status_code == 400
         assert form_errors(response).count("This field is required.") == 2
         assert not Review.objects.exists()
 
-    def test_spoiler_review_is_collapsed(self, adult_client, work):
-        adult_client.post(
-            create_url(work), {"score": 5, "body": body_text("Spoiler-body-marker"), "has_spoilers": "on"}
+    def test_spoiler_review_is_collapsed(self, adult_member_client, safe_work):
+        adult_member_client.post(
+            create_url(safe_work), {"score": 5, "body": body_text("Spoiler-body-marker"), "has_spoilers": "on"}
         )
         review = Review.objects.get()
         assert review.has_spoilers
-        html = page(Client().get(work.get_absolute_url()))
-        match = re.search(r'<details class="spoilers"><summary>Show spoilers[^<]*</summary>(.*?)</details>', html, re.S)
+        page_html = html(Client().get(safe_work.get_absolute_url()))
+        match = re.search(
+            r'<details class="spoilers"><summary>Show spoilers[^<]*</summary>(.*?)</details>', page_html, re.S
+        )
         assert match, "spoiler review is not inside a <details> Show spoilers"
         assert "Spoiler-body-marker" in match.group(1)
-        assert html.count("Spoiler-body-marker") == 1
+        assert page_html.count("Spoiler-body-marker") == 1
 
-    def test_non_spoiler_review_is_not_collapsed(self, adult_client, work):
-        adult_client.post(create_url(work), {"score": 5, "body": body_text("Open-body-marker")})
-        html = page(Client().get(work.get_absolute_url()))
-        assert "Show spoilers" not in html
-        assert "Open-body-marker" in html
+    def test_non_spoiler_review_is_not_collapsed(self, adult_member_client, safe_work):
+        adult_member_client.post(create_url(safe_work), {"score": 5, "body": body_text("Open-body-marker")})
+        page_html = html(Client().get(safe_work.get_absolute_url()))
+        assert "Show spoilers" not in page_html
+        assert "Open-body-marker" in page_html
 
     def test_review_from_a_member_without_birth_date_is_refused_on_r18(self, adult_work):
         # Accounts made by createsuperuser have no birth date: they may pass the gate by clicking, but may not review 18+.
@@ -124,69 +127,71 @@ class TestCreate:
 
 
 class TestOnePerMemberPerWork:
-    def test_second_review_is_refused_with_a_message(self, adult, adult_client, work):
-        assert adult_client.post(create_url(work), {"score": 8, "body": body_text()}).status_code == 302
-        response = adult_client.post(create_url(work), {"score": 3, "body": body_text()})
+    def test_second_review_is_refused_with_a_message(self, adult_member, adult_member_client, safe_work):
+        assert adult_member_client.post(create_url(safe_work), {"score": 8, "body": body_text()}).status_code == 302
+        response = adult_member_client.post(create_url(safe_work), {"score": 3, "body": body_text()})
         assert response.status_code == 400
         assert "You have already reviewed this work. Edit your review instead." in form_errors(response)
         assert Review.objects.get().score == 8
 
-    def test_service_refuses_a_second_review(self, adult, work):
-        make_review(adult, work)
+    def test_service_refuses_a_second_review(self, adult_member, safe_work):
+        make_review(adult_member, safe_work)
         with pytest.raises(ValidationError):
-            make_review(adult, work)
+            make_review(adult_member, safe_work)
         assert Review.objects.count() == 1
 
-    def test_database_enforces_uniqueness(self, adult, work):
-        Review.objects.create(author=adult, work=work, score=5, body=body_text())
+    def test_database_enforces_uniqueness(self, adult_member, safe_work):
+        Review.objects.create(author=adult_member, work=safe_work, score=5, body=body_text())
         with pytest.raises(IntegrityError), transaction.atomic():
-            Review.objects.create(author=adult, work=work, score=6, body=body_text())
+            Review.objects.create(author=adult_member, work=safe_work, score=6, body=body_text())
         assert Review.objects.count() == 1
 
     @pytest.mark.parametrize("score", [0, 11])
-    def test_database_enforces_score_range(self, adult, work, score):
+    def test_database_enforces_score_range(self, adult_member, safe_work, score):
         with pytest.raises(IntegrityError), transaction.atomic():
-            Review.objects.create(author=adult, work=work, score=score, body=body_text())
+            Review.objects.create(author=adult_member, work=safe_work, score=score, body=body_text())
 
-    def test_other_members_may_review_the_same_work(self, adult, other_adult, work):
-        make_review(adult, work)
-        make_review(other_adult, work)
-        assert Review.objects.filter(work=work).count() == 2
+    def test_other_members_may_review_the_same_work(self, adult_member, other_adult_member, safe_work):
+        make_review(adult_member, safe_work)
+        make_review(other_adult_member, safe_work)
+        assert Review.objects.filter(work=safe_work).count() == 2
 
 
 class TestEditAndDelete:
-    def test_owner_edits(self, adult, adult_client, work):
-        review = make_review(adult, work, score=4)
+    def test_owner_edits(self, adult_member, adult_member_client, safe_work):
+        review = make_review(adult_member, safe_work, score=4)
         url = reverse("community:review-edit", args=[review.pk])
-        response = adult_client.get(url)
+        response = adult_member_client.get(url)
         assert response.status_code == 200
         assert response.context["form"].initial["score"] == 4
         new_body = body_text("Edited-marker")
-        response = adult_client.post(url, {"score": 9, "body": new_body, "has_spoilers": "on"})
+        response = adult_member_client.post(url, {"score": 9, "body": new_body, "has_spoilers": "on"})
         assert response.status_code == 302
         review.refresh_from_db()
         assert (review.score, review.body, review.has_spoilers) == (9, new_body, True)
-        work.refresh_from_db()
-        assert work.score_average == Decimal("9.00")
+        safe_work.refresh_from_db()
+        assert safe_work.score_average == Decimal("9.00")
 
-    def test_invalid_edit_changes_nothing(self, adult, adult_client, work):
-        review = make_review(adult, work, score=4)
-        response = adult_client.post(reverse("community:review-edit", args=[review.pk]), {"score": 11, "body": "short"})
+    def test_invalid_edit_changes_nothing(self, adult_member, adult_member_client, safe_work):
+        review = make_review(adult_member, safe_work, score=4)
+        response = adult_member_client.post(
+            reverse("community:review-edit", args=[review.pk]), {"score": 11, "body": "short"}
+        )
         assert response.status_code in (200, 400)
         assert form_errors(response)
         review.refresh_from_db()
         assert review.score == 4
 
-    def test_owner_deletes(self, adult, adult_client, work):
-        review = make_review(adult, work)
+    def test_owner_deletes(self, adult_member, adult_member_client, safe_work):
+        review = make_review(adult_member, safe_work)
         url = reverse("community:review-delete", args=[review.pk])
-        assert adult_client.get(url).status_code == 200
-        response = adult_client.post(url)
+        assert adult_member_client.get(url).status_code == 200
+        response = adult_member_client.post(url)
         assert response.status_code == 302
-        assert response["Location"] == work.get_absolute_url()
+        assert response["Location"] == safe_work.get_absolute_url()
         assert not Review.objects.exists()
-        work.refresh_from_db()
-        assert (work.review_count, work.score_average) == (0, None)
+        safe_work.refresh_from_db()
+        assert (safe_work.review_count, safe_work.score_average) == (0, None)
 
     @pytest.mark.parametrize(
         "name,method,data",
@@ -197,53 +202,59 @@ class TestEditAndDelete:
             ("review-delete", "post", {}),
         ],
     )
-    def test_other_member_gets_403(self, adult, other_client, work, name, method, data):
-        review = make_review(adult, work, score=6)
+    def test_other_member_gets_403(self, adult_member, other_adult_member_client, safe_work, name, method, data):
+        review = make_review(adult_member, safe_work, score=6)
         url = reverse(f"community:{name}", args=[review.pk])
-        response = getattr(other_client, method)(url, data) if data is not None else getattr(other_client, method)(url)
+        response = (
+            getattr(other_adult_member_client, method)(url, data)
+            if data is not None
+            else getattr(other_adult_member_client, method)(url)
+        )
         assert response.status_code == 403
         review.refresh_from_db()
         assert review.score == 6
 
-    def test_services_check_ownership(self, adult, other_adult, work):
-        review = make_review(adult, work)
+    def test_services_check_ownership(self, adult_member, other_adult_member, safe_work):
+        review = make_review(adult_member, safe_work)
         with pytest.raises(PermissionDenied):
-            services.review_update(review=review, editor=other_adult, score=1, body=body_text(), has_spoilers=False)
+            services.review_update(
+                review=review, editor=other_adult_member, score=1, body=body_text(), has_spoilers=False
+            )
         with pytest.raises(PermissionDenied):
-            services.review_delete(review=review, actor=other_adult)
+            services.review_delete(review=review, actor=other_adult_member)
         assert Review.objects.filter(pk=review.pk, score=7).exists()
 
-    def test_anonymous_edit_goes_to_login(self, client, adult, work):
-        review = make_review(adult, work)
+    def test_anonymous_edit_goes_to_login(self, client, adult_member, safe_work):
+        review = make_review(adult_member, safe_work)
         assert client.post(reverse("community:review-delete", args=[review.pk])).status_code == 302
         assert Review.objects.exists()
 
 
 class TestWorkPageSummary:
-    def test_average_count_and_chart(self, work):
+    def test_average_count_and_chart(self, safe_work):
         for score in (7, 8, 10):
-            make_review(make_member(), work, score=score)
-        work.refresh_from_db()
-        assert work.score_average == Decimal("8.33")
-        assert work.review_count == 3
-        html = page(Client().get(work.get_absolute_url()))
-        assert '<span class="score-big__value">8.3</span>' in html
-        assert "from 3 reviews" in html
-        svg = re.search(r'<svg[^>]*class="score-chart__svg".*?</svg>', html, re.S).group(0)
+            make_review(make_member(), safe_work, score=score)
+        safe_work.refresh_from_db()
+        assert safe_work.score_average == Decimal("8.33")
+        assert safe_work.review_count == 3
+        page_html = html(Client().get(safe_work.get_absolute_url()))
+        assert '<span class="score-big__value">8.3</span>' in page_html
+        assert "from 3 reviews" in page_html
+        svg = re.search(r'<svg[^>]*class="score-chart__svg".*?</svg>', page_html, re.S).group(0)
         assert len(re.findall(r'<rect class="score-chart__bar', svg)) == 10
         assert len(re.findall(r"score-chart__bar--filled", svg)) == 3
         assert "1: 0, 2: 0, 3: 0, 4: 0, 5: 0, 6: 0, 7: 1, 8: 1, 9: 0, 10: 1" in svg
 
-    def test_no_reviews(self, work):
-        html = page(Client().get(work.get_absolute_url()))
-        assert "No reviews yet." in html
-        assert "Not yet rated" in html
-        svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
+    def test_no_reviews(self, safe_work):
+        page_html = html(Client().get(safe_work.get_absolute_url()))
+        assert "No reviews yet." in page_html
+        assert "Not yet rated" in page_html
+        svg = re.search(r"<svg.*?</svg>", page_html, re.S).group(0)
         assert len(re.findall(r'<rect class="score-chart__bar"', svg)) == 10
 
-    def test_sorting_newest_and_helpful(self, work):
+    def test_sorting_newest_and_helpful(self, safe_work):
         authors = [make_member() for _ in range(4)]
-        reviews = [make_review(a, work) for a in authors]
+        reviews = [make_review(a, safe_work) for a in authors]
         now = timezone.now()
         # Created oldest → newest: r0, r1, r2, r3. Helpful: r1 (3) > r3 (2) > r0 (1) > r2 (0).
         for age, review in zip([4, 3, 2, 1], reviews, strict=False):
@@ -255,52 +266,52 @@ class TestWorkPageSummary:
         ids = [r.pk for r in reviews]
 
         client = Client()
-        assert review_ids_on(client.get(work.get_absolute_url())) == ids[::-1]
-        assert review_ids_on(client.get(work.get_absolute_url(), {"reviews": "newest"})) == ids[::-1]
-        assert review_ids_on(client.get(work.get_absolute_url(), {"reviews": "helpful"})) == [
+        assert review_ids_on(client.get(safe_work.get_absolute_url())) == ids[::-1]
+        assert review_ids_on(client.get(safe_work.get_absolute_url(), {"reviews": "newest"})) == ids[::-1]
+        assert review_ids_on(client.get(safe_work.get_absolute_url(), {"reviews": "helpful"})) == [
             ids[1],
             ids[3],
             ids[0],
             ids[2],
         ]
-        assert review_ids_on(client.get(work.get_absolute_url(), {"reviews": "bogus"})) == ids[::-1]
+        assert review_ids_on(client.get(safe_work.get_absolute_url(), {"reviews": "bogus"})) == ids[::-1]
 
-    def test_helpful_ties_break_by_newest(self, work):
-        older, newer = make_review(make_member(), work), make_review(make_member(), work)
+    def test_helpful_ties_break_by_newest(self, safe_work):
+        older, newer = make_review(make_member(), safe_work), make_review(make_member(), safe_work)
         Review.objects.filter(pk=older.pk).update(created_at=timezone.now() - datetime.timedelta(days=1))
-        assert review_ids_on(Client().get(work.get_absolute_url(), {"reviews": "helpful"})) == [newer.pk, older.pk]
+        assert review_ids_on(Client().get(safe_work.get_absolute_url(), {"reviews": "helpful"})) == [newer.pk, older.pk]
 
-    def test_pending_hidden_removed_reviews_are_not_listed(self, work):
-        shown = make_review(make_member(), work)
+    def test_pending_hidden_removed_reviews_are_not_listed(self, safe_work):
+        shown = make_review(make_member(), safe_work)
         for status in (Status.PENDING, Status.HIDDEN, Status.REMOVED):
-            review = make_review(make_member(), work)
+            review = make_review(make_member(), safe_work)
             Review.objects.filter(pk=review.pk).update(status=status)
-        assert review_ids_on(Client().get(work.get_absolute_url())) == [shown.pk]
+        assert review_ids_on(Client().get(safe_work.get_absolute_url())) == [shown.pk]
 
 
 class TestHelpful:
     def url(self, review):
         return reverse("community:review-helpful", args=[review.pk])
 
-    def test_toggle(self, adult, other_adult, other_client, work):
-        review = make_review(adult, work)
-        response = other_client.post(self.url(review))
+    def test_toggle(self, adult_member, other_adult_member, other_adult_member_client, safe_work):
+        review = make_review(adult_member, safe_work)
+        response = other_adult_member_client.post(self.url(review))
         assert response.status_code == 302
-        assert response["Location"] == f"{work.get_absolute_url()}#review-{review.pk}"
+        assert response["Location"] == f"{safe_work.get_absolute_url()}#review-{review.pk}"
         review.refresh_from_db()
         assert review.helpful_count == 1
-        assert HelpfulVote.objects.filter(review=review, voter=other_adult).count() == 1
-        html = page(other_client.get(work.get_absolute_url()))
-        assert 'aria-pressed="true"' in html
-        assert "1 found this helpful" in html
+        assert HelpfulVote.objects.filter(review=review, voter=other_adult_member).count() == 1
+        page_html = html(other_adult_member_client.get(safe_work.get_absolute_url()))
+        assert 'aria-pressed="true"' in page_html
+        assert "1 found this helpful" in page_html
 
-        other_client.post(self.url(review))  # second click takes it back
+        other_adult_member_client.post(self.url(review))  # second click takes it back
         review.refresh_from_db()
         assert review.helpful_count == 0
         assert not HelpfulVote.objects.exists()
 
-    def test_one_vote_per_member(self, adult, work):
-        review = make_review(adult, work)
+    def test_one_vote_per_member(self, adult_member, safe_work):
+        review = make_review(adult_member, safe_work)
         voters = [make_member() for _ in range(3)]
         for voter in voters:
             login(voter).post(self.url(review))
@@ -308,117 +319,117 @@ class TestHelpful:
         review.refresh_from_db()
         assert review.helpful_count == 2 == HelpfulVote.objects.filter(review=review).count()
 
-    def test_database_allows_one_vote_per_member(self, adult, other_adult, work):
-        review = make_review(adult, work)
-        HelpfulVote.objects.create(review=review, voter=other_adult)
+    def test_database_allows_one_vote_per_member(self, adult_member, other_adult_member, safe_work):
+        review = make_review(adult_member, safe_work)
+        HelpfulVote.objects.create(review=review, voter=other_adult_member)
         with pytest.raises(IntegrityError), transaction.atomic():
-            HelpfulVote.objects.create(review=review, voter=other_adult)
+            HelpfulVote.objects.create(review=review, voter=other_adult_member)
 
-    def test_not_on_own_review(self, adult, adult_client, work):
-        review = make_review(adult, work)
-        assert adult_client.post(self.url(review)).status_code == 403
+    def test_not_on_own_review(self, adult_member, adult_member_client, safe_work):
+        review = make_review(adult_member, safe_work)
+        assert adult_member_client.post(self.url(review)).status_code == 403
         review.refresh_from_db()
         assert review.helpful_count == 0
         assert not HelpfulVote.objects.exists()
 
-    def test_requires_post_and_login(self, client, adult, other_client, work):
-        review = make_review(adult, work)
-        assert other_client.get(self.url(review)).status_code == 405
+    def test_requires_post_and_login(self, client, adult_member, other_adult_member_client, safe_work):
+        review = make_review(adult_member, safe_work)
+        assert other_adult_member_client.get(self.url(review)).status_code == 405
         assert client.post(self.url(review)).status_code == 302
         review.refresh_from_db()
         assert review.helpful_count == 0
 
-    def test_not_on_hidden_review(self, adult, other_client, work):
-        review = make_review(adult, work)
+    def test_not_on_hidden_review(self, adult_member, other_adult_member_client, safe_work):
+        review = make_review(adult_member, safe_work)
         Review.objects.filter(pk=review.pk).update(status=Status.HIDDEN)
-        assert other_client.post(self.url(review)).status_code == 404
+        assert other_adult_member_client.post(self.url(review)).status_code == 404
 
-    def test_minor_cannot_vote_on_r18_review(self, adult, minor_client, adult_work):
-        review = make_review(adult, adult_work)
-        assert minor_client.post(self.url(review)).status_code == 403
+    def test_minor_cannot_vote_on_r18_review(self, adult_member, minor_member_client, adult_work):
+        review = make_review(adult_member, adult_work)
+        assert minor_member_client.post(self.url(review)).status_code == 403
         assert not HelpfulVote.objects.exists()
 
 
 class TestDenormalisedRating:
-    def test_create_update_delete_keep_average(self, adult, other_adult, work):
-        first = make_review(adult, work, score=4)
-        work.refresh_from_db()
-        assert (work.score_average, work.review_count) == (Decimal("4.00"), 1)
-        make_review(other_adult, work, score=9)
-        work.refresh_from_db()
-        assert (work.score_average, work.review_count) == (Decimal("6.50"), 2)
-        services.review_update(review=first, editor=adult, score=6, body=first.body, has_spoilers=False)
-        work.refresh_from_db()
-        assert (work.score_average, work.review_count) == (Decimal("7.50"), 2)
-        services.review_delete(review=first, actor=adult)
-        work.refresh_from_db()
-        assert (work.score_average, work.review_count) == (Decimal("9.00"), 1)
+    def test_create_update_delete_keep_average(self, adult_member, other_adult_member, safe_work):
+        first = make_review(adult_member, safe_work, score=4)
+        safe_work.refresh_from_db()
+        assert (safe_work.score_average, safe_work.review_count) == (Decimal("4.00"), 1)
+        make_review(other_adult_member, safe_work, score=9)
+        safe_work.refresh_from_db()
+        assert (safe_work.score_average, safe_work.review_count) == (Decimal("6.50"), 2)
+        services.review_update(review=first, editor=adult_member, score=6, body=first.body, has_spoilers=False)
+        safe_work.refresh_from_db()
+        assert (safe_work.score_average, safe_work.review_count) == (Decimal("7.50"), 2)
+        services.review_delete(review=first, actor=adult_member)
+        safe_work.refresh_from_db()
+        assert (safe_work.score_average, safe_work.review_count) == (Decimal("9.00"), 1)
 
-    def test_rounding(self, work):
+    def test_rounding(self, safe_work):
         for score in (1, 1, 2):
-            make_review(make_member(), work, score=score)
-        work.refresh_from_db()
-        assert work.score_average == Decimal("1.33")
+            make_review(make_member(), safe_work, score=score)
+        safe_work.refresh_from_db()
+        assert safe_work.score_average == Decimal("1.33")
 
-    def test_moderation_hide_and_approve(self, adult, other_adult, work):
+    def test_moderation_hide_and_approve(self, adult_member, other_adult_member, safe_work):
         curator = make_member("mod", is_staff=True)
-        low = make_review(adult, work, score=2)
-        make_review(other_adult, work, score=8)
+        low = make_review(adult_member, safe_work, score=2)
+        make_review(other_adult_member, safe_work, score=8)
         services.post_moderate(moderator=curator, post=low, action="hide")
-        work.refresh_from_db()
-        assert (work.score_average, work.review_count) == (Decimal("8.00"), 1)
+        safe_work.refresh_from_db()
+        assert (safe_work.score_average, safe_work.review_count) == (Decimal("8.00"), 1)
         services.post_moderate(moderator=curator, post=low, action="approve")
-        work.refresh_from_db()
-        assert (work.score_average, work.review_count) == (Decimal("5.00"), 2)
+        safe_work.refresh_from_db()
+        assert (safe_work.score_average, safe_work.review_count) == (Decimal("5.00"), 2)
         services.post_moderate(moderator=curator, post=low, action="remove")
-        work.refresh_from_db()
-        assert (work.score_average, work.review_count) == (Decimal("8.00"), 1)
+        safe_work.refresh_from_db()
+        assert (safe_work.score_average, safe_work.review_count) == (Decimal("8.00"), 1)
 
-    def test_rating_refresh_runs_in_the_same_transaction(self, adult, work, monkeypatch):
+    def test_rating_refresh_runs_in_the_same_transaction(self, adult_member, safe_work, monkeypatch):
         def broken(**kwargs):
             raise RuntimeError("rating refresh failed")
 
         monkeypatch.setattr(services, "work_refresh_rating", broken)
         with pytest.raises(RuntimeError):
-            make_review(adult, work)
+            make_review(adult_member, safe_work)
         assert not Review.objects.exists()  # the review write was rolled back with it
 
-    def test_update_rolls_back_with_a_failed_refresh(self, adult, work, monkeypatch):
-        review = make_review(adult, work, score=3)
+    def test_update_rolls_back_with_a_failed_refresh(self, adult_member, safe_work, monkeypatch):
+        review = make_review(adult_member, safe_work, score=3)
         pk = review.pk
         monkeypatch.setattr(services, "work_refresh_rating", lambda **kw: (_ for _ in ()).throw(RuntimeError()))
         with pytest.raises(RuntimeError):
-            services.review_update(review=review, editor=adult, score=10, body=review.body, has_spoilers=False)
+            services.review_update(review=review, editor=adult_member, score=10, body=review.body, has_spoilers=False)
         with pytest.raises(RuntimeError):
-            services.review_delete(review=review, actor=adult)
+            services.review_delete(review=review, actor=adult_member)
         assert Review.objects.get(pk=pk).score == 3
-        work.refresh_from_db()
-        assert work.score_average == Decimal("3.00")
+        safe_work.refresh_from_db()
+        assert safe_work.score_average == Decimal("3.00")
 
 
 class TestReviewLimits:
-    def test_reviews_per_day(self, adult, adult_client, settings):
+    def test_reviews_per_day(self, adult_member, adult_member_client, settings):
         assert settings.NTRDB_REVIEWS_PER_DAY == 5
         works = [make_work() for _ in range(6)]
         for w in works[:5]:
-            assert adult_client.post(create_url(w), {"score": 5, "body": body_text()}).status_code == 302
-        response = adult_client.post(create_url(works[5]), {"score": 5, "body": body_text()})
+            assert adult_member_client.post(create_url(w), {"score": 5, "body": body_text()}).status_code == 302
+        response = adult_member_client.post(create_url(works[5]), {"score": 5, "body": body_text()})
         assert response.status_code == 400
         assert "You can post at most 5 reviews a day. Please come back tomorrow." in form_errors(response)
         assert Review.objects.count() == 5
 
-    def test_older_reviews_do_not_count(self, adult, settings):
+    def test_older_reviews_do_not_count(self, adult_member, settings):
         settings.NTRDB_REVIEWS_PER_DAY = 1
-        first = make_review(adult, make_work())
+        first = make_review(adult_member, make_work())
         Review.objects.filter(pk=first.pk).update(created_at=timezone.now() - datetime.timedelta(days=1, minutes=1))
-        make_review(adult, make_work())
+        make_review(adult_member, make_work())
         assert Review.objects.count() == 2
 
-    def test_identical_body_on_another_work_is_refused(self, adult, adult_client):
+    def test_identical_body_on_another_work_is_refused(self, adult_member, adult_member_client):
         body = body_text()
         a, b = make_work(), make_work()
-        assert adult_client.post(create_url(a), {"score": 5, "body": body}).status_code == 302
-        response = adult_client.post(create_url(b), {"score": 5, "body": body})
+        assert adult_member_client.post(create_url(a), {"score": 5, "body": body}).status_code == 302
+        response = adult_member_client.post(create_url(b), {"score": 5, "body": body})
         assert response.status_code == 400
         assert "You just posted exactly this. It was not posted twice." in form_errors(response)
 
@@ -432,12 +443,12 @@ def test_concurrent_reviews_of_one_work_keep_its_count_and_average():
     from django.db import connection, connections
 
     from community.services import review_create
-    from tests.conftest import make_user, make_work
+    from tests.builders import make_member, make_work
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite takes the write lock at BEGIN (IMMEDIATE), so reviews never overlap there")
     work = make_work("Busy Work")
-    members = [make_user(age=30) for _ in range(8)]
+    members = [make_member(age=30) for _ in range(8)]
     start = threading.Barrier(len(members))
     errors = []
 
@@ -466,13 +477,15 @@ def test_concurrent_reviews_of_one_work_keep_its_count_and_average():
     assert work.score_average == Decimal("4.50")
 
 
-def test_member_page_folds_away_spoiler_reviews(adult, work):
+def test_member_page_folds_away_spoiler_reviews(adult_member, safe_work):
     """Found in review: the public member page printed the start of reviews marked as spoilers."""
     from django.urls import reverse
 
     from community.services import review_create
 
-    review_create(author=adult, work=work, score=6, body=body_text("Spoiler-body-marker"), has_spoilers=True)
-    text = page(Client().get(reverse("accounts:member-detail", args=[adult.username])))
+    review_create(
+        author=adult_member, work=safe_work, score=6, body=body_text("Spoiler-body-marker"), has_spoilers=True
+    )
+    text = html(Client().get(reverse("accounts:member-detail", args=[adult_member.username])))
     assert "Spoiler-body-marker" not in text
     assert "This review discusses the story" in text

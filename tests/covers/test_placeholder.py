@@ -7,7 +7,8 @@ from django.test import Client
 
 from catalog.covers import contrast_ratio, placeholder_colour, placeholder_svg, placeholder_version, title_initials
 from catalog.models import AgeRating
-from tests.conftest import make_work, pass_age_gate
+from tests.builders import make_work
+from tests.pages import pass_age_gate
 
 SVG = "{http://www.w3.org/2000/svg}"
 

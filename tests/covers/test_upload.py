@@ -12,8 +12,8 @@ from PIL import Image, ImageFile
 from catalog.covers import COVER_SIZES, read_cover_upload, thumbnail_name
 from catalog.models import Work
 from catalog.services import work_cover_remove, work_cover_set
-from tests.conftest import html, make_work
-from tests.covers.conftest import image_bytes, stored_files, upload, with_cover, work_form
+from tests.builders import image_bytes, make_work, stored_files, upload, with_cover, work_form
+from tests.pages import html
 
 
 def post_cover(client, work, content, name="cover.png", **fields):

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from catalog.models import Work
 from community.services import review_create
-from tests.catalog.test_query_counts import PAGES, PINS, big_catalog, client_for  # noqa: F401 (big_catalog is a fixture)
-from tests.conftest import html, make_user, make_work
-from tests.query_counts import assert_within_pins
+from tests.builders import make_member, make_work
+from tests.pages import html
+from tests.query_counts import CATALOG_PAGES, CATALOG_PINS, assert_within_pins, catalog_client
 
 
 def glance(page: str) -> str:
@@ -30,12 +30,12 @@ class TestTagsAtAGlance:
         assert 'href="#tags-title">More tags, folded away as spoilers' in glance(page)
 
     def test_a_member_who_reads_spoilers_sees_them_at_a_glance_too(self, world, client):
-        client.force_login(make_user(age=30, max_spoiler_level=2))
+        client.force_login(make_member(age=30, max_spoiler_level=2))
         rows = glance_rows(html(client.get(world.safe.get_absolute_url())))
         assert rows == {"Perspective": ["Netori"], "Theme": ["Jealousy", "Regret"], "Setting": ["Hospital"]}
 
-    def test_explicit_tags_only_past_the_gate(self, world, adult_client):
-        rows = glance_rows(html(adult_client.get(world.adult.get_absolute_url())))
+    def test_explicit_tags_only_past_the_gate(self, world, gate_passed_client):
+        rows = glance_rows(html(gate_passed_client.get(world.adult.get_absolute_url())))
         assert rows == {"Perspective": ["Netorare"], "Setup": ["Happy couple"], "Content": ["Explicit Velvet"]}
 
     def test_a_work_with_spoiler_tags_only_shows_no_empty_summary(self, world, client):
@@ -49,7 +49,7 @@ class TestScoreChart:
     def reviewed(self, db):
         work = make_work("Chart Work")
         for score in (7, 7, 7, 9):
-            review_create(author=make_user(age=30), work=work, score=score, body="A considered review " * 3)
+            review_create(author=make_member(age=30), work=work, score=score, body="A considered review " * 3)
         return work
 
     def chart(self, client, work) -> str:
@@ -82,8 +82,8 @@ class TestScoreChart:
 
 
 @pytest.mark.parametrize("viewer", ["visitor", "adult", "member"])
-def test_covers_cost_no_queries(big_catalog, django_assert_max_num_queries, viewer):  # noqa: F811
+def test_covers_cost_no_queries(big_catalog, django_assert_max_num_queries, viewer):
     """With a cover on every work, every page still fits its pinned query count."""
     Work.objects.update(cover="covers/0123456789abcdef.png", cover_updated_at=timezone.now())
-    pins = {page: PINS[page][viewer] for page in PAGES}
-    assert_within_pins(client_for(viewer), PAGES, pins, django_assert_max_num_queries, viewer)
+    pins = {page: CATALOG_PINS[page][viewer] for page in CATALOG_PAGES}
+    assert_within_pins(catalog_client(viewer), CATALOG_PAGES, pins, django_assert_max_num_queries, viewer)

@@ -19,8 +19,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from catalog.models import AgeRating, DatePrecision, Kind, Tag
 from community import services
-from tests.community.builders import make_member
-from tests.conftest import make_work
+from tests.builders import make_member, make_work
 from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, STRICT_CSP, Visitor, ensure_axe
 from tooling.seeds import load_seeds
 
@@ -48,12 +47,6 @@ class _StrictCspStaticFilesHandler(StaticFilesHandler):
             return start_response(status, headers, exc_info)
 
         return super().__call__(environ, start_response_with_csp)
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The journeys sign up and log in through the real forms; they test the pages, not the hasher."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ import datetime
 
 from playwright.sync_api import expect
 
-from tests.community.builders import PASSWORD
+from tests.builders import PASSWORD
 from tests.e2e.browser import Visitor
 
 NEW_PASSWORD = "lantern-festival-7-nights"

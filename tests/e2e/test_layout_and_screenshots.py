@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from community import services
 from glossary.models import Term
-from tests.community.builders import make_member
+from tests.builders import make_member
 from tests.e2e.browser import DESKTOP, PHONE
 from tests.e2e.journeys import log_in
 

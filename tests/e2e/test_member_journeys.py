@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from community import services
 from community.models import Status
 from glossary.models import Term
-from tests.community.builders import PASSWORD, make_member
+from tests.builders import PASSWORD, make_member
 from tests.e2e.journeys import log_in, sign_up
 
 

@@ -14,7 +14,7 @@ from catalog.feeds import NEW_WORKS_FEED_SIZE
 from catalog.models import AgeRating, Work
 from community.feeds import REVIEWS_FEED_SIZE
 from community.models import Review, Status
-from tests.conftest import (
+from tests.builders import (
     ADULT_ALT,
     ADULT_ORIGINAL,
     ADULT_SYNOPSIS,
@@ -22,8 +22,7 @@ from tests.conftest import (
     EXPLICIT_TAG_NAME,
     SAFE_SYNOPSIS,
     SPOILER1_NOTE,
-    html,
-    make_user,
+    make_member,
     make_work,
 )
 from tests.feeds.atom import (
@@ -35,6 +34,7 @@ from tests.feeds.atom import (
     entry_titles,
     parse_feed,
 )
+from tests.pages import html
 
 WORKS_FEED = "/works/feed/"
 SCRIPT = "<script>alert('x')</script>"
@@ -44,9 +44,9 @@ def reviews_feed(work) -> str:
     return f"/works/{work.slug}/reviews/feed/"
 
 
-def make_review(work, *, body=None, status=Status.VISIBLE, has_spoilers=False, score=7, author=None) -> Review:
+def add_review(work, *, body=None, status=Status.VISIBLE, has_spoilers=False, score=7, author=None) -> Review:
     review = Review.objects.create(
-        author=author or make_user(age=30),
+        author=author or make_member(age=30),
         work=work,
         score=score,
         body=body or f"A review of {work.title}, long enough to pass the fifty-character minimum.",
@@ -56,9 +56,9 @@ def make_review(work, *, body=None, status=Status.VISIBLE, has_spoilers=False, s
     return review
 
 
-def adult_member_client() -> Client:
+def signed_in_adult_client() -> Client:
     client = Client()
-    client.force_login(make_user(age=30))
+    client.force_login(make_member(age=30))
     return client
 
 
@@ -83,9 +83,9 @@ def test_works_feed_lists_published_all_ages_works_and_nothing_gated(world, clie
 
 
 @pytest.mark.parametrize("who", ["passed the gate", "adult member"])
-def test_works_feed_is_the_anonymous_one_whoever_asks(world, client, adult_client, who):
+def test_works_feed_is_the_anonymous_one_whoever_asks(world, client, gate_passed_client, who):
     """Feeds are fetched without a session and may be cached and shared: the same bytes for everyone."""
-    asker = adult_client if who == "passed the gate" else adult_member_client()
+    asker = gate_passed_client if who == "passed the gate" else signed_in_adult_client()
     response = asker.get(WORKS_FEED)
     assert entry_titles(parse_feed(response)) == ["Sunny Afternoon"]
     assert response.content == client.get(WORKS_FEED).content
@@ -148,12 +148,15 @@ def test_empty_catalog_gives_a_valid_empty_feed(db, client):
 
 
 def test_reviews_feed_lists_the_visible_reviews_of_that_work_only(world, client):
-    shown = make_review(world.safe, author=make_user("shown_author"), score=8)
+    shown = add_review(world.safe, author=make_member("shown_author", age=None), score=8)
     for status in (Status.PENDING, Status.HIDDEN, Status.REMOVED):
-        make_review(
-            world.safe, author=make_user(f"{status}_author"), status=status, body=f"{status.upper()}-marker " * 5
+        add_review(
+            world.safe,
+            author=make_member(f"{status}_author", age=None),
+            status=status,
+            body=f"{status.upper()}-marker " * 5,
         )
-    make_review(make_work("Elsewhere"), author=make_user("elsewhere_author"))
+    add_review(make_work("Elsewhere"), author=make_member("elsewhere_author", age=None))
     response = client.get(reviews_feed(world.safe))
     feed = parse_feed(response)
     assert entry_titles(feed) == ["shown_author rates it 8/10"]
@@ -166,7 +169,7 @@ def test_reviews_feed_lists_the_visible_reviews_of_that_work_only(world, client)
 
 
 def test_reviews_feed_newest_first_up_to_its_size(world, client):
-    reviews = [make_review(world.safe) for _ in range(REVIEWS_FEED_SIZE + 2)]
+    reviews = [add_review(world.safe) for _ in range(REVIEWS_FEED_SIZE + 2)]
     start = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
     for i, review in enumerate(reviews):
         Review.objects.filter(pk=review.pk).update(created_at=start + datetime.timedelta(hours=i))
@@ -178,7 +181,7 @@ def test_reviews_feed_newest_first_up_to_its_size(world, client):
 
 
 def test_reviews_feed_keeps_spoiler_reviews_to_a_notice_and_a_link(world, client):
-    review = make_review(world.safe, has_spoilers=True, body="Spoiler-body-marker: the ending reveals who left whom.")
+    review = add_review(world.safe, has_spoilers=True, body="Spoiler-body-marker: the ending reveals who left whom.")
     response = client.get(reviews_feed(world.safe))
     assert b"Spoiler-body-marker" not in response.content
     entry = entries(parse_feed(response))[0]
@@ -187,9 +190,7 @@ def test_reviews_feed_keeps_spoiler_reviews_to_a_notice_and_a_link(world, client
 
 
 def test_reviews_feed_escapes_review_bodies(world, client):
-    make_review(
-        world.safe, body=f"I loved it {SCRIPT} and {'<img src=x onerror=alert(1)>'} the ending was long enough."
-    )
+    add_review(world.safe, body=f"I loved it {SCRIPT} and {'<img src=x onerror=alert(1)>'} the ending was long enough.")
     response = client.get(reviews_feed(world.safe))
     assert b"<script" not in response.content and b"<img" not in response.content
     summary = entry_summary(entries(parse_feed(response))[0])
@@ -198,16 +199,16 @@ def test_reviews_feed_escapes_review_bodies(world, client):
 
 
 @pytest.mark.parametrize("who", ["visitor", "passed the gate", "adult member"])
-def test_reviews_feed_of_an_18_plus_work_is_not_found_for_anyone(world, client, adult_client, who):
-    make_review(world.adult, body="Adult-review-marker: long enough to be a real review of it.")
-    asker = {"visitor": client, "passed the gate": adult_client}.get(who) or adult_member_client()
+def test_reviews_feed_of_an_18_plus_work_is_not_found_for_anyone(world, client, gate_passed_client, who):
+    add_review(world.adult, body="Adult-review-marker: long enough to be a real review of it.")
+    asker = {"visitor": client, "passed the gate": gate_passed_client}.get(who) or signed_in_adult_client()
     response = asker.get(reviews_feed(world.adult))
     assert response.status_code == 404
     assert b"Adult-review-marker" not in response.content
 
 
 def test_reviews_feed_of_an_unpublished_or_unknown_work_is_not_found(world, client):
-    make_review(world.draft, body="Draft-review-marker: long enough to be a real review of it.")
+    add_review(world.draft, body="Draft-review-marker: long enough to be a real review of it.")
     assert client.get(reviews_feed(world.draft)).status_code == 404
     assert client.get("/works/no-such-work/reviews/feed/").status_code == 404
 
@@ -240,7 +241,7 @@ def test_all_ages_work_page_advertises_its_reviews_feed(world, client):
     assert 'class="feed-link" href="/works/sunny-afternoon/reviews/feed/"' in body
 
 
-def test_18_plus_work_pages_advertise_no_feed(world, client, adult_client):
-    for page in (html(client.get("/works/triangle-blue/")), html(adult_client.get("/works/triangle-blue/"))):
+def test_18_plus_work_pages_advertise_no_feed(world, client, gate_passed_client):
+    for page in (html(client.get("/works/triangle-blue/")), html(gate_passed_client.get("/works/triangle-blue/"))):
         assert "application/atom+xml" not in page
         assert "/reviews/feed/" not in page

@@ -11,10 +11,8 @@ from django.test import Client
 from catalog.models import Work
 from community.feeds import REVIEWS_FEED_SIZE
 from community.models import Review
-from tests.catalog.test_query_counts import grow, seed_base
-from tests.community.test_query_counts import add_reviews
-from tests.conftest import make_user
-from tests.query_counts import assert_within_pins, page_counts
+from tests.builders import make_member
+from tests.query_counts import add_reviews, assert_within_pins, grow, page_counts, seed_base
 
 PAGES = {
     "works-feed": "/works/feed/",
@@ -45,7 +43,7 @@ VIEWERS = ["visitor", "member"]
 def client_for(viewer: str) -> Client:
     client = Client()
     if viewer == "member":
-        client.force_login(make_user(age=30))
+        client.force_login(make_member(age=30))
     return client
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from catalog.models import Work
 from catalog.sitemaps import PagedSitemap
-from tests.conftest import make_tag, make_work
+from tests.builders import make_tag, make_work
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
@@ -68,9 +68,9 @@ def test_sitemap_lists_main_pages_published_works_tags_and_terms(world, client):
 @pytest.mark.parametrize(
     "path", ["/works/triangle-blue/", "/works/hidden-draft/", "/tags/explicit-velvet/", "/glossary/draftterm/"]
 )
-def test_sitemap_leaves_out_gated_and_unpublished_pages_even_for_an_adult(world, client, adult_client, path):
+def test_sitemap_leaves_out_gated_and_unpublished_pages_even_for_an_adult(world, client, gate_passed_client, path):
     assert f"http://testserver{path}" not in crawl(client)
-    assert f"http://testserver{path}" not in crawl(adult_client)
+    assert f"http://testserver{path}" not in crawl(gate_passed_client)
 
 
 def test_sitemap_follows_the_scheme_it_was_asked_on(world, client):
@@ -101,10 +101,10 @@ def test_unknown_sections_and_pages_are_not_found(world, client, url):
     assert client.get(url).status_code == 404
 
 
-def test_sitemap_is_the_same_for_everyone(world, client, adult_client):
+def test_sitemap_is_the_same_for_everyone(world, client, gate_passed_client):
     make_tag("Fresh tag")
     for url in ("/sitemap.xml", "/sitemap-works.xml", "/sitemap-tags.xml"):
-        response = adult_client.get(url)
+        response = gate_passed_client.get(url)
         assert response.content == client.get(url).content
         assert "Cookie" not in response.get("Vary", "")
 

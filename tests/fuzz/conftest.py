@@ -3,14 +3,12 @@
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth.models import Group
 
 from accounts.models import SpoilerLevel
 from community import services
 from community.models import Status
-from tests.community.builders import _fast_password_hashing, make_member  # noqa: F401  (a fixture)
-
-REVIEW_BODY = "A considered opinion about the pacing, the characters and the ending, long enough to post."
+from tests.builders import make_curator, make_member
+from tests.fuzz.harness import REVIEW_BODY
 
 
 @pytest.fixture
@@ -21,8 +19,7 @@ def site(world):
     other = make_member("bob", age=40)
     minor = make_member("kid", age=15)
     no_birth_date = make_member("legacy", age=None)
-    curator = make_member("curator", age=35, is_staff=True)
-    curator.groups.add(Group.objects.get(name="Curators"))
+    curator = make_curator("curator", age=35)
     superuser = make_member("root", age=50, is_staff=True, is_superuser=True)
     members = {
         "adult": adult,

@@ -19,6 +19,9 @@ from django.test import Client
 from accounts.viewer import AGE_GATE_SESSION_KEY
 
 # Rows a request may write without changing anything a member or curator sees.
+# The body of every review the fuzzed site starts with (long enough to post).
+REVIEW_BODY = "A considered opinion about the pacing, the characters and the ending, long enough to post."
+
 IGNORED_MODELS = {Session}
 IGNORED_FIELDS = {"accounts.user": {"last_login"}}
 

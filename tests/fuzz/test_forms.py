@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from accounts.models import User
 from catalog.models import Tag
 from community.models import Report
-from tests.community.builders import PASSWORD, years_ago
-from tests.fuzz.conftest import REVIEW_BODY
+from tests.builders import PASSWORD, years_ago
 from tests.fuzz.harness import (
+    REVIEW_BODY,
     VIEWER_KINDS,
     changed_rows,
     changed_tables,

@@ -5,7 +5,8 @@ import re
 import pytest
 
 from glossary.models import Term
-from tests.conftest import ADULT_SYNOPSIS, SAFE_SYNOPSIS, card_for, card_titles, html, make_term
+from tests.builders import ADULT_SYNOPSIS, SAFE_SYNOPSIS, make_term
+from tests.pages import card_for, card_titles, html
 
 
 def comparison_rows(page: str) -> list[str]:
@@ -133,6 +134,6 @@ def test_a_term_explaining_an_explicit_tag_stays_behind_the_gate(explicit_term, 
     assert "Velvet Genre" not in html(client.get("/search/?q=velvet+genre"))
 
 
-def test_a_term_explaining_an_explicit_tag_opens_after_the_gate(explicit_term, adult_client):
-    assert "Triangle Blue" in card_titles(adult_client.get("/glossary/velvet-genre/"))
-    assert "velvet-genre" in html(adult_client.get("/glossary/"))
+def test_a_term_explaining_an_explicit_tag_opens_after_the_gate(explicit_term, gate_passed_client):
+    assert "Triangle Blue" in card_titles(gate_passed_client.get("/glossary/velvet-genre/"))
+    assert "velvet-genre" in html(gate_passed_client.get("/glossary/"))

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from tests.community.builders import PASSWORD, make_member
+from tests.builders import PASSWORD, make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from tests.conftest import html
+from tests.pages import html
 
 DENIED_FEATURES = ["camera", "microphone", "geolocation", "payment", "usb"]
 

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from tests.conftest import make_user
+from tests.builders import make_member
 from tests.ops.helpers import production_env, run_python
 
 
@@ -84,7 +84,7 @@ def test_error_in_the_session_middleware(world, failing_client, monkeypatch, han
 def test_error_while_a_template_renders(db, failing_client, monkeypatch, handled_exception):
     # The page header asks whether the visitor is signed in; for a visitor with a session
     # cookie that is the first read of the session, made by the template.
-    failing_client.force_login(make_user(age=30))
+    failing_client.force_login(make_member(age=30))
     monkeypatch.setattr(SessionStore, "load", unreachable)
     response = failing_client.get("/no-such-page/")
     assert_styled_503(response)
@@ -92,7 +92,7 @@ def test_error_while_a_template_renders(db, failing_client, monkeypatch, handled
 
 
 def test_error_reading_the_signed_in_member(db, failing_client, monkeypatch):
-    failing_client.force_login(make_user(age=30))
+    failing_client.force_login(make_member(age=30))
     monkeypatch.setattr(SessionStore, "load", unreachable)
     assert_styled_503(failing_client.get("/"))
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.maintenance.conftest import ADULT_WORK, MEMBER, MEMBER_PASSWORD, TERM
+from tests.tooling.site import ADULT_WORK, MEMBER, MEMBER_PASSWORD, TERM
 from tooling.browser import AGE_GATE_FORM, Browser, Response
 from tooling.server import BASE_DIR, GunicornServer, ServerError
 
@@ -64,7 +64,7 @@ def kill_held_request(site, server: GunicornServer, browser: Browser, body: str,
 
 def test_a_worker_killed_mid_request_loses_no_committed_data_and_the_site_keeps_serving(site, tmp_path):
     with GunicornServer(
-        site.env, tmp_path / "gunicorn.log", app="tests.maintenance.holding_wsgi:application", workers=2
+        site.env, tmp_path / "gunicorn.log", app="tests.tooling.holding_wsgi:application", workers=2
     ) as server:
         browser = member_browser(server)
         assert comment(browser, "Written before any crash.").status == 302

@@ -6,7 +6,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from tests.community.builders import PASSWORD, form_errors, make_member, years_ago
+from tests.builders import PASSWORD, make_member, years_ago
+from tests.pages import form_errors
 
 pytestmark = pytest.mark.django_db
 

@@ -10,14 +10,8 @@ from django.urls import reverse
 from accounts.models import User
 from catalog.models import Work
 from community.models import Comment, Review
-from tests.community.builders import (
-    PASSWORD,
-    form_errors,
-    make_comment,
-    make_review,
-    page,
-    years_ago,
-)
+from tests.builders import PASSWORD, make_comment, make_review, years_ago
+from tests.pages import form_errors, html
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +46,7 @@ class TestSignUp:
         assert str(user.pk) == logged_in_user_id(client)
         profile = client.get(reverse("accounts:profile"))
         assert profile.status_code == 200
-        assert "Welcome to ntrdb, newbie." in page(profile)
+        assert "Welcome to ntrdb, newbie." in html(profile)
 
     def test_email_is_optional(self, client):
         response = client.post(SIGNUP, signup_data())
@@ -101,36 +95,36 @@ class TestSignUp:
         assert teen.is_adult() is False
         assert logged_in_user_id(client) == str(teen.pk)
 
-    def test_signed_in_member_is_sent_to_profile(self, adult_client):
-        assert adult_client.get(SIGNUP)["Location"] == reverse("accounts:profile")
+    def test_signed_in_member_is_sent_to_profile(self, adult_member_client):
+        assert adult_member_client.get(SIGNUP)["Location"] == reverse("accounts:profile")
 
 
 class TestLogInOut:
-    def test_log_in_with_right_password(self, client, adult):
+    def test_log_in_with_right_password(self, client, adult_member):
         response = client.post(LOGIN, {"username": "alice", "password": PASSWORD})
         assert response.status_code == 302
-        assert logged_in_user_id(client) == str(adult.pk)
+        assert logged_in_user_id(client) == str(adult_member.pk)
 
-    def test_wrong_password_shows_error(self, client, adult):
+    def test_wrong_password_shows_error(self, client, adult_member):
         response = client.post(LOGIN, {"username": "alice", "password": "wrong-password-1"})
         assert response.status_code == 200
-        assert "Please enter a correct username and password" in page(response)
+        assert "Please enter a correct username and password" in html(response)
         assert logged_in_user_id(client) is None
 
-    def test_log_in_goes_to_next_on_this_site_only(self, client, adult):
+    def test_log_in_goes_to_next_on_this_site_only(self, client, adult_member):
         response = client.post(LOGIN, {"username": "alice", "password": PASSWORD, "next": "/works/"})
         assert response["Location"] == "/works/"
         client.logout()
         response = client.post(LOGIN, {"username": "alice", "password": PASSWORD, "next": "https://evil.example/"})
         assert "evil.example" not in response["Location"]
 
-    def test_log_out_is_a_post(self, adult_client):
-        assert adult_client.get(LOGOUT).status_code == 405
-        assert logged_in_user_id(adult_client) is not None
-        response = adult_client.post(LOGOUT)
+    def test_log_out_is_a_post(self, adult_member_client):
+        assert adult_member_client.get(LOGOUT).status_code == 405
+        assert logged_in_user_id(adult_member_client) is not None
+        response = adult_member_client.post(LOGOUT)
         assert response.status_code == 302
         assert response["Location"] == reverse("home")
-        assert logged_in_user_id(adult_client) is None
+        assert logged_in_user_id(adult_member_client) is None
 
 
 class TestPasswordChange:
@@ -141,25 +135,27 @@ class TestPasswordChange:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
 
-    def test_change_password(self, adult, adult_client):
+    def test_change_password(self, adult_member, adult_member_client):
         new = "another-horse-battery-7"
-        response = adult_client.post(self.URL, {"old_password": PASSWORD, "new_password1": new, "new_password2": new})
+        response = adult_member_client.post(
+            self.URL, {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+        )
         assert response.status_code == 302
         assert response["Location"] == reverse("accounts:profile")
-        adult.refresh_from_db()
-        assert adult.check_password(new)
+        adult_member.refresh_from_db()
+        assert adult_member.check_password(new)
         # Still logged in (session hash updated) and the new password works for a fresh login.
-        assert adult_client.get(reverse("accounts:profile")).status_code == 200
+        assert adult_member_client.get(reverse("accounts:profile")).status_code == 200
         assert Client().login(username="alice", password=new)
 
-    def test_wrong_old_password_changes_nothing(self, adult, adult_client):
+    def test_wrong_old_password_changes_nothing(self, adult_member, adult_member_client):
         new = "another-horse-battery-7"
-        response = adult_client.post(
+        response = adult_member_client.post(
             self.URL, {"old_password": "nope-nope-1", "new_password1": new, "new_password2": new}
         )
         assert response.status_code == 200
-        adult.refresh_from_db()
-        assert adult.check_password(PASSWORD)
+        adult_member.refresh_from_db()
+        assert adult_member.check_password(PASSWORD)
 
 
 class TestDeleteAccount:
@@ -168,46 +164,52 @@ class TestDeleteAccount:
     def test_requires_login(self, client):
         assert client.post(self.URL, {"password": PASSWORD}).status_code == 302
 
-    def test_wrong_password_keeps_the_account(self, adult, adult_client):
-        response = adult_client.post(self.URL, {"password": "wrong-password-1"})
+    def test_wrong_password_keeps_the_account(self, adult_member, adult_member_client):
+        response = adult_member_client.post(self.URL, {"password": "wrong-password-1"})
         assert response.status_code == 200
         assert "That password is not right." in form_errors(response)
-        assert User.objects.filter(pk=adult.pk).exists()
+        assert User.objects.filter(pk=adult_member.pk).exists()
 
-    def test_delete_removes_user_reviews_and_comments(self, adult, other_adult, adult_client, work, term):
-        review = make_review(adult, work)
-        comment = make_comment(adult, term)
+    def test_delete_removes_user_reviews_and_comments(
+        self, adult_member, other_adult_member, adult_member_client, safe_work, netorare_term
+    ):
+        review = make_review(adult_member, safe_work)
+        comment = make_comment(adult_member, netorare_term)
         # A reply by someone else to the deleted member's comment goes with the thread.
-        reply = make_comment(other_adult, term, parent=comment)
-        others_review = make_review(other_adult, work)
+        reply = make_comment(other_adult_member, netorare_term, parent=comment)
+        others_review = make_review(other_adult_member, safe_work)
 
-        response = adult_client.post(self.URL, {"password": PASSWORD})
+        response = adult_member_client.post(self.URL, {"password": PASSWORD})
         assert response.status_code == 302
         assert response["Location"] == reverse("home")
-        assert not User.objects.filter(pk=adult.pk).exists()
+        assert not User.objects.filter(pk=adult_member.pk).exists()
         assert not Review.objects.filter(pk=review.pk).exists()
         assert not Comment.objects.filter(pk__in=[comment.pk, reply.pk]).exists()
         assert Review.objects.filter(pk=others_review.pk).exists()
-        assert logged_in_user_id(adult_client) is None
+        assert logged_in_user_id(adult_member_client) is None
 
-    def test_delete_refreshes_the_average_of_reviewed_works(self, adult, other_adult, adult_client, work):
-        make_review(adult, work, score=2)
-        make_review(other_adult, work, score=8)
-        assert Work.objects.get(pk=work.pk).review_count == 2
+    def test_delete_refreshes_the_average_of_reviewed_works(
+        self, adult_member, other_adult_member, adult_member_client, safe_work
+    ):
+        make_review(adult_member, safe_work, score=2)
+        make_review(other_adult_member, safe_work, score=8)
+        assert Work.objects.get(pk=safe_work.pk).review_count == 2
 
-        adult_client.post(self.URL, {"password": PASSWORD})
+        adult_member_client.post(self.URL, {"password": PASSWORD})
 
-        work.refresh_from_db()
-        assert work.review_count == 1
-        assert work.score_average == 8
+        safe_work.refresh_from_db()
+        assert safe_work.review_count == 1
+        assert safe_work.score_average == 8
 
-    def test_delete_takes_back_the_members_helpful_votes(self, adult, other_adult, adult_client, work):
+    def test_delete_takes_back_the_members_helpful_votes(
+        self, adult_member, other_adult_member, adult_member_client, safe_work
+    ):
         from community.services import review_toggle_helpful
 
-        review = make_review(other_adult, work)
-        review_toggle_helpful(review=review, voter=adult)
+        review = make_review(other_adult_member, safe_work)
+        review_toggle_helpful(review=review, voter=adult_member)
         assert Review.objects.get(pk=review.pk).helpful_count == 1
 
-        adult_client.post(self.URL, {"password": PASSWORD})
+        adult_member_client.post(self.URL, {"password": PASSWORD})
 
         assert Review.objects.get(pk=review.pk).helpful_count == 0

@@ -4,32 +4,12 @@ The database (migrated, seeded, one member) and the collected static files are b
 per test session; each test gets its own copy of the database.
 """
 
-import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.tooling.site import MEMBER, MEMBER_PASSWORD, Site, copy_sqlite
 from tooling.server import manage, production_env
-
-MEMBER, MEMBER_PASSWORD = "server-test-member", "server-test-password-1"
-ADULT_WORK = "triangle-blue"  # an 18+ work from seeds/works.json
-TERM = "netorare"
-
-
-@dataclass
-class Site:
-    database: Path
-    env: dict[str, str]
-
-    def query(self, sql: str, params=()) -> list[tuple]:
-        with sqlite3.connect(self.database) as db:
-            return db.execute(sql, params).fetchall()
-
-
-def copy_sqlite(source: Path, target: Path) -> None:
-    with sqlite3.connect(source) as origin, sqlite3.connect(target) as copy:
-        origin.backup(copy)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ops.databases import is_postgres_url, temporary_database
-from tests.maintenance.conftest import copy_sqlite
+from tests.tooling.site import copy_sqlite
 from tooling.server import ServerError, manage, production_env
 
 
