@@ -12,6 +12,7 @@ import re
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import User
 from catalog.models import Tag, Work, WorkTag
@@ -185,3 +186,11 @@ def make_comment(author, term, *, body=None, parent=None, **fields) -> Comment:
     return services.comment_create(
         author=author, term=term, body=body or f"Comment {next(_seq)}", parent=parent, **fields
     )
+
+
+def make_established_member(username: str | None = None, **fields) -> User:
+    """A member whose reports count toward hiding a post: an account older than
+    NTRDB_REPORTER_MIN_AGE_DAYS with a published comment of its own (NTRDB_REPORTER_MIN_POSTS)."""
+    member = make_member(username, date_joined=timezone.now() - datetime.timedelta(days=30), **fields)
+    Comment.objects.create(author=member, term=make_term(), body=f"Comment {next(_seq)} of an established member")
+    return member
