@@ -33,13 +33,21 @@ REVIEW_SORTS = {"newest": ("-created_at", "-pk"), "helpful": ("-helpful_count", 
 
 
 class ReviewQuerySet(ModeratedQuerySet):
+    def counted_in_score(self) -> Self:
+        """Reviews that count in a work's score: published ones, and those held back by reports
+        until a curator decides (so reports alone cannot move the score); hidden or removed
+        ones do not count."""
+        return self.filter(status__in=[Status.VISIBLE, Status.PENDING])
+
     def for_work_page(self, work, sort: str = "newest"):
         ordering = REVIEW_SORTS.get(sort, REVIEW_SORTS["newest"])
         return self.published().filter(work=work).select_related("author").order_by(*ordering)
 
     def score_distribution(self, work) -> list[dict]:
         """Ten bars, scores 1-10, from one aggregate query."""
-        counts = dict(self.published().filter(work=work).order_by().values_list("score").annotate(n=Count("pk")))
+        # The same reviews as the work's score_average and review_count, so the chart, the
+        # average and "from N reviews" always agree (a held-back review counts in all three).
+        counts = dict(self.counted_in_score().filter(work=work).order_by().values_list("score").annotate(n=Count("pk")))
         top = max(counts.values(), default=0)
         return [
             {"score": score, "count": counts.get(score, 0), "share": (counts.get(score, 0) / top) if top else 0}

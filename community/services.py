@@ -13,7 +13,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, F, QuerySet
+from django.db.models import Avg, Count, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -59,7 +60,10 @@ def _check_not_duplicate(queryset: QuerySet[Any, Any], body: str) -> None:
 
 
 def work_refresh_rating(*, work: Work) -> None:
-    """Recompute the denormalised score average and review count from visible reviews.
+    """Recompute the denormalised score average and review count from the reviews that count.
+
+    Published reviews and those held back by reports count until a curator decides
+    (``Review.objects.counted_in_score``), so reports alone cannot move a work's score.
 
     Runs inside the caller's transaction. The work's row is locked first, so a concurrent
     review of the same work commits before this one counts (on PostgreSQL, where each
@@ -67,7 +71,7 @@ def work_refresh_rating(*, work: Work) -> None:
     other's review and the stored count would end up one short.
     """
     Work.objects.select_for_update().filter(pk=work.pk).values_list("pk").first()
-    stats = Review.objects.published().filter(work=work).aggregate(avg=Avg("score"), n=Count("pk"))
+    stats = Review.objects.counted_in_score().filter(work=work).aggregate(avg=Avg("score"), n=Count("pk"))
     average = stats["avg"]
     if average is not None:
         average = Decimal(str(average)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -239,6 +243,24 @@ def term_suggestion_create(*, author: User, name: str, note: str = "") -> TermSu
     return suggestion
 
 
+def _established(members: QuerySet[Any, Any]) -> QuerySet[Any, Any]:
+    """The members whose reports count toward hiding a post: accounts at least
+    NTRDB_REPORTER_MIN_AGE_DAYS old with at least NTRDB_REPORTER_MIN_POSTS published reviews
+    and comments of their own. Fresh accounts made to bury a post cannot; their reports are
+    still kept for the curators."""
+    members = members.filter(date_joined__lte=timezone.now() - timedelta(days=settings.NTRDB_REPORTER_MIN_AGE_DAYS))
+    if settings.NTRDB_REPORTER_MIN_POSTS:
+
+        def count(posts: QuerySet[Any, Any]) -> Coalesce:
+            counted = posts.filter(author=OuterRef("pk")).order_by().values("author").annotate(n=Count("pk"))
+            return Coalesce(Subquery(counted.values("n")), 0)
+
+        reviews = count(Review.objects.published())
+        comments = count(Comment.objects.published().filter(is_deleted=False))
+        members = members.alias(posts=reviews + comments).filter(posts__gte=settings.NTRDB_REPORTER_MIN_POSTS)
+    return members
+
+
 @transaction.atomic
 def report_create(
     *, reporter: User, reason: str, note: str = "", review: Review | None = None, comment: Comment | None = None
@@ -258,12 +280,8 @@ def report_create(
     # Lock the post's row so two simultaneous reports cannot both miss the threshold.
     model = type(post)
     locked = model.objects.select_for_update().get(pk=post.pk)
-    reporters = (
-        Report.objects.filter(status=Report.State.OPEN, **{str(model._meta.model_name): locked})
-        .values("reporter")
-        .distinct()
-        .count()
-    )
+    open_reports = Report.objects.filter(status=Report.State.OPEN, **{str(model._meta.model_name): locked})
+    reporters = _established(get_user_model().objects.filter(pk__in=open_reports.values("reporter"))).count()
     if locked.is_published and reporters >= settings.NTRDB_REPORTS_TO_HIDE:
         _set_status(locked, Status.PENDING)
         moderation_log(

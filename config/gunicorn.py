@@ -7,7 +7,7 @@ request at a time, which suits Django behind a buffering reverse proxy.
 
 import os
 
-from config.env import env_int, env_str
+from config.env import env_bool, env_int, env_list, env_str
 
 
 def _usable_cores() -> int:
@@ -31,6 +31,19 @@ preload_app = True
 timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=1)
 graceful_timeout = 30
 keepalive = 5
+
+# Which peers may tell gunicorn the request came over HTTPS (X-Forwarded-Proto, which sets
+# wsgi.url_scheme and so request.is_secure()). gunicorn's default trusts 127.0.0.1 and ::1
+# with three such headers, so anything on the machine could claim HTTPS. Here: nobody,
+# unless DJANGO_BEHIND_PROXY=1, and then only DJANGO_PROXY_ADDRESSES (addresses or networks,
+# comma-separated) and only the one header the proxy sets. (Connections over a UNIX socket
+# have no address and gunicorn always trusts them.)
+if env_bool("DJANGO_BEHIND_PROXY", False):
+    forwarded_allow_ips = ",".join(env_list("DJANGO_PROXY_ADDRESSES", ["127.0.0.1"]))
+    secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
+else:
+    forwarded_allow_ips = ""
+    secure_scheme_headers = {}
 
 accesslog = env_str("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"

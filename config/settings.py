@@ -185,6 +185,10 @@ NTRDB_COMMENTS_PER_HOUR = env_int("NTRDB_COMMENTS_PER_HOUR", 10, minimum=1)
 NTRDB_REVIEWS_PER_DAY = env_int("NTRDB_REVIEWS_PER_DAY", 5, minimum=1)
 NTRDB_DUPLICATE_WINDOW_SECONDS = env_int("NTRDB_DUPLICATE_WINDOW_SECONDS", 600, minimum=0)
 NTRDB_REPORTS_TO_HIDE = env_int("NTRDB_REPORTS_TO_HIDE", 3, minimum=1)
+# Only reports from accounts this old, with this many published reviews and comments of
+# their own, count toward NTRDB_REPORTS_TO_HIDE; the others still reach the curators.
+NTRDB_REPORTER_MIN_AGE_DAYS = env_int("NTRDB_REPORTER_MIN_AGE_DAYS", 3, minimum=0)
+NTRDB_REPORTER_MIN_POSTS = env_int("NTRDB_REPORTER_MIN_POSTS", 1, minimum=0)
 NTRDB_REVIEWS_PER_PAGE = env_int("NTRDB_REVIEWS_PER_PAGE", 20, minimum=1)
 # Sign-in throttling: this many failures from one address for one account lock that pair.
 NTRDB_LOGIN_FAILURES_ALLOWED = env_int("NTRDB_LOGIN_FAILURES_ALLOWED", 5, minimum=1)

@@ -1,10 +1,11 @@
 import logging
+import sqlite3
 import sys
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
@@ -13,6 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from ops.models import HealthProbe
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +32,40 @@ def _ping_database():
         cursor.execute("SELECT 1 FROM django_migrations LIMIT 1")
 
 
+class NotWritable(Exception):
+    """The database answers reads but refuses writes (a read-only file, mount or replica)."""
+
+
+def _probe_database_write():
+    # A real INSERT, rolled back: a read-only SQLite file (or BEGIN IMMEDIATE on it) and a
+    # read-only PostgreSQL transaction both refuse it, and nothing is left behind.
+    try:
+        with transaction.atomic():
+            HealthProbe.objects.create()
+            transaction.set_rollback(True)
+    except Exception as exc:
+        raise NotWritable from exc
+
+
+def _refuses_writes(exc: BaseException | None) -> bool:
+    """SQLite's SQLITE_READONLY (a read-only file: even the WAL pragma at connect fails) or
+    PostgreSQL's read_only_sql_transaction (25006), anywhere in the chain."""
+    while exc is not None:
+        if isinstance(exc, NotWritable):
+            return True
+        if isinstance(exc, sqlite3.Error) and getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_READONLY:
+            return True
+        if getattr(exc, "sqlstate", None) == "25006":
+            return True
+        exc = exc.__cause__
+    return False
+
+
+def _check_database():
+    _ping_database()
+    _probe_database_write()
+
+
 def _ping_cache():
     key = f"ops:healthz:{uuid.uuid4().hex}"
     cache.set(key, 1, timeout=10)
@@ -40,7 +77,10 @@ def _ping_cache():
 def _run_check(name, check) -> str:
     try:
         check()
-    except Exception:  # whatever breaks, the check failed and healthz must still answer
+    except Exception as exc:  # whatever breaks, the check failed and healthz must still answer
+        if _refuses_writes(exc):
+            logger.warning("healthz: %s check failed: not writable", name, exc_info=True)
+            return "not writable"
         logger.warning("healthz: %s check failed", name, exc_info=True)
         return "failing"
     return "ok"
@@ -51,9 +91,11 @@ def _run_check(name, check) -> str:
 def healthz(request):
     """For load balancers and monitors: 200 when the database (and Redis, if configured) answer, else 503.
 
+    The database must answer a read and accept a write (rolled back): "failing" or "not writable".
+
     It reads neither the session nor the viewer, so it works whatever the visitor's cookies.
     """
-    checks = {"database": _run_check("database", _ping_database)}
+    checks = {"database": _run_check("database", _check_database)}
     if settings.REDIS_URL:
         checks["redis"] = _run_check("redis", _ping_cache)
     healthy = all(state == "ok" for state in checks.values())

@@ -15,6 +15,7 @@ from types import SimpleNamespace
 from django.contrib.auth.models import Group
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image
 
@@ -318,3 +319,11 @@ def make_world() -> SimpleNamespace:
         safe=safe,
         draft=draft,
     )
+
+
+def make_established_member(username: str | None = None, **fields) -> User:
+    """A member whose reports count toward hiding a post: an account older than
+    NTRDB_REPORTER_MIN_AGE_DAYS with a published comment of its own (NTRDB_REPORTER_MIN_POSTS)."""
+    member = make_member(username, date_joined=timezone.now() - datetime.timedelta(days=30), **fields)
+    Comment.objects.create(author=member, term=make_term(), body=f"Comment by established member {member.pk}")
+    return member

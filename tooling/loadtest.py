@@ -106,7 +106,7 @@ def check_writes(results: Results, run_id: str) -> dict:
     from django.db.models import Count, F, Q
 
     from catalog.models import Work
-    from community.models import Comment, Review, Status
+    from community.models import Comment, Review
 
     stored: collections.Counter[str] = collections.Counter()
     pattern = re.compile(rf"\[{run_id}:\d+:\d+\]")
@@ -129,8 +129,8 @@ def check_writes(results: Results, run_id: str) -> dict:
     unacknowledged = sum(max(0, n - failed[m]) for m, n in surplus.items())
     written_without_answer = sum(min(n, failed[m]) for m, n in surplus.items())
     stale_scores = (
-        Work.objects.annotate(visible_reviews=Count("reviews", filter=Q(reviews__status=Status.VISIBLE)))
-        .exclude(review_count=F("visible_reviews"))
+        Work.objects.annotate(counted_reviews=Count("reviews", filter=Q(reviews__in=Review.objects.counted_in_score())))
+        .exclude(review_count=F("counted_reviews"))
         .count()
     )
     return {
@@ -204,7 +204,7 @@ def report(
         f"lost writes     {writes['lost']}  (answered with success, missing from the database)",
         f"unacknowledged  {writes['unacknowledged']}  (in the database, answered with a refusal)",
         f"                {writes['written_without_answer']} written by requests that got no answer or a 5xx (allowed)",
-        f"stale counts    {writes['stale_review_counts']} works whose review_count differs from their visible reviews",
+        f"stale counts    {writes['stale_review_counts']} works whose review_count differs from their counted reviews",
         f"server log      {logged_errors} errors logged, {locked} of them 'database is locked'",
     ]
     for error in results.errors[:10]:

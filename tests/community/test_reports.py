@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from community import services
 from community.models import Comment, ModerationAction, Report, Review, Status
-from tests.builders import body_text, make_comment, make_member, make_review
+from tests.builders import body_text, make_comment, make_established_member, make_member, make_review
 from tests.pages import form_errors, html, login
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +133,7 @@ class TestAutoHide:
         make_review(other_adult_member, safe_work, score=8)
         safe_work.refresh_from_db()
         assert safe_work.score_average == Decimal("5.00")
-        reporters = [make_member() for _ in range(3)]
+        reporters = [make_established_member() for _ in range(3)]
 
         for reporter in reporters[:2]:
             assert login(reporter).post(review_report_url(review), {"reason": "abuse"}).status_code == 302
@@ -147,7 +147,8 @@ class TestAutoHide:
         assert review.status == Status.PENDING
         assert "Reported-review-marker" not in html(Client().get(safe_work.get_absolute_url()))
         safe_work.refresh_from_db()
-        assert (safe_work.score_average, safe_work.review_count) == (Decimal("8.00"), 1)
+        # Held back, not yet decided: it still counts (tests/community/test_report_trust.py).
+        assert (safe_work.score_average, safe_work.review_count) == (Decimal("5.00"), 2)
 
         log = ModerationAction.objects.get()
         assert (log.action, log.moderator, log.target_type, log.target_id) == (
@@ -164,7 +165,7 @@ class TestAutoHide:
     def test_comment_hidden_after_threshold(self, settings, comment, netorare_term):
         settings.NTRDB_REPORTS_TO_HIDE = 2
         for _ in range(2):
-            services.report_create(reporter=make_member(), comment=comment, reason="spam")
+            services.report_create(reporter=make_established_member(), comment=comment, reason="spam")
         comment.refresh_from_db()
         assert comment.status == Status.PENDING
         assert "Reported-comment-marker" not in html(Client().get(netorare_term.get_absolute_url()))
@@ -173,26 +174,26 @@ class TestAutoHide:
 
     def test_resolved_reports_do_not_count_again(self, settings, review):
         settings.NTRDB_REPORTS_TO_HIDE = 2
-        services.report_create(reporter=make_member(), review=review, reason="spam")
+        services.report_create(reporter=make_established_member(), review=review, reason="spam")
         services.post_moderate(moderator=make_member("mod", is_staff=True), post=review, action="approve")
-        services.report_create(reporter=make_member(), review=review, reason="spam")
+        services.report_create(reporter=make_established_member(), review=review, reason="spam")
         review.refresh_from_db()
         assert review.status == Status.VISIBLE
-        services.report_create(reporter=make_member(), review=review, reason="spam")
+        services.report_create(reporter=make_established_member(), review=review, reason="spam")
         review.refresh_from_db()
         assert review.status == Status.PENDING
 
     def test_replies_of_a_hidden_comment_go_with_it(self, settings, comment, netorare_term, other_adult_member):
         settings.NTRDB_REPORTS_TO_HIDE = 1
         make_comment(other_adult_member, netorare_term, parent=comment, body="Reply-under-reported-marker")
-        services.report_create(reporter=make_member(), comment=comment, reason="spam")
+        services.report_create(reporter=make_established_member(), comment=comment, reason="spam")
         page_html = html(Client().get(netorare_term.get_absolute_url()))
         assert "Reported-comment-marker" not in page_html
         assert "Reply-under-reported-marker" not in page_html
 
     def test_hidden_comment_is_not_on_the_member_page(self, settings, comment, adult_member):
         settings.NTRDB_REPORTS_TO_HIDE = 1
-        services.report_create(reporter=make_member(), comment=comment, reason="spam")
+        services.report_create(reporter=make_established_member(), comment=comment, reason="spam")
         assert "Reported-comment-marker" not in html(
             Client().get(reverse("accounts:member-detail", args=[adult_member.username]))
         )
