@@ -9,7 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_path, env_str
+from config.env import env_bool, env_email, env_email_address, env_int, env_list, env_path, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -168,6 +168,21 @@ SECURE_HSTS_PRELOAD = HTTPS
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Mail: EMAIL_URL (smtp://user:password@host:587?tls=1, smtps://..., console://), or the
+# usual EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
+# EMAIL_USE_SSL; with neither, messages are printed to the console (config/env.py).
+_EMAIL = env_email()
+EMAIL_BACKEND = _EMAIL.backend
+EMAIL_HOST = _EMAIL.host
+EMAIL_PORT = _EMAIL.port
+EMAIL_HOST_USER = _EMAIL.user
+EMAIL_HOST_PASSWORD = _EMAIL.password
+EMAIL_USE_TLS = _EMAIL.use_tls
+EMAIL_USE_SSL = _EMAIL.use_ssl
+EMAIL_TIMEOUT = _EMAIL.timeout if _EMAIL.timeout is not None else env_int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_email_address("DEFAULT_FROM_EMAIL", "ntrdb <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LOGGING = {
     "version": 1,
