@@ -9,7 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_email, env_email_address, env_int, env_list, env_path, env_str
+from config.env import env_bool, env_choice, env_email, env_email_address, env_int, env_list, env_path, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_filters",
+    "django_tasks",
     "core",
     "accounts",
     "catalog",
@@ -183,6 +184,17 @@ EMAIL_USE_SSL = _EMAIL.use_ssl
 EMAIL_TIMEOUT = _EMAIL.timeout if _EMAIL.timeout is not None else env_int("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env_email_address("DEFAULT_FROM_EMAIL", "ntrdb <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background tasks (django-tasks): mail is sent by a task enqueued once the request's transaction
+# commits. "immediate" (the default, for development and tests) runs it in the web process right
+# then; "database" stores it in the database for `manage.py db_worker` to run (README,
+# "Background tasks"). Only that backend has models, so only it adds an app and migrations.
+NTRDB_TASKS_BACKEND = env_choice("NTRDB_TASKS_BACKEND", "immediate", ("immediate", "database"))
+if NTRDB_TASKS_BACKEND == "database":
+    INSTALLED_APPS.append("django_tasks_db")
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
 
 LOGGING = {
     "version": 1,
