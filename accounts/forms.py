@@ -1,10 +1,12 @@
 import datetime
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
+from django.template import loader
 
 from accounts import throttle
 from accounts.models import User
+from accounts.tasks import send_mail_on_commit
 from core.ids import is_storable_id
 
 
@@ -47,6 +49,23 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             raise
         throttle.login_succeeded(self.request, username)
         return cleaned
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form (same answer whether or not the address is known), mailing through the task."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = loader.render_to_string(subject_template_name, context)
+        body = loader.render_to_string(email_template_name, context)
+        send_mail_on_commit(subject, body, [to_email], from_email)
 
 
 class TagCheckboxesField(forms.ModelMultipleChoiceField):

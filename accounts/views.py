@@ -1,5 +1,6 @@
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -10,7 +11,13 @@ from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts import sections, throttle
-from accounts.forms import DeleteAccountForm, PreferencesForm, SignUpForm, ThrottledAuthenticationForm
+from accounts.forms import (
+    DeleteAccountForm,
+    PreferencesForm,
+    QueuedPasswordResetForm,
+    SignUpForm,
+    ThrottledAuthenticationForm,
+)
 from accounts.models import User
 from accounts.services import member_delete
 from accounts.viewer import record_age_gate_passed
@@ -105,6 +112,55 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         messages.success(self.request, "Your password was changed.")
         return super().form_valid(form)
+
+
+# --- password reset: Django's views and tokens; the link is single-use and expires after
+# PASSWORD_RESET_TIMEOUT. The request form answers "check your inbox" whatever the address,
+# known, unknown or over the throttle, so it cannot tell anyone which addresses have accounts.
+
+
+def reset_link_lifetime() -> str:
+    """PASSWORD_RESET_TIMEOUT in words: "2 hours", "1 hour", "90 minutes"."""
+    seconds = settings.PASSWORD_RESET_TIMEOUT
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    minutes = max(1, round(seconds / 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+class ResetLifetimeMixin:
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "link_lifetime": reset_link_lifetime()}
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    form_class = QueuedPasswordResetForm
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password-reset-done")
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        if not throttle.reset_allowed(self.request, email):
+            return HttpResponseRedirect(self.get_success_url())
+        throttle.reset_recorded(self.request, email)
+        self.extra_email_context = {"link_lifetime": reset_link_lifetime()}
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(ResetLifetimeMixin, auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(ResetLifetimeMixin, auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
 
 
 @login_required

@@ -120,6 +120,9 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# A password-reset link works once, for this many seconds (Django's three days is too long).
+PASSWORD_RESET_TIMEOUT = env_int("DJANGO_PASSWORD_RESET_TIMEOUT", 2 * 60 * 60, minimum=60)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -218,6 +221,9 @@ NTRDB_LOGIN_FAILURES_ALLOWED = env_int("NTRDB_LOGIN_FAILURES_ALLOWED", 5, minimu
 NTRDB_LOGIN_FAILURES_PER_IP = env_int("NTRDB_LOGIN_FAILURES_PER_IP", 20, minimum=1)
 NTRDB_LOGIN_LOCKOUT_SECONDS = env_int("NTRDB_LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=1)
 NTRDB_SIGNUPS_PER_IP_PER_HOUR = env_int("NTRDB_SIGNUPS_PER_IP_PER_HOUR", 5, minimum=1)
+# Password-reset requests: past either limit the form answers as usual but sends nothing.
+NTRDB_RESETS_PER_ADDRESS_PER_HOUR = env_int("NTRDB_RESETS_PER_ADDRESS_PER_HOUR", 3, minimum=1)
+NTRDB_RESETS_PER_IP_PER_HOUR = env_int("NTRDB_RESETS_PER_IP_PER_HOUR", 10, minimum=1)
 # Lists count matches up to this many and then say "more than"; see catalog/pagination.py.
 NTRDB_COUNT_CAP = env_int("NTRDB_COUNT_CAP", 2000, minimum=100)
 # Cover uploads: files above this size, or images above this many pixels, are refused (the
