@@ -10,9 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
-from accounts import sections, throttle
+from accounts import email_change, sections, throttle
 from accounts.forms import (
     DeleteAccountForm,
+    EmailChangeForm,
     PreferencesForm,
     QueuedPasswordResetForm,
     SignUpForm,
@@ -163,6 +164,47 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
 
 
+# --- email address: a new address is pending until the link mailed to it is followed.
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_change_view(request):
+    form = EmailChangeForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        email_change.request_change(request, request.user, form.cleaned_data["email"])
+        messages.success(
+            request,
+            f"We sent a link to {form.cleaned_data['email']}. Your address changes once you follow it.",
+        )
+        return redirect("accounts:profile")
+    return render(request, "accounts/email_change.html", {"form": form, "member": request.user})
+
+
+@login_required
+@require_http_methods(["POST"])
+def email_change_cancel(request):
+    email_change.cancel_change(request.user)
+    messages.success(request, "The pending address change was cancelled.")
+    return redirect("accounts:profile")
+
+
+@require_http_methods(["GET", "POST"])
+def email_confirm(request, token):
+    """GET shows a button, POST confirms: a mail scanner that opens the link changes nothing."""
+    try:
+        member, address = email_change.pending_change(token)
+        if request.method == "POST":
+            member = email_change.confirm_change(token)
+            messages.success(request, f"Your email address is now {member.email}.")
+            return redirect("accounts:profile" if request.user.is_authenticated else "accounts:login")
+    except email_change.InvalidLink:
+        return render(request, "accounts/email_confirm.html", {"invalid": True})
+    except email_change.AddressTaken:
+        return render(request, "accounts/email_confirm.html", {"taken": True})
+    return render(request, "accounts/email_confirm.html", {"member": member, "address": address})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
@@ -190,7 +232,12 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "member": request.user, **sections.profile_page.context(request, request.user)},
+        {
+            "form": form,
+            "member": request.user,
+            "email_form": EmailChangeForm(user=request.user),
+            **sections.profile_page.context(request, request.user),
+        },
     )
 
 

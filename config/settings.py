@@ -122,6 +122,8 @@ LOGOUT_REDIRECT_URL = "home"
 
 # A password-reset link works once, for this many seconds (Django's three days is too long).
 PASSWORD_RESET_TIMEOUT = env_int("DJANGO_PASSWORD_RESET_TIMEOUT", 2 * 60 * 60, minimum=60)
+# The link that confirms a new email address works for this many seconds.
+NTRDB_EMAIL_CONFIRM_TIMEOUT = env_int("NTRDB_EMAIL_CONFIRM_TIMEOUT", 24 * 60 * 60, minimum=60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
