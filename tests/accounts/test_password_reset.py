@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import User
-from tests.accounts.smtp import body, link_in
+from tests.accounts.smtp import body, free_port, link_in
 from tests.conftest import html, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -167,3 +167,10 @@ def test_the_reset_forms_need_a_csrf_token(smtp, member):
     refused = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert refused.status_code == 403
     assert User.objects.get(pk=member.pk).check_password(OLD_PASSWORD)
+
+
+def test_a_mail_server_that_is_down_does_not_break_the_page(client, smtp, member, settings):
+    """The failure is the task's (logged by django-tasks); the visitor sees the usual answer."""
+    settings.EMAIL_PORT = free_port()  # nothing listens there
+    response = ask_for_reset(client, "akane@example.org")
+    assert (response.status_code, response["Location"]) == (302, SENT)
