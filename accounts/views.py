@@ -159,6 +159,11 @@ class PasswordResetConfirmView(ResetLifetimeMixin, auth_views.PasswordResetConfi
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password-reset-complete")
 
+    def form_valid(self, form):
+        # A member locked out by failed sign-ins from this address may sign in with the new password.
+        throttle.login_succeeded(self.request, form.user.get_username())
+        return super().form_valid(form)
+
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"

@@ -174,3 +174,13 @@ def test_a_mail_server_that_is_down_does_not_break_the_page(client, smtp, member
     settings.EMAIL_PORT = free_port()  # nothing listens there
     response = ask_for_reset(client, "akane@example.org")
     assert (response.status_code, response["Location"]) == (302, SENT)
+
+
+def test_a_reset_lifts_the_sign_in_lock_on_this_address(client, smtp, member, settings):
+    settings.NTRDB_LOGIN_FAILURES_ALLOWED = 2
+    for _ in range(2):
+        client.post(LOGIN, {"username": "akane", "password": "wrong-guess"})
+    assert client.post(LOGIN, {"username": "akane", "password": OLD_PASSWORD}).status_code == 429
+    ask_for_reset(client, "akane@example.org")
+    set_new_password(client, link_in(smtp.messages[0]))
+    assert client.post(LOGIN, {"username": "akane", "password": NEW_PASSWORD}).status_code == 302
