@@ -183,7 +183,7 @@ def parse_email_url(name: str, raw: str) -> EmailSettings:
 
 def env_email_address(name: str, default: str) -> str:
     """An address such as ``ntrdb <noreply@ntrdb.example>`` or ``noreply@ntrdb.example``."""
-    raw = os.environ.get(name, default).strip()
+    raw = (os.environ.get(name, "").strip() or default).strip()
     address = parseaddr(raw)[1]
     try:
         validate_email(address)
