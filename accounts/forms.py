@@ -1,10 +1,13 @@
 import datetime
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
+from django.template import loader
 
 from accounts import throttle
+from accounts.email_change import address_is_taken
 from accounts.models import User
+from accounts.tasks import send_mail_on_commit
 from core.ids import is_storable_id
 
 
@@ -13,7 +16,10 @@ class SignUpForm(UserCreationForm):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Used only to decide whether 18+ pages open for you. It cannot be changed later.",
     )
-    email = forms.EmailField(required=False, help_text="Optional: only for resetting a forgotten password.")
+    email = forms.EmailField(
+        required=False,
+        help_text="Optional: used only to reset a forgotten password. You can add or change it later on your profile.",
+    )
 
     class Meta(UserCreationForm.Meta):
         model = User
@@ -47,6 +53,23 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             raise
         throttle.login_succeeded(self.request, username)
         return cleaned
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form (same answer whether or not the address is known), mailing through the task."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = loader.render_to_string(subject_template_name, context)
+        body = loader.render_to_string(email_template_name, context)
+        send_mail_on_commit(subject, body, [to_email], from_email)
 
 
 class TagCheckboxesField(forms.ModelMultipleChoiceField):
@@ -94,6 +117,25 @@ class PreferencesForm(forms.ModelForm):
         for option in self["hidden_tags"]:
             groups.setdefault(option.data["value"].instance.get_category_display(), []).append(option)
         return list(groups.items())
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(
+        label="New email address",
+        help_text="We send a link to this address; it replaces your current one once you follow the link.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_email(self):
+        address = self.cleaned_data["email"].strip()
+        if address.casefold() == (self.user.email or "").casefold():
+            raise forms.ValidationError("That is already your address.", code="same")
+        if address_is_taken(address, by_other_than=self.user):
+            raise forms.ValidationError("That address is already used by another account.", code="taken")
+        return address
 
 
 class DeleteAccountForm(forms.Form):

@@ -38,6 +38,11 @@ class User(AbstractUser):
         default=True,
         help_text="List 18+ works at all.",
     )
+    pending_email = models.EmailField(
+        blank=True,
+        default="",
+        help_text="An address the member asked to change to; it replaces the email once the link sent to it is followed.",
+    )
 
     class Meta:
         constraints = [

@@ -65,3 +65,21 @@ def signup_allowed(request) -> bool:
 
 def signup_recorded(request) -> None:
     _bump(_key("signup", client_ip(request)), 60 * 60)
+
+
+def _reset_keys(request, email: str) -> tuple[str, str]:
+    return _key("reset", email.strip().casefold()), _key("reset-ip", client_ip(request))
+
+
+def reset_allowed(request, email: str) -> bool:
+    """May a password-reset mail go to ``email`` from this client? Known or not, the same count."""
+    per_address, per_ip = _reset_keys(request, email)
+    return (
+        _count(per_address) < settings.NTRDB_RESETS_PER_ADDRESS_PER_HOUR
+        and _count(per_ip) < settings.NTRDB_RESETS_PER_IP_PER_HOUR
+    )
+
+
+def reset_recorded(request, email: str) -> None:
+    for key in _reset_keys(request, email):
+        _bump(key, 60 * 60)

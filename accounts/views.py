@@ -1,5 +1,6 @@
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -9,8 +10,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
-from accounts import sections, throttle
-from accounts.forms import DeleteAccountForm, PreferencesForm, SignUpForm, ThrottledAuthenticationForm
+from accounts import email_change, sections, throttle
+from accounts.forms import (
+    DeleteAccountForm,
+    EmailChangeForm,
+    PreferencesForm,
+    QueuedPasswordResetForm,
+    SignUpForm,
+    ThrottledAuthenticationForm,
+)
 from accounts.models import User
 from accounts.services import member_delete
 from accounts.viewer import record_age_gate_passed
@@ -107,6 +115,101 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().form_valid(form)
 
 
+# --- password reset: Django's views and tokens; the link is single-use and expires after
+# PASSWORD_RESET_TIMEOUT. The request form answers "check your inbox" whatever the address,
+# known, unknown or over the throttle, so it cannot tell anyone which addresses have accounts.
+
+
+def reset_link_lifetime() -> str:
+    """PASSWORD_RESET_TIMEOUT in words: "2 hours", "1 hour", "90 minutes"."""
+    seconds = settings.PASSWORD_RESET_TIMEOUT
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    minutes = max(1, round(seconds / 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+class ResetLifetimeMixin:
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "link_lifetime": reset_link_lifetime()}
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    form_class = QueuedPasswordResetForm
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password-reset-done")
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        if not throttle.reset_allowed(self.request, email):
+            return HttpResponseRedirect(self.get_success_url())
+        throttle.reset_recorded(self.request, email)
+        self.extra_email_context = {"link_lifetime": reset_link_lifetime()}
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(ResetLifetimeMixin, auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(ResetLifetimeMixin, auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+    def form_valid(self, form):
+        # A member locked out by failed sign-ins from this address may sign in with the new password.
+        throttle.login_succeeded(self.request, form.user.get_username())
+        return super().form_valid(form)
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+# --- email address: a new address is pending until the link mailed to it is followed.
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_change_view(request):
+    form = EmailChangeForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        email_change.request_change(request, request.user, form.cleaned_data["email"])
+        messages.success(
+            request,
+            f"We sent a link to {form.cleaned_data['email']}. Your address changes once you follow it.",
+        )
+        return redirect("accounts:profile")
+    return render(request, "accounts/email_change.html", {"form": form, "member": request.user})
+
+
+@login_required
+@require_http_methods(["POST"])
+def email_change_cancel(request):
+    email_change.cancel_change(request.user)
+    messages.success(request, "The pending address change was cancelled.")
+    return redirect("accounts:profile")
+
+
+@require_http_methods(["GET", "POST"])
+def email_confirm(request, token):
+    """GET shows a button, POST confirms: a mail scanner that opens the link changes nothing."""
+    try:
+        member, address = email_change.pending_change(token)
+        if request.method == "POST":
+            member = email_change.confirm_change(token)
+            messages.success(request, f"Your email address is now {member.email}.")
+            return redirect("accounts:profile" if request.user.is_authenticated else "accounts:login")
+    except email_change.InvalidLink:
+        return render(request, "accounts/email_confirm.html", {"invalid": True})
+    except email_change.AddressTaken:
+        return render(request, "accounts/email_confirm.html", {"taken": True})
+    return render(request, "accounts/email_confirm.html", {"member": member, "address": address})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
@@ -134,7 +237,12 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "member": request.user, **sections.profile_page.context(request, request.user)},
+        {
+            "form": form,
+            "member": request.user,
+            "email_form": EmailChangeForm(user=request.user),
+            **sections.profile_page.context(request, request.user),
+        },
     )
 
 

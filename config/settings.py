@@ -9,7 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_path, env_str
+from config.env import env_bool, env_choice, env_email, env_email_address, env_int, env_list, env_path, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_filters",
+    "django_tasks",
     "core",
     "accounts",
     "catalog",
@@ -119,6 +120,11 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# A password-reset link works once, for this many seconds (Django's three days is too long).
+PASSWORD_RESET_TIMEOUT = env_int("DJANGO_PASSWORD_RESET_TIMEOUT", 2 * 60 * 60, minimum=60)
+# The link that confirms a new email address works for this many seconds.
+NTRDB_EMAIL_CONFIRM_TIMEOUT = env_int("NTRDB_EMAIL_CONFIRM_TIMEOUT", 24 * 60 * 60, minimum=60)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -169,6 +175,32 @@ BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Mail: EMAIL_URL (smtp://user:password@host:587?tls=1, smtps://..., console://), or the
+# usual EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
+# EMAIL_USE_SSL; with neither, messages are printed to the console (config/env.py).
+_EMAIL = env_email()
+EMAIL_BACKEND = _EMAIL.backend
+EMAIL_HOST = _EMAIL.host
+EMAIL_PORT = _EMAIL.port
+EMAIL_HOST_USER = _EMAIL.user
+EMAIL_HOST_PASSWORD = _EMAIL.password
+EMAIL_USE_TLS = _EMAIL.use_tls
+EMAIL_USE_SSL = _EMAIL.use_ssl
+EMAIL_TIMEOUT = _EMAIL.timeout if _EMAIL.timeout is not None else env_int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_email_address("DEFAULT_FROM_EMAIL", "ntrdb <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background tasks (django-tasks): mail is sent by a task enqueued once the request's transaction
+# commits. "immediate" (the default, for development and tests) runs it in the web process right
+# then; "database" stores it in the database for `manage.py db_worker` to run (README,
+# "Background tasks"). Only that backend has models, so only it adds an app and migrations.
+NTRDB_TASKS_BACKEND = env_choice("NTRDB_TASKS_BACKEND", "immediate", ("immediate", "database"))
+if NTRDB_TASKS_BACKEND == "database":
+    INSTALLED_APPS.append("django_tasks_db")
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -195,6 +227,9 @@ NTRDB_LOGIN_FAILURES_ALLOWED = env_int("NTRDB_LOGIN_FAILURES_ALLOWED", 5, minimu
 NTRDB_LOGIN_FAILURES_PER_IP = env_int("NTRDB_LOGIN_FAILURES_PER_IP", 20, minimum=1)
 NTRDB_LOGIN_LOCKOUT_SECONDS = env_int("NTRDB_LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=1)
 NTRDB_SIGNUPS_PER_IP_PER_HOUR = env_int("NTRDB_SIGNUPS_PER_IP_PER_HOUR", 5, minimum=1)
+# Password-reset requests: past either limit the form answers as usual but sends nothing.
+NTRDB_RESETS_PER_ADDRESS_PER_HOUR = env_int("NTRDB_RESETS_PER_ADDRESS_PER_HOUR", 3, minimum=1)
+NTRDB_RESETS_PER_IP_PER_HOUR = env_int("NTRDB_RESETS_PER_IP_PER_HOUR", 10, minimum=1)
 # Lists count matches up to this many and then say "more than"; see catalog/pagination.py.
 NTRDB_COUNT_CAP = env_int("NTRDB_COUNT_CAP", 2000, minimum=100)
 # Cover uploads: files above this size, or images above this many pixels, are refused (the

@@ -8,7 +8,7 @@ import sys
 from django.conf import settings
 
 # The environment variables config/settings.py reads; the child gets none of ours.
-_OUR_PREFIXES = ("DJANGO_", "NTRDB_", "DATABASE_", "REDIS_")
+_OUR_PREFIXES = ("DJANGO_", "NTRDB_", "DATABASE_", "REDIS_", "EMAIL_", "DEFAULT_FROM_EMAIL")
 
 
 def production_env(**overrides) -> dict[str, str]:
@@ -18,6 +18,9 @@ def production_env(**overrides) -> dict[str, str]:
         DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
         DJANGO_ALLOWED_HOSTS="ntrdb.example,testserver",
         DJANGO_LOG_LEVEL="CRITICAL",
+        EMAIL_URL="smtp://ntrdb:secret@mail.ntrdb.example:587?tls=1",
+        DEFAULT_FROM_EMAIL="ntrdb <noreply@ntrdb.example>",
+        NTRDB_TASKS_BACKEND="database",
     )
     env.update(overrides)
     return env
