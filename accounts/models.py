@@ -52,3 +52,20 @@ class User(AbstractUser):
         if self.birth_date is None:
             return None
         return age_on(self.birth_date, today or datetime.date.today()) >= ADULT_AGE
+
+
+class ThrottleCounter(models.Model):
+    """One throttle count (failed password checks, sign-ups) when no Redis is configured.
+
+    Kept in the database so every worker process sees the same number and a restart forgets
+    nothing; ``accounts.throttle`` bumps it with one atomic ``UPDATE ... SET count = count + 1``
+    so concurrent requests cannot lose a count. The window runs from the first count to
+    ``expires_at``; an expired row counts as zero and is reset by the next bump.
+    """
+
+    key = models.CharField(max_length=100, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count} until {self.expires_at:%Y-%m-%d %H:%M:%S}"

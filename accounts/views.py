@@ -1,6 +1,6 @@
 from urllib.parse import urlsplit
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -10,7 +10,13 @@ from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts import sections, throttle
-from accounts.forms import DeleteAccountForm, PreferencesForm, SignUpForm, ThrottledAuthenticationForm
+from accounts.forms import (
+    DeleteAccountForm,
+    PreferencesForm,
+    SignUpForm,
+    ThrottledAuthenticationForm,
+    ThrottledPasswordChangeForm,
+)
 from accounts.models import User
 from accounts.services import member_delete
 from accounts.viewer import record_age_gate_passed
@@ -76,10 +82,17 @@ def signup(request):
         elif form.is_valid():
             user = form.save()
             throttle.signup_recorded(request)
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="accounts.backends.ThrottledModelBackend")
             messages.success(request, f"Welcome to ntrdb, {user.username}.")
             return redirect(safe_next_path(request.GET.get("next")) if request.GET.get("next") else "accounts:profile")
     return render(request, "accounts/signup.html", {"form": form}, status=status)
+
+
+def _locked_status(request, response):
+    """429 for a page whose password check the throttle refused (see ``accounts.throttle``)."""
+    if throttle.was_locked(request):
+        response.status_code = 429
+    return response
 
 
 class LoginView(auth_views.LoginView):
@@ -88,10 +101,16 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_invalid(self, form):
-        response = super().form_invalid(form)
-        if getattr(form, "locked", False):
-            response.status_code = 429
-        return response
+        return _locked_status(self.request, super().form_invalid(form))
+
+
+def admin_login(request, extra_context=None):
+    """The admin's log-in page, answered 429 while locked like the member log-in.
+
+    The throttle itself is in the authentication backend (config/urls.py sets the admin's
+    login form to one that names the lock).
+    """
+    return _locked_status(request, admin.site.login(request, extra_context))
 
 
 class LogoutView(auth_views.LogoutView):
@@ -101,6 +120,13 @@ class LogoutView(auth_views.LogoutView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form):
+        return _locked_status(self.request, super().form_invalid(form))
 
     def form_valid(self, form):
         messages.success(self.request, "Your password was changed.")
@@ -110,14 +136,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
-    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user, request=request)
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)
         member_delete(user=user)
         messages.success(request, "Your account and everything you posted have been deleted.")
         return redirect("home")
-    return render(request, "accounts/delete_account.html", {"form": form})
+    return _locked_status(request, render(request, "accounts/delete_account.html", {"form": form}))
 
 
 @login_required
