@@ -5,9 +5,27 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
 from django.http import HttpRequest
 
-from accounts import throttle
+from accounts import throttle, usernames
 from accounts.models import User
 from core.ids import is_storable_id
+
+
+def refuse_lookalike_username(username: str, *, instance_pk=None) -> None:
+    """Refuse a username in mixed scripts or that looks like another member's (``accounts.usernames``).
+
+    Exact and different-case duplicates are refused before this, by Django's own check.
+    """
+    if usernames.mixes_scripts(username):
+        raise forms.ValidationError(
+            "Please write your username in one alphabet: this one mixes letters of several (%(scripts)s).",
+            code="mixed_scripts",
+            params={"scripts": ", ".join(sorted(name.title() for name in usernames.scripts(username)))},
+        )
+    lookalikes = User.objects.filter(username_skeleton=usernames.skeleton(username)).exclude(pk=instance_pk)
+    if lookalikes.exists():
+        raise forms.ValidationError(
+            "That username looks too much like an existing member's. Please choose another.", code="confusable"
+        )
 
 
 class SignUpForm(UserCreationForm):
@@ -20,6 +38,12 @@ class SignUpForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email", "birth_date")
+
+    def clean_username(self):
+        username = super().clean_username()
+        if not self.has_error("username"):  # Django's own check found an exact or different-case duplicate
+            refuse_lookalike_username(username)
+        return username
 
     def clean_birth_date(self):
         birth_date = self.cleaned_data["birth_date"]

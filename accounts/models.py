@@ -3,6 +3,8 @@ import datetime
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from accounts.usernames import skeleton
+
 ADULT_AGE = 18
 
 
@@ -38,6 +40,9 @@ class User(AbstractUser):
         default=True,
         help_text="List 18+ works at all.",
     )
+    # accounts.usernames.skeleton(username), kept by save(): sign-up refuses a username that
+    # looks like an existing one ("аdult" in Cyrillic next to "adult").
+    username_skeleton = models.CharField(max_length=1000, db_index=True, editable=False, default="")
 
     class Meta:
         constraints = [
@@ -46,6 +51,13 @@ class User(AbstractUser):
                 name="user_max_spoiler_level_range",
             ),
         ]
+
+    def save(self, *args, **kwargs):
+        self.username_skeleton = skeleton(self.username)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "username" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "username_skeleton"}
+        super().save(*args, **kwargs)
 
     def is_adult(self, today: datetime.date | None = None) -> bool | None:
         """True or False from the birth date; None when no birth date is on file."""
