@@ -1,14 +1,34 @@
 import datetime
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, UserCreationForm
+from django.http import HttpRequest
 from django.template import loader
 
-from accounts import throttle
+from accounts import throttle, usernames
 from accounts.email_change import address_is_taken
 from accounts.models import User
 from accounts.tasks import send_mail_on_commit
 from core.ids import is_storable_id
+
+
+def refuse_lookalike_username(username: str, *, instance_pk=None) -> None:
+    """Refuse a username in mixed scripts or that looks like another member's (``accounts.usernames``).
+
+    Exact and different-case duplicates are refused before this, by Django's own check.
+    """
+    if usernames.mixes_scripts(username):
+        raise forms.ValidationError(
+            "Please write your username in one alphabet: this one mixes letters of several (%(scripts)s).",
+            code="mixed_scripts",
+            params={"scripts": ", ".join(sorted(name.title() for name in usernames.scripts(username)))},
+        )
+    lookalikes = User.objects.filter(username_skeleton=usernames.skeleton(username)).exclude(pk=instance_pk)
+    if lookalikes.exists():
+        raise forms.ValidationError(
+            "That username looks too much like an existing member's. Please choose another.", code="confusable"
+        )
 
 
 class SignUpForm(UserCreationForm):
@@ -25,6 +45,12 @@ class SignUpForm(UserCreationForm):
         model = User
         fields = ("username", "email", "birth_date")
 
+    def clean_username(self):
+        username = super().clean_username()
+        if not self.has_error("username"):  # Django's own check found an exact or different-case duplicate
+            refuse_lookalike_username(username)
+        return username
+
     def clean_birth_date(self):
         birth_date = self.cleaned_data["birth_date"]
         today = datetime.date.today()
@@ -35,24 +61,57 @@ class SignUpForm(UserCreationForm):
         return birth_date
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "locked": "Too many failed sign-in attempts. Please wait 15 minutes and try again.",
-    }
+class LockMessageMixin:
+    """For a form that calls ``authenticate()``: say so when the throttle refused it.
+
+    The counting and the lock are in ``accounts.backends.ThrottledModelBackend``; a refused
+    ``authenticate()`` looks like a wrong password, so the form reads the mark the backend
+    left on the request and replaces the error with the lock message.
+    """
+
+    request: HttpRequest | None
+    locked = False
 
     def clean(self):
-        username = self.cleaned_data.get("username") or ""
-        self.locked = throttle.login_is_locked(self.request, username)
-        if self.locked:
-            raise forms.ValidationError(self.error_messages["locked"], code="locked")
         try:
-            cleaned = super().clean()
+            return super().clean()
         except forms.ValidationError:
-            throttle.login_failed(self.request, username)
+            self.locked = self.request is not None and throttle.was_locked(self.request)
+            if self.locked:
+                raise forms.ValidationError(throttle.locked_message(), code="locked")
             raise
-        throttle.login_succeeded(self.request, username)
-        return cleaned
+
+
+class ThrottledAuthenticationForm(LockMessageMixin, AuthenticationForm):
+    pass
+
+
+class ThrottledAdminAuthenticationForm(LockMessageMixin, AdminAuthenticationForm):
+    pass
+
+
+def _throttled_password_check(request, user, password: str) -> bool:
+    """True when right; raises the lock message while the member's checks are locked."""
+    try:
+        return throttle.check_password_throttled(request, user, password)
+    except throttle.PasswordChecksLocked:
+        raise forms.ValidationError(
+            f"Too many wrong passwords. Please wait {throttle.lockout_length()} and try again.", code="locked"
+        )
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """The old password is checked through the throttle, like a log-in."""
+
+    def __init__(self, user, *args, request, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if not _throttled_password_check(self.request, self.user, old_password):
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
@@ -141,12 +200,13 @@ class EmailChangeForm(forms.Form):
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(widget=forms.PasswordInput, help_text="Type your password to confirm.")
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, request, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.request = request
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not _throttled_password_check(self.request, self.user, password):
             raise forms.ValidationError("That password is not right.")
         return password

@@ -1,7 +1,7 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -18,6 +18,7 @@ from accounts.forms import (
     QueuedPasswordResetForm,
     SignUpForm,
     ThrottledAuthenticationForm,
+    ThrottledPasswordChangeForm,
 )
 from accounts.models import User
 from accounts.services import member_delete
@@ -84,10 +85,17 @@ def signup(request):
         elif form.is_valid():
             user = form.save()
             throttle.signup_recorded(request)
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="accounts.backends.ThrottledModelBackend")
             messages.success(request, f"Welcome to ntrdb, {user.username}.")
             return redirect(safe_next_path(request.GET.get("next")) if request.GET.get("next") else "accounts:profile")
     return render(request, "accounts/signup.html", {"form": form}, status=status)
+
+
+def _locked_status(request, response):
+    """429 for a page whose password check the throttle refused (see ``accounts.throttle``)."""
+    if throttle.was_locked(request):
+        response.status_code = 429
+    return response
 
 
 class LoginView(auth_views.LoginView):
@@ -96,10 +104,16 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_invalid(self, form):
-        response = super().form_invalid(form)
-        if getattr(form, "locked", False):
-            response.status_code = 429
-        return response
+        return _locked_status(self.request, super().form_invalid(form))
+
+
+def admin_login(request, extra_context=None):
+    """The admin's log-in page, answered 429 while locked like the member log-in.
+
+    The throttle itself is in the authentication backend (config/urls.py sets the admin's
+    login form to one that names the lock).
+    """
+    return _locked_status(request, admin.site.login(request, extra_context))
 
 
 class LogoutView(auth_views.LogoutView):
@@ -109,6 +123,13 @@ class LogoutView(auth_views.LogoutView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form):
+        return _locked_status(self.request, super().form_invalid(form))
 
     def form_valid(self, form):
         messages.success(self.request, "Your password was changed.")
@@ -213,14 +234,14 @@ def email_confirm(request, token):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
-    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user, request=request)
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)
         member_delete(user=user)
         messages.success(request, "Your account and everything you posted have been deleted.")
         return redirect("home")
-    return render(request, "accounts/delete_account.html", {"form": form})
+    return _locked_status(request, render(request, "accounts/delete_account.html", {"form": form}))
 
 
 @login_required

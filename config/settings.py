@@ -99,16 +99,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # With REDIS_URL, the cache and the sessions live in Redis (shared by every worker, kept
 # across restarts); without it, a per-process memory cache and sessions in the database.
+# The throttle's counters (accounts/throttle.py) must be shared by every worker: in Redis
+# (the "throttle" alias) with REDIS_URL, else in the database (the ThrottleCounter table).
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            # A stalled Redis fails requests quickly (a 503) instead of holding workers.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
+    _REDIS_CACHE = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # A stalled Redis fails requests quickly (a 503) instead of holding workers.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
+    CACHES = {"default": _REDIS_CACHE, "throttle": {**_REDIS_CACHE, "KEY_PREFIX": "throttle"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -116,6 +117,8 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Every authenticate() is throttled (accounts/backends.py, accounts/throttle.py).
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

@@ -1,0 +1,37 @@
+"""Authentication with the password-check throttle applied to every ``authenticate()``."""
+
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
+
+from accounts import throttle
+from accounts.models import User
+
+
+class ThrottledModelBackend(ModelBackend):
+    """Django's ModelBackend, refusing a locked (address, username) pair or address.
+
+    Every form that signs someone in calls ``authenticate(request, ...)``: the member log-in,
+    the admin log-in, any later one. So each is counted and locked by ``accounts.throttle``,
+    and an account locked on one page is locked on all. While locked the password is not
+    even checked: the right one is refused too. PermissionDenied stops ``authenticate()``
+    from trying any other backend; the request is marked so the form can say why.
+
+    A call without a request (code, not a visitor: the test client's ``login()``, a shell)
+    has no address to count against and is not throttled.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return super().authenticate(request, username=username, password=password, **kwargs)
+        if username is None:
+            username = kwargs.get(User.USERNAME_FIELD)
+        name = username or ""
+        if throttle.login_is_locked(request, name):
+            throttle.mark_locked(request)
+            raise PermissionDenied("Too many failed password checks.")
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None:
+            throttle.login_failed(request, name)
+        else:
+            throttle.login_succeeded(request, name)
+        return user
