@@ -7,7 +7,7 @@ after both servers stop and a new one starts. With the per-process memory cache 
 would have allowed the full number on its own.
 """
 
-from tests.maintenance.conftest import MEMBER, MEMBER_PASSWORD
+from tests.tooling.site import MEMBER, MEMBER_PASSWORD
 from tooling.browser import Browser
 from tooling.server import GunicornServer
 
