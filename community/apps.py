@@ -19,6 +19,7 @@ class CommunityConfig(AppConfig):
         catalog_sections.work_page.register(views.review_section)
         glossary_sections.term_page.register(views.comment_section)
         accounts_sections.member_page.register(views.member_posts_section)
+        accounts_sections.profile_page.register(views.notification_links_section)
         accounts_sections.profile_page.register(views.own_posts_section)
         register_member_deletion_hook(services.member_deletion_recount)
         curation_log.register_recorder(services.moderation_log)

@@ -2,7 +2,14 @@ from django import forms
 from django.db.models import Q
 
 from catalog.models import Work
-from community.models import COMMENT_MAX_LENGTH, REVIEW_MAX_LENGTH, REVIEW_MIN_LENGTH, Report, TermSuggestion
+from community.models import (
+    COMMENT_MAX_LENGTH,
+    REVIEW_MAX_LENGTH,
+    REVIEW_MIN_LENGTH,
+    NotificationSettings,
+    Report,
+    TermSuggestion,
+)
 
 
 class ReviewForm(forms.Form):
@@ -78,3 +85,9 @@ class TermSuggestionForm(forms.ModelForm):
             "note": "Why, or where you met it (optional)",
         }
         widgets = {"note": forms.Textarea(attrs={"rows": 4})}
+
+
+class NotificationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = NotificationSettings
+        fields = ["enabled", "email_reply", "email_report", "email_suggestion"]

@@ -113,6 +113,10 @@ class CommentQuerySet(ModeratedQuerySet):
         listed = Work.objects.for_viewer(viewer).filter(pk=models.OuterRef("favourite_work_id"))
         return self.annotate(favourite_shown=models.Exists(listed))
 
+    def in_shown_threads(self) -> Self:
+        """Comments the term page shows: top-level ones, and replies under a published comment."""
+        return self.filter(Q(parent__isnull=True) | Q(parent__in=Comment.objects.published()))
+
     def threads_for_term(self, term, viewer):
         """Top-level comments of a term, newest first; replies come with them in order."""
         replies = (
@@ -259,3 +263,89 @@ class ModerationAction(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.target_repr}"
+
+
+# --- notifications ------------------------------------------------------------------------------
+
+
+class Notification(models.Model):
+    """Something that happened to a member's post, report or suggestion. Written by the services in
+    the transaction of the action behind it (``community.notifications.notify``); read through
+    ``community.notifications.for_page``, which asks the visibility policy what may still be shown."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", "A reply to your comment"
+        REPORT = "report", "Your report was decided"
+        SUGGESTION = "suggestion", "Your term suggestion was decided"
+
+    class Outcome(models.TextChoices):
+        NONE = "", "-"
+        HIDDEN = "hidden", "hidden"
+        REMOVED = "removed", "removed"
+        KEPT = "kept", "kept"
+        ACCEPTED = "accepted", "accepted"
+        DECLINED = "declined", "declined"
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    # What it is about: exactly one, the one its kind names (the constraint below). Deleting it deletes the notification.
+    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    suggestion = models.ForeignKey(TermSuggestion, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="reply", comment__isnull=False, report__isnull=True, suggestion__isnull=True)
+                    | Q(kind="report", comment__isnull=True, report__isnull=False, suggestion__isnull=True)
+                    | Q(kind="suggestion", comment__isnull=True, report__isnull=True, suggestion__isnull=False)
+                ),
+                name="notification_about_what_its_kind_names",
+            ),
+        ]
+        indexes = [
+            # The notifications page: a member's newest first, read straight off the index.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_newest_idx"),
+            # The header's unread count on every page a member opens: only unread rows are in it, so it stays small.
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.recipient}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class NotificationSettings(models.Model):
+    """A member's choices about notifications; the row is made the first time they save them,
+    until then the defaults below apply (``NotificationSettings.of``)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    enabled = models.BooleanField(
+        default=True, verbose_name="Notify me", help_text="Off: no notifications at all, on the site or by email."
+    )
+    email_reply = models.BooleanField(default=False, verbose_name="Email me when someone replies to my comment")
+    email_report = models.BooleanField(default=False, verbose_name="Email me when a report of mine is decided")
+    email_suggestion = models.BooleanField(
+        default=False, verbose_name="Email me when a term suggestion of mine is decided"
+    )
+
+    def __str__(self):
+        return f"Notification settings of {self.user}"
+
+    @classmethod
+    def of(cls, user_id: int) -> "NotificationSettings":
+        """The member's settings, or the defaults (unsaved) if they never changed them."""
+        return cls.objects.filter(user_id=user_id).first() or cls(user_id=user_id)
+
+    def wants_email(self, kind: str) -> bool:
+        return self.enabled and bool(getattr(self, f"email_{kind}"))

@@ -7,6 +7,7 @@ transaction, so a refused write leaves nothing behind.
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +21,18 @@ from django.utils import timezone
 from accounts.models import User
 from catalog import visibility
 from catalog.models import Work
-from community.models import Comment, HelpfulVote, ModerationAction, Report, Review, Status, TermSuggestion
+from community.models import (
+    Comment,
+    HelpfulVote,
+    ModerationAction,
+    Notification,
+    NotificationSettings,
+    Report,
+    Review,
+    Status,
+    TermSuggestion,
+)
+from community.notifications import email_notification
 from glossary.models import Term
 
 # --- rules shared by the services -------------------------------------------------------------
@@ -192,6 +204,8 @@ def comment_create(
     )
     comment.full_clean()
     comment.save()
+    if parent is not None and parent.author_id != author.pk:
+        _notify(kind=Notification.Kind.REPLY, about=[(parent.author_id, {"comment": comment})])
     return comment
 
 
@@ -327,14 +341,26 @@ def post_moderate(*, moderator: User, post: Review | Comment, action: str, reaso
     if action not in _STATUS_FOR_ACTION:
         raise ValidationError(f"Unknown moderation action {action!r}.")
     _set_status(post, _STATUS_FOR_ACTION[action])
+    resolved = list(post.reports.filter(status=Report.State.OPEN).exclude(reporter=moderator))
     post.reports.filter(status=Report.State.OPEN).update(status=Report.State.RESOLVED)
     moderation_log(curator=moderator, action=action, target=post, reason=reason)
+    _notify(
+        kind=Notification.Kind.REPORT,
+        outcome=_OUTCOME_FOR_ACTION[action],
+        about=[(report.reporter_id, {"report": report}) for report in resolved],
+    )
 
 
 @transaction.atomic
 def report_dismiss(*, moderator: User, report: Report, reason: str = "") -> None:
-    """Close a report without acting on the post."""
-    Report.objects.filter(pk=report.pk).update(status=Report.State.RESOLVED)
+    """Close a report without acting on the post; its reporter is told the post was kept."""
+    was_open = Report.objects.filter(pk=report.pk, status=Report.State.OPEN).update(status=Report.State.RESOLVED)
+    if was_open and report.reporter_id != moderator.pk:
+        _notify(
+            kind=Notification.Kind.REPORT,
+            outcome=Notification.Outcome.KEPT,
+            about=[(report.reporter_id, {"report": report})],
+        )
     moderation_log(
         curator=moderator,
         action=ModerationAction.Action.DISMISS,
@@ -354,3 +380,64 @@ def term_suggestion_decide(*, moderator: User, suggestion: TermSuggestion, accep
         target=suggestion,
         reason=reason,
     )
+    if suggestion.author_id != moderator.pk:
+        _notify(
+            kind=Notification.Kind.SUGGESTION,
+            outcome=Notification.Outcome.ACCEPTED if accept else Notification.Outcome.DECLINED,
+            about=[(suggestion.author_id, {"suggestion": suggestion})],
+        )
+
+
+# --- notifications ------------------------------------------------------------------------------
+
+# What a reporter is told happened to the post they reported.
+_OUTCOME_FOR_ACTION: dict[str, str] = {
+    ModerationAction.Action.APPROVE: Notification.Outcome.KEPT,
+    ModerationAction.Action.HIDE: Notification.Outcome.HIDDEN,
+    ModerationAction.Action.REMOVE: Notification.Outcome.REMOVED,
+}
+
+
+def _notify(*, kind: str, about: list[tuple[int, dict[str, Any]]], outcome: str = "") -> list[Notification]:
+    """Tell each recipient in ``about`` (recipient id, what it is about), in the caller's transaction,
+    unless they turned notifications off; those who asked for email get it once the transaction commits."""
+    if not about:
+        return []
+    wanted = {s.user_id: s for s in NotificationSettings.objects.filter(user_id__in={r for r, _ in about})}
+    notifications = []
+    for recipient_id, target in about:
+        choices = wanted.get(recipient_id) or NotificationSettings(user_id=recipient_id)
+        if not choices.enabled:
+            continue
+        notification = Notification(recipient_id=recipient_id, kind=kind, outcome=outcome, **target)
+        notification.full_clean()
+        notification.save()
+        notifications.append(notification)
+        if choices.wants_email(kind):
+            transaction.on_commit(partial(email_notification, notification))
+    return notifications
+
+
+@transaction.atomic
+def notification_mark_read(*, notification: Notification, member: User) -> None:
+    if notification.recipient_id != member.pk:
+        raise PermissionDenied("That notification is not yours.")
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, member: User) -> int:
+    return Notification.objects.filter(recipient=member, read_at__isnull=True).update(read_at=timezone.now())
+
+
+@transaction.atomic
+def notification_settings_update(
+    *, member: User, enabled: bool, email_reply: bool, email_report: bool, email_suggestion: bool
+) -> NotificationSettings:
+    """Save a member's notification choices (the row is made the first time)."""
+    choices = NotificationSettings.of(member.pk)
+    choices.enabled, choices.email_reply = enabled, email_reply
+    choices.email_report, choices.email_suggestion = email_report, email_suggestion
+    choices.full_clean()
+    choices.save()
+    return choices

@@ -17,4 +17,9 @@ urlpatterns = [
     path("reviews/<int:pk>/report/", views.report, {"kind": "review"}, name="review-report"),
     path("comments/<int:pk>/report/", views.report, {"kind": "comment"}, name="comment-report"),
     path("suggest-a-term/", views.term_suggest, name="term-suggest"),
+    path("accounts/notifications/", views.notification_list, name="notifications"),
+    path("accounts/notifications/settings/", views.notification_settings, name="notification-settings"),
+    path("accounts/notifications/read/", views.notification_read_all, name="notifications-read-all"),
+    path("accounts/notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
+    path("accounts/notifications/<int:pk>/open/", views.notification_open, name="notification-open"),
 ]

@@ -9,9 +9,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from catalog import visibility
 from catalog.models import Work
-from community import services
-from community.forms import CommentForm, ReportForm, ReviewForm, TermSuggestionForm
-from community.models import COMMENT_MAX_LENGTH, REVIEW_SORTS, Comment, HelpfulVote, Review
+from community import notifications, services
+from community.forms import CommentForm, NotificationSettingsForm, ReportForm, ReviewForm, TermSuggestionForm
+from community.models import (
+    COMMENT_MAX_LENGTH,
+    REVIEW_SORTS,
+    Comment,
+    HelpfulVote,
+    Notification,
+    NotificationSettings,
+    Review,
+)
 from core.sections import Section
 from glossary.models import Term
 
@@ -114,6 +122,11 @@ def own_posts_section(request, member, **details) -> Section:
             .order_by("-created_at"),
         },
     )
+
+
+def notification_links_section(request, member, **details) -> Section:
+    """The member's own profile: where their notifications and notification settings are (no query)."""
+    return Section(templates={"main": "community/_notification_links.html"})
 
 
 # --- reviews --------------------------------------------------------------------------------------
@@ -321,3 +334,72 @@ def term_suggest(request):
             return redirect("glossary:term-index")
     status = 400 if request.method == "POST" else 200
     return render(request, "community/term_suggestion_form.html", {"form": form}, status=status)
+
+
+# --- notifications --------------------------------------------------------------------------------
+
+
+@login_required
+def notification_list(request):
+    """The member's notifications, newest first, each shown as the visibility policy allows now
+    (``community.notifications.for_page``): a fixed number of queries whatever the page size."""
+    rows = Notification.objects.filter(recipient=request.user).select_related(*notifications.RELATED)
+    page = Paginator(rows, notifications.NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "community/notification_list.html",
+        {"page_obj": page, "shown": notifications.for_page(page.object_list, request.viewer)},
+    )
+
+
+def _own_notification(request, pk) -> Notification:
+    # Another member's notification does not exist, as far as this member can tell.
+    return get_object_or_404(Notification, pk=pk, recipient=request.user)
+
+
+def _back_to_list(request):
+    page = request.POST.get("page", "")
+    url = reverse("community:notifications")
+    return redirect(f"{url}?page={page}" if page.isdigit() else url)
+
+
+@login_required
+@require_POST
+def notification_open(request, pk):
+    """Open what a notification is about, marking it read. A POST (a small form per item), since it
+    changes state: a GET link would be followed by prefetchers and crawlers, and marked read unseen."""
+    notification = _own_notification(request, pk)
+    services.notification_mark_read(notification=notification, member=request.user)
+    url = notifications.target_url(notification, request.viewer)
+    if url is None:
+        messages.info(request, "What this notification was about is no longer available.")
+        return _back_to_list(request)
+    return redirect(url)
+
+
+@login_required
+@require_POST
+def notification_read(request, pk):
+    services.notification_mark_read(notification=_own_notification(request, pk), member=request.user)
+    return _back_to_list(request)
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    services.notifications_mark_all_read(member=request.user)
+    messages.success(request, "All your notifications are marked read.")
+    return _back_to_list(request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    current = NotificationSettings.of(request.user.pk)
+    form = NotificationSettingsForm(request.POST if request.method == "POST" else None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        services.notification_settings_update(member=request.user, **form.cleaned_data)
+        messages.success(request, "Your notification settings were saved.")
+        return redirect("community:notification-settings")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "community/notification_settings.html", {"form": form}, status=status)

@@ -72,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.viewer",
+                "community.context_processors.notifications",
             ],
         },
     },
@@ -225,6 +226,8 @@ NTRDB_REPORTS_TO_HIDE = env_int("NTRDB_REPORTS_TO_HIDE", 3, minimum=1)
 NTRDB_REPORTER_MIN_AGE_DAYS = env_int("NTRDB_REPORTER_MIN_AGE_DAYS", 3, minimum=0)
 NTRDB_REPORTER_MIN_POSTS = env_int("NTRDB_REPORTER_MIN_POSTS", 1, minimum=0)
 NTRDB_REVIEWS_PER_PAGE = env_int("NTRDB_REVIEWS_PER_PAGE", 20, minimum=1)
+# Where the site is, for the links in notification emails.
+NTRDB_SITE_URL = env_str("NTRDB_SITE_URL", "http://localhost:8000")
 # Sign-in throttling: this many failures from one address for one account lock that pair.
 NTRDB_LOGIN_FAILURES_ALLOWED = env_int("NTRDB_LOGIN_FAILURES_ALLOWED", 5, minimum=1)
 NTRDB_LOGIN_FAILURES_PER_IP = env_int("NTRDB_LOGIN_FAILURES_PER_IP", 20, minimum=1)

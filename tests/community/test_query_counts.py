@@ -16,9 +16,10 @@ from tests.query_counts import add_reviews, make_authors
 
 pytestmark = pytest.mark.django_db
 
-# Pinned budgets (measured): a change here must be deliberate.
-WORK_PAGE_MAX = {"anonymous": 6, "member": 11}
-TERM_PAGE_MAX = {"anonymous": 9, "member": 12}
+# Pinned budgets (measured): a change here must be deliberate. A member's page costs one query for the
+# header's unread notification count (community.context_processors).
+WORK_PAGE_MAX = {"anonymous": 6, "member": 12}
+TERM_PAGE_MAX = {"anonymous": 9, "member": 13}
 
 
 def add_threads(term, n: int) -> None:

@@ -207,9 +207,11 @@ FORMS = {
     "account deletion": Form(
         paths=[lambda site: "/accounts/delete/"],
         fields=lambda site: {"password": [PASSWORD]},
+        # The member's notifications, and those about their posts and reports, go with them.
         writes=MEMBER_TABLES
         | POST_TABLES
-        | {"community.termsuggestion", "community.moderationaction", "admin.logentry"},
+        | {"community.termsuggestion", "community.moderationaction", "admin.logentry"}
+        | {"community.notification", "community.notificationsettings"},
         viewers=MEMBERS,
         invalid=lambda site: {"password": _not_in({PASSWORD})},
     ),
