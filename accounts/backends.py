@@ -25,13 +25,14 @@ class ThrottledModelBackend(ModelBackend):
             return super().authenticate(request, username=username, password=password, **kwargs)
         if username is None:
             username = kwargs.get(User.USERNAME_FIELD)
-        name = username or ""
-        if throttle.login_is_locked(request, name):
-            throttle.mark_locked(request)
-            raise PermissionDenied("Too many failed password checks.")
-        user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is None:
-            throttle.login_failed(request, name)
-        else:
-            throttle.login_succeeded(request, name)
-        return user
+        found = []
+
+        def check() -> bool:
+            found.append(super(ThrottledModelBackend, self).authenticate(request, username, password, **kwargs))
+            return found[0] is not None
+
+        try:
+            throttle.run_password_check(request, username or "", check)
+        except throttle.PasswordChecksLocked:
+            raise PermissionDenied("Too many failed password checks.") from None
+        return found[0]

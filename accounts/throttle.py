@@ -15,6 +15,7 @@ lose a count. The default cache is not used: without Redis it is per process.
 
 import datetime
 import hashlib
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -179,22 +180,27 @@ def was_locked(request) -> bool:
     return bool(getattr(request, _LOCKED_ATTRIBUTE, False))
 
 
-def check_password_throttled(request, user: Any, password: str) -> bool:
-    """``user.check_password(password)``, counted like a log-in from this request's address.
+def run_password_check(request, username: str, check: Callable[[], bool]) -> bool:
+    """Run one password check for ``username`` through the throttle: its result is counted.
 
-    Raises ``PasswordChecksLocked`` (without checking the password) while the member's
-    (address, username) pair or the address is locked, whether by failed log-ins or by
-    failed confirmations.
+    Raises ``PasswordChecksLocked`` (without running the check) while the (address, username)
+    pair or the address is locked, whether by failed log-ins or by failed confirmations, and
+    marks the request so the form can say why.
     """
-    username = user.get_username()
     if login_is_locked(request, username):
         mark_locked(request)
         raise PasswordChecksLocked
-    if user.check_password(password):
+    right = check()
+    if right:
         login_succeeded(request, username)
-        return True
-    login_failed(request, username)
-    return False
+    else:
+        login_failed(request, username)
+    return right
+
+
+def check_password_throttled(request, user: Any, password: str) -> bool:
+    """``user.check_password(password)``, counted like a log-in from this request's address."""
+    return run_password_check(request, user.get_username(), lambda: user.check_password(password))
 
 
 # --- sign-ups and password resets ---------------------------------------------------------------------
