@@ -6,7 +6,7 @@ read that turns matching ids into what a viewer may see. Catalog registers works
 ``AppConfig.ready()``: the seam through which site search covers an app above catalog.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import models, transaction
@@ -86,8 +86,3 @@ def work_names(work) -> NameList:
 
 def tag_names(tag) -> NameList:
     return [(Field.PRIMARY, tag.name)] + [(Field.ALTERNATIVE, alias) for alias in tag.alias_list]
-
-
-def reindexed(objects: Iterable[models.Model]) -> list[SearchEntry]:
-    """Index rows for many objects at once, for bulk loaders (demo data) that write them themselves."""
-    return [entry for obj in objects for entry in entries_for(obj)]
