@@ -1,10 +1,10 @@
 import django_filters
 from django import forms
 from django.conf import settings
-from django.db.models import F
+from django.forms.renderers import Jinja2
 
 from accounts.viewer import ANONYMOUS_VIEWER
-from catalog import visibility
+from catalog import sorts, visibility
 from catalog.models import AgeRating, Kind, Tag, Work
 from catalog.tag_filter import TagFilter
 
@@ -46,6 +46,8 @@ class IntegerFilter(django_filters.NumberFilter):
 
 
 class WorkFilterForm(forms.Form):
+    default_renderer = Jinja2()
+
     def clean(self):
         cleaned = super().clean()
         low, high = cleaned.get("year_min"), cleaned.get("year_max")
@@ -54,28 +56,8 @@ class WorkFilterForm(forms.Form):
         return cleaned
 
 
-def sort_orderings(viewer) -> dict[str, list]:
-    """Each sort's ORDER BY for this viewer; by score and by reviews, a locked work's figures are
-    not consulted (``visibility.score_for_sorting``). Each has an index that matches it."""
-    return {
-        "title": [F("title").asc()],
-        "-year": [F("released_from").desc(nulls_last=True), F("title").asc()],
-        "year": [F("released_from").asc(nulls_last=True), F("title").asc()],
-        "-score": [visibility.score_for_sorting(viewer).desc(nulls_last=True), F("pk").asc()],
-        "-reviews": [visibility.review_count_for_sorting(viewer).desc(), F("pk").asc()],
-        "newest": [F("created_at").desc(), F("pk").desc()],
-    }
-
-
 class WorkFilter(django_filters.FilterSet):
-    SORTS = {
-        "title": "Title A–Z",
-        "-year": "Year, newest first",
-        "year": "Year, oldest first",
-        "-score": "Score, highest first",
-        "-reviews": "Most reviewed",
-        "newest": "Recently added",
-    }
+    SORTS = sorts.LABELS
 
     q = django_filters.CharFilter(method="filter_title", label="Title contains", max_length=200)
     # The tag fields are applied by the views through ``tag_filter`` (see filter_queryset).
@@ -168,7 +150,7 @@ class WorkFilter(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
         # Sorting applies even when no sort was asked for, so paging is stable.
         if not self.form.cleaned_data.get("sort"):
-            queryset = self.sort_by(queryset, "sort", "title")
+            queryset = self.sort_by(queryset, "sort", sorts.DEFAULT)
         return queryset
 
     def filter_reviews(self, queryset, name, value):
@@ -182,5 +164,5 @@ class WorkFilter(django_filters.FilterSet):
         return queryset.filter(visibility.title_search_q(self.viewer, value)) if value else queryset
 
     def sort_by(self, queryset, name, value):
-        orderings = sort_orderings(self.viewer)
-        return queryset.order_by(*orderings.get(value, orderings["title"]))
+        orderings = sorts.orderings_for(self.viewer)
+        return queryset.order_by(*orderings.get(value, orderings[sorts.DEFAULT]))

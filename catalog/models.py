@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import SpoilerLevel
-from catalog import visibility
+from catalog import sorts, visibility
 from catalog.choices import AgeRating, DatePrecision, Kind, TagCategory, format_partial_date
 from catalog.covers import cover_token
 from catalog.querysets import TagQuerySet, WorkQuerySet, WorkTagQuerySet
@@ -79,6 +79,14 @@ class Work(models.Model):
     alternative_titles = models.TextField(blank=True, help_text="Other titles and spellings, one per line.")
     kind = models.CharField(max_length=20, choices=Kind.choices, blank=True)
     age_rating = models.CharField(max_length=3, choices=AgeRating.choices, default=AgeRating.ALL)
+    # The age-gate rule's input (visibility.GATED_RATING) as a column the database keeps, so the
+    # sorts that leave a locked work's figures out (visibility.public_score) test it without a
+    # parameter: SQLite never matches an index on an expression that holds one.
+    is_gated = models.GeneratedField(
+        expression=Q(age_rating=visibility.GATED_RATING),  # type: ignore[arg-type]  # a Q is an expression here
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
     synopsis = models.TextField(blank=True)
     couple = models.CharField(max_length=200, blank=True, help_text="The couple at the centre of the story.")
     episodes = models.PositiveIntegerField(null=True, blank=True)
@@ -112,26 +120,8 @@ class Work(models.Model):
             ),
         ]
         indexes = [
-            # One per sort order of the works list, over published works only, so a page is
-            # read in index order. Partial rather than (is_published, ...) composite: SQLite
-            # matches the bare boolean test Django writes to a partial index's condition,
-            # but not to a composite index's first column.
-            models.Index(fields=["title"], condition=Q(is_published=True), name="work_pub_title_idx"),
-            models.Index(fields=["released_from"], condition=Q(is_published=True), name="work_pub_released_idx"),
-            models.Index(fields=["-score_average"], condition=Q(is_published=True), name="work_pub_score_idx"),
-            models.Index(fields=["-review_count"], condition=Q(is_published=True), name="work_pub_reviews_idx"),
-            # The same two sorts for a viewer who has not passed the age gate, under which a locked
-            # 18+ work counts as unrated (visibility.public_score): the list still walks an index.
-            models.Index(
-                visibility.public_score().desc(), "id", condition=Q(is_published=True), name="work_pub_public_score_idx"
-            ),
-            models.Index(
-                visibility.public_review_count().desc(),
-                "id",
-                condition=Q(is_published=True),
-                name="work_pub_public_reviews_idx",
-            ),
-            models.Index(fields=["-created_at"], condition=Q(is_published=True), name="work_pub_created_idx"),
+            # One per sort order of the works list, built with the ORDER BY it serves.
+            *sorts.work_sort_indexes(),
             models.Index(
                 fields=["-created_at"], condition=Q(is_published=True, is_featured=True), name="work_featured_idx"
             ),
@@ -206,8 +196,10 @@ class WorkTag(models.Model):
         indexes = [
             # Starts a tag filter from one tag's links at the viewer's spoiler level, index only.
             models.Index(fields=["tag", "spoiler_level", "work"], name="worktag_tag_spoiler_work_idx"),
-            # Covers counting the card tags of a set of works (the refine panel), index only.
-            models.Index(fields=["work", "spoiler_level", "tag"], name="worktag_work_spoiler_tag_idx"),
+            # Serves, index only, the probe a tag filter makes per work ("does this work carry
+            # this tag, no deeper a spoiler than the viewer reads?": equal work and tag, then the
+            # level), the card tags of a page of works and the refine panel's counts.
+            models.Index(fields=["work", "tag", "spoiler_level"], name="worktag_work_tag_spoiler_idx"),
         ]
 
     def __str__(self):

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
 from accounts.views import render_age_gate
-from catalog import sections, visibility
+from catalog import sections, sorts, visibility
 from catalog.covers import open_thumbnail, placeholder_svg, placeholder_version
 from catalog.filters import WorkFilter
 from catalog.models import Tag, TagCategory, Work, WorkTag
@@ -33,7 +33,7 @@ class ViewerMixin:
         return self.request.viewer
 
     def visible_works(self):
-        return Work.objects.for_viewer(self.viewer).with_card_tags(self.viewer)
+        return Work.objects.for_viewer(self.viewer)
 
 
 class HomeView(ViewerMixin, TemplateView):
@@ -43,7 +43,7 @@ class HomeView(ViewerMixin, TemplateView):
         works = self.visible_works()
         return super().get_context_data(
             featured_works=works.filter(is_featured=True).order_by("-created_at")[:6],
-            newest_works=works.order_by("-created_at", "-pk")[:6],
+            newest_works=works.order_by(*sorts.newest_first())[:6],
             **sections.home_page.context(self.request),
             **kwargs,
         )
@@ -270,7 +270,11 @@ class TagDetailView(TagFilteredListMixin, ViewerMixin, ListView):  # type: ignor
         return super().get(request, *args, **kwargs)
 
     def works_matching(self, *, rows_wanted, ordered=True):
-        works = self.visible_works().order_by("title", "pk") if ordered else self.visible_works()
+        works = (
+            self.visible_works().order_by(*sorts.orderings_for(self.viewer)[sorts.DEFAULT])
+            if ordered
+            else self.visible_works()
+        )
         return works.with_tag_filter(
             TagFilter.for_viewer(self.viewer, all_of=(self.tag.pk,)), rows_wanted=rows_wanted, ordered=ordered
         )

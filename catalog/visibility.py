@@ -188,18 +188,17 @@ def cover_is_private(work: Any) -> bool:
 # who has not passed the gate they read these expressions, under which a locked work counts as
 # unrated (catalog.migrations: work_pub_public_score_idx and work_pub_public_reviews_idx).
 def public_score() -> models.Expression:
-    return Case(
-        When(age_rating=GATED_RATING, then=Value(None)),
-        default=F("score_average"),
-        output_field=models.DecimalField(max_digits=4, decimal_places=2),
-    )
+    """A work's score as a viewer before the gate may sort by it: none at all for an 18+ work."""
+    # Typed as a float, not a decimal, for SQLite's sake: Django wraps a decimal expression in a
+    # CAST there, twice over in an index, and the index then no longer matches the ORDER BY.
+    return Case(When(is_gated=True, then=Value(None)), default=F("score_average"), output_field=models.FloatField())
 
 
 def public_review_count() -> models.Expression:
+    """A work's review count as a viewer before the gate may sort by it: unknown for an 18+ work,
+    which therefore sorts after every other (the sorts put NULLs last)."""
     return Case(
-        When(age_rating=GATED_RATING, then=Value(0)),
-        default=F("review_count"),
-        output_field=models.PositiveIntegerField(),
+        When(is_gated=True, then=Value(None)), default=F("review_count"), output_field=models.PositiveIntegerField()
     )
 
 

@@ -47,7 +47,7 @@ class ReviewQuerySet(ModeratedQuerySet):
         """Ten bars, scores 1-10, from one aggregate query."""
         # The same reviews as the work's score_average and review_count, so the chart, the
         # average and "from N reviews" always agree (a held-back review counts in all three).
-        counts = dict(self.counted_in_score().filter(work=work).order_by().values_list("score").annotate(n=Count("pk")))
+        counts = dict(self.counted_in_score().filter(work=work).order_by().values_list("score").annotate(n=Count("*")))
         top = max(counts.values(), default=0)
         return [
             {"score": score, "count": counts.get(score, 0), "share": (counts.get(score, 0) / top) if top else 0}

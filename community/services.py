@@ -83,7 +83,7 @@ def work_refresh_rating(*, work: Work) -> None:
     other's review and the stored count would end up one short.
     """
     Work.objects.select_for_update().filter(pk=work.pk).values_list("pk").first()
-    stats = Review.objects.counted_in_score().filter(work=work).aggregate(avg=Avg("score"), n=Count("pk"))
+    stats = Review.objects.counted_in_score().filter(work=work).aggregate(avg=Avg("score"), n=Count("*"))
     average = stats["avg"]
     if average is not None:
         average = Decimal(str(average)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -11,10 +11,10 @@ import random
 import dj_database_url
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from catalog.models import SearchEntry
 from catalog.search.backends import get_backend
+from tests.query_plans import plans_of, statements_of
 
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
 on_sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite only")
@@ -42,21 +42,6 @@ def test_the_database_answers_as_its_vendor(db):
         else:
             cursor.execute("SELECT sqlite_version()")
             assert cursor.fetchone()[0].count(".") == 2
-
-
-def _plans(statements: list[str]) -> str:
-    with connection.cursor() as cursor:
-        plans = []
-        for statement in statements:
-            cursor.execute(f"{'EXPLAIN QUERY PLAN' if connection.vendor == 'sqlite' else 'EXPLAIN'} {statement}")
-            plans += [str(row[-1]) for row in cursor.fetchall()]
-    return "\n".join(plans)
-
-
-def _lookups(run) -> list[str]:
-    with CaptureQueriesContext(connection) as queries:
-        run()
-    return [query["sql"] for query in queries.captured_queries]
 
 
 def _names(count: int) -> list[str]:
@@ -87,7 +72,7 @@ def test_postgresql_search_lookups_use_the_trigram_index(db):
         (lambda: backend.contains(["work"], "or", 50), 1),
         (lambda: backend.fuzzy(["work"], "kanazyoosinziteru", 50), 3),
     ):
-        plan = _plans(_lookups(lookup))
+        plan = plans_of(statements_of(lookup))
         assert "Seq Scan" not in plan, plan
         assert plan.count("Bitmap Index Scan on catalog_searchentry_text_trgm") == parts, plan
     assert 5000 in {object_id for _, object_id, _, _ in backend.fuzzy(["work"], "kanazyoosinziteru", 50)}
@@ -100,5 +85,5 @@ def test_sqlite_search_lookups_use_the_fts5_trigram_table(db):
         (lambda: backend.contains(["work"], "kanozyo", 50), 1),
         (lambda: backend.fuzzy(["work"], "kanazyoosinziteru", 50), 3),
     ):
-        plan = _plans(_lookups(lookup))
+        plan = plans_of(statements_of(lookup))
         assert plan.count("SCAN catalog_searchentry_fts VIRTUAL TABLE INDEX") == parts, plan

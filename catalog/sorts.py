@@ -1,0 +1,71 @@
+"""The works list's sort orders, and the index that serves each one.
+
+Each sort's ORDER BY and its index are built from the same terms here, so they cannot drift
+apart: a sort whose index does not match it term for term (direction, NULLS placement,
+tie-breaker) makes PostgreSQL sort every published work to show one page.
+tests/catalog/test_query_plans.py reads the plans on both databases.
+"""
+
+from django.db.models import Expression, F, Q
+
+from catalog import visibility
+from core.indexes import SortIndex
+
+LABELS = {
+    "title": "Title A–Z",
+    "-year": "Year, newest first",
+    "year": "Year, oldest first",
+    "-score": "Score, highest first",
+    "-reviews": "Most reviewed",
+    "newest": "Recently added",
+}
+DEFAULT = "title"
+
+PUBLISHED = Q(is_published=True)
+
+
+def _orderings(score: F | Expression, reviews: F | Expression) -> dict[str, tuple]:
+    # Every order ends on the primary key, so paging never shows a work twice or skips one.
+    return {
+        "title": (F("title").asc(), F("id").asc()),
+        "-year": (F("released_from").desc(nulls_last=True), F("title").asc(), F("id").asc()),
+        "year": (F("released_from").asc(nulls_last=True), F("title").asc(), F("id").asc()),
+        "-score": (score.desc(nulls_last=True), F("id").asc()),
+        "-reviews": (reviews.desc(nulls_last=True), F("id").asc()),
+        "newest": (F("created_at").desc(), F("id").desc()),
+    }
+
+
+def orderings_for(viewer) -> dict[str, tuple]:
+    """Each sort's ORDER BY for this viewer: by score and by reviews, a locked work's figures are
+    not consulted (``visibility.score_for_sorting``)."""
+    return _orderings(visibility.score_for_sorting(viewer), visibility.review_count_for_sorting(viewer))
+
+
+def newest_first() -> tuple:
+    return _orderings(F("score_average"), F("review_count"))["newest"]
+
+
+_INDEX_NAMES = {
+    "title": "work_pub_title_idx",
+    "-year": "work_pub_released_idx",
+    "year": "work_pub_released_asc_idx",
+    "-score": "work_pub_score_idx",
+    "-reviews": "work_pub_reviews_idx",
+    "newest": "work_pub_created_idx",
+}
+_PUBLIC_INDEX_NAMES = {"-score": "work_pub_public_score_idx", "-reviews": "work_pub_public_reviews_idx"}
+
+
+def work_sort_indexes() -> list[SortIndex]:
+    """One index per sort over published works, and one per sort that differs before the age gate.
+
+    Partial rather than (is_published, ...) composite: SQLite matches the bare boolean test
+    Django writes to a partial index's condition, but not to a composite index's first column.
+    """
+    passed = _orderings(F("score_average"), F("review_count"))
+    public = _orderings(visibility.public_score(), visibility.public_review_count())
+    return [
+        *(SortIndex(*passed[sort], condition=PUBLISHED, name=name) for sort, name in _INDEX_NAMES.items()),
+        *(SortIndex(*public[sort], condition=PUBLISHED, name=name) for sort, name in _PUBLIC_INDEX_NAMES.items()),
+    ]
