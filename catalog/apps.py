@@ -15,7 +15,7 @@ class CatalogConfig(AppConfig):
                 kind=SearchEntry.Kind.WORK,
                 model=Work,
                 names=work_names,
-                for_viewer=lambda viewer: Work.objects.for_viewer(viewer).with_card_tags(viewer),
+                for_viewer=Work.objects.for_viewer,
             )
         )
         register_searchable(

@@ -1,41 +1,30 @@
 from django import template
-from django.urls import reverse
+from django.template import engines
 from django.utils.safestring import mark_safe
 
-from catalog import visibility
-from catalog.covers import COVER_SIZES, placeholder_version
+from accounts.viewer import ANONYMOUS_VIEWER
+from catalog import cards, visibility
+from catalog.cards import card_cover
 
 register = template.Library()
 
 
 @register.inclusion_tag("catalog/_cover.html")
-def work_cover(work, size="card"):
-    """A work's cover thumbnail, or its placeholder when it has none or is locked for this viewer.
+def work_cover(work, size="detail"):
+    """A work's cover on its own page (``cards.card_cover``: the placeholder while it is locked)."""
+    return {"cover": card_cover(work, size), "size": size}
 
-    A work loaded without ``is_locked`` (``visibility.works_for_viewer``) counts as locked when it is
-    18+: the real cover's URL never reaches a page that did not ask the age-gate policy.
+
+@register.simple_tag(takes_context=True)
+def work_grid(context, works, empty_message="No works to show."):
+    """A list of works as cards, for the viewer the page is rendered for (``catalog.cards``).
+
+    The grid is a Jinja2 template (templates/jinja2/catalog/_work_grid.html), escaped as
+    Django's are: Jinja2's autoescape is on in Django's backend.
     """
-    dimensions = COVER_SIZES[size]
-    locked = getattr(work, "is_locked", visibility.is_adult_work(work))
-    if work.cover and not locked:
-        src = reverse("catalog:work-cover", kwargs={"slug": work.slug, "size": size}) + f"?v={work.cover_token}"
-        alt = f"Cover of {work.title}"
-    else:
-        src = (
-            reverse("catalog:work-cover-placeholder", kwargs={"slug": work.slug})
-            + f"?v={placeholder_version(work.title)}"
-        )
-        alt = ""  # only the title's initials, and the title is right beside it
-    return {
-        "src": src,
-        "alt": alt,
-        "size": size,
-        "width": dimensions.width,
-        "height": dimensions.height,
-        "is_placeholder": not alt,
-        # Cards are many and mostly below the fold; the work page's cover is at the top of it.
-        "lazy": size == "card",
-    }
+    grid = engines["jinja2"].get_template("catalog/_work_grid.html")
+    work_cards = cards.work_cards(works, context.get("viewer") or ANONYMOUS_VIEWER)
+    return mark_safe(grid.render({"cards": work_cards, "empty_message": empty_message}))  # escaped by Jinja2
 
 
 @register.simple_tag
