@@ -4,7 +4,8 @@ The rules (DESIGN.md, "The age gate" and "Tags"):
 - Works: only published works are listed; a viewer's hidden tags leave works out of every
   list; an 18+ work is *locked* for a viewer who has not passed the age gate, which lists it
   as safe metadata only (title, kind, year, length, the 18+ badge) and answers its detail
-  URL, cover and feeds with the gate. Locked works sort as if unrated, and match a search by
+  URL, cover and feeds with the gate. An unpublished work is listed nowhere and its page is a
+  404, except to staff, who open it as a draft preview (``noindex``, never cached). Locked works sort as if unrated, and match a search by
   their main title only, so neither tells a visitor what their card hides.
 - Tags: explicit (content) tags exist for a viewer only once the gate is passed; a tag link
   deeper a spoiler than the viewer reads stays folded, and only spoiler-free links appear on
@@ -90,10 +91,15 @@ EXPLICIT_CATEGORY = TagCategory.CONTENT
 
 @dataclass(frozen=True)
 class Access(Generic[Row]):
-    """One object as a viewer may reach it on its own page: ``gated`` means the page answers with the age gate."""
+    """One object as a viewer may reach it on its own page: ``gated`` means the page answers with the age gate.
+
+    ``draft``: the object is unpublished and shown only as a staff preview, so its page is marked
+    a draft, kept out of search engines (``noindex``) and never cached.
+    """
 
     obj: Row
     gated: bool
+    draft: bool = False
 
 
 # --- works -------------------------------------------------------------------------------------
@@ -153,16 +159,43 @@ def works_for_syndication(works: Works) -> Works:
     return works_for_viewer(works, ANONYMOUS_VIEWER).filter(is_locked=False)
 
 
+def is_draft(work: Any) -> bool:
+    """The work is unpublished: only staff may open its page, as a draft preview, and no list names it."""
+    return not work.is_published
+
+
+def works_to_open(works: Works, viewer: Viewer) -> Works:
+    """The works whose own page a viewer may open (gate aside): published ones, and for staff who may
+    preview them (``Viewer.may_preview_unpublished``), drafts too. Never a list: lists, search, feeds
+    and the sitemap read ``works_for_viewer`` or ``works_for_syndication``, which show published works only."""
+    return works.all() if viewer.may_preview_unpublished else works.published()
+
+
 def read_work(works: WorkRows, viewer: Viewer, slug: str) -> Access[Any]:
     """The one read path for a work's detail page and anything hanging off it (covers, reviews, feeds).
 
     A direct link still opens a work the viewer hides from lists; the page says why it is unlisted.
+    An unpublished work is a 404 except to staff, who see it as a draft preview (``Access.draft``),
+    behind the age gate like any other.
     """
     try:
-        work = works.published().annotate(is_locked=lock_expression(viewer)).get(slug=slug)
+        work = works_to_open(works, viewer).annotate(is_locked=lock_expression(viewer)).get(slug=slug)
     except works.model.DoesNotExist:
         raise Http404("No such work.") from None
-    return Access(work, gated=work.is_locked)
+    return Access(work, gated=work.is_locked, draft=is_draft(work))
+
+
+def _find_work_to_open(works: WorkRows, viewer: Viewer, slug: str) -> Any | None:
+    """The work at ``slug`` if the viewer may open its page, gate aside.
+
+    A published work is found without consulting the viewer, so its answers may stay public;
+    the viewer is asked whenever no published work has the slug, so a draft's 404 and a missing
+    work's 404 carry the same headers (``Vary: Cookie``) and tell nobody a draft is there.
+    """
+    work = works.published().filter(slug=slug).first()
+    if work is None and viewer.may_preview_unpublished:
+        work = works.filter(slug=slug).first()
+    return work
 
 
 def read_cover(works: WorkRows, viewer: Viewer, slug: str) -> Any:
@@ -171,11 +204,21 @@ def read_cover(works: WorkRows, viewer: Viewer, slug: str) -> Any:
     A locked work's cover answers exactly as a missing one does, so a visitor cannot learn
     which 18+ works have a cover: the gate is consulted before the cover is looked for, so both
     answers also carry the same caching headers (``Vary: Cookie``, private). All-ages covers
-    never consult the viewer and stay cacheable by anyone.
+    never consult the viewer and stay cacheable by anyone. A draft's cover is there for the
+    staff previewing its page only.
     """
-    work = works.published().filter(slug=slug).first()
+    work = _find_work_to_open(works, viewer, slug)
     if work is None or is_locked(work, viewer) or not work.cover:
         raise Http404("No such cover.")
+    return work
+
+
+def read_placeholder(works: WorkRows, viewer: Viewer, slug: str) -> Any:
+    """The work whose placeholder (its title's initials) a viewer asked for, or 404: the same for every
+    viewer of a published work; a draft's only for the staff previewing it."""
+    work = _find_work_to_open(works, viewer, slug)
+    if work is None:
+        raise Http404("No such work.")
     return work
 
 
@@ -357,6 +400,8 @@ def may_post_on(member: Any, work: Any | None) -> bool:
     """
     if not getattr(member, "is_authenticated", False):
         return False
+    if work is not None and is_draft(work):
+        return False  # a draft is previewed by staff, not discussed: nobody posts on it or links to it
     return work is None or not is_adult_work(work) or member.is_adult() is True
 
 
@@ -373,8 +418,8 @@ def comments_for_viewer(comments: Published, terms: AllRows, viewer: Viewer) -> 
 
 
 def reviews_have_feed(work: Any) -> bool:
-    """A work's reviews have an Atom feed only if an anonymous reader may read them."""
-    return not is_locked(work, ANONYMOUS_VIEWER)
+    """A work's reviews have an Atom feed only if an anonymous reader may read them (never a draft's)."""
+    return not is_draft(work) and not is_locked(work, ANONYMOUS_VIEWER)
 
 
 # --- badges ------------------------------------------------------------------------------------
