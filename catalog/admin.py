@@ -19,7 +19,7 @@ from catalog.covers import (
 from catalog.models import RESERVED_WORK_SLUGS, SearchEntry, Tag, Work, WorkTag
 from catalog.search import search_index_remove, search_index_update
 from catalog.services import tag_merge, work_cover_remove, work_cover_set
-from core.admin import CurationAdmin
+from core.admin import CurationAdmin, OldSlugsAdmin
 
 
 class SearchIndexedAdmin(CurationAdmin):
@@ -88,7 +88,7 @@ class WorkChangeListForm(forms.ModelForm):
 
 
 @admin.register(Work)
-class WorkAdmin(SearchIndexedAdmin):
+class WorkAdmin(OldSlugsAdmin, SearchIndexedAdmin):
     form = WorkAdminForm
     list_display = [
         "title",
@@ -109,7 +109,20 @@ class WorkAdmin(SearchIndexedAdmin):
     actions = ["publish", "unpublish", "feature", "unfeature"]
     readonly_fields = ["cover_preview"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "original_title", "alternative_titles", "kind", "age_rating"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "old_addresses",
+                    "original_title",
+                    "alternative_titles",
+                    "kind",
+                    "age_rating",
+                ]
+            },
+        ),
         ("Story", {"fields": ["synopsis", "couple"]}),
         ("Cover", {"fields": ["cover_preview", "cover_upload", "remove_cover"]}),
         (
@@ -215,7 +228,7 @@ class TagMergeActionForm(ActionForm):
 
 
 @admin.register(Tag)
-class TagAdmin(SearchIndexedAdmin):
+class TagAdmin(OldSlugsAdmin, SearchIndexedAdmin):
     action_form = TagMergeActionForm
     actions = ["merge"]
     list_display = ["name", "category", "parent", "term"]

@@ -19,6 +19,7 @@ from catalog.models import Tag, TagCategory, Work, WorkTag
 from catalog.pagination import CappedCountPaginator, capped_count
 from catalog.search import search
 from catalog.tag_filter import TagFilter
+from core.old_slugs import redirect_to_current
 
 
 class ViewerMixin:
@@ -169,7 +170,10 @@ def group_work_tags(work_tags, viewer):
 def work_detail(request, slug):
     access = Work.objects.read_for_viewer(request.viewer, slug)
     if access.gated:
+        # At an old address too: the redirect waits until the gate is passed, and reveals nothing before.
         response = render_age_gate(request, work=access.obj)
+    elif access.moved:
+        response = redirect_to_current(request, access.obj)
     else:
         response = render_work(request, access)
     if access.draft:
@@ -283,6 +287,8 @@ class TagDetailView(TagFilteredListMixin, ViewerMixin, ListView):  # type: ignor
         access = Tag.objects.read_for_viewer(self.viewer, kwargs["slug"])
         if access.gated:
             return render_age_gate(request)
+        if access.moved:
+            return redirect_to_current(request, access.obj)
         self.tag = access.obj
         return super().get(request, *args, **kwargs)
 

@@ -95,11 +95,29 @@ class Access(Generic[Row]):
 
     ``draft``: the object is unpublished and shown only as a staff preview, so its page is marked
     a draft, kept out of search engines (``noindex``) and never cached.
+    ``moved``: the slug asked for is an old one of the object (``core.old_slugs``); once past the
+    gate, the page redirects (301) to the object's current address.
     """
 
     obj: Row
     gated: bool
     draft: bool = False
+    moved: bool = False
+
+
+def _get_by_slug(rows: Rows, slug: str) -> tuple[Any, bool]:
+    """The row at ``slug`` and False, else the row that had ``slug`` before and True (its ``old_slugs``).
+
+    Both are looked for among the rows the caller may open, so an old address leads only where the
+    viewer could go anyway, and a live slug always wins over an old one. ``DoesNotExist`` if neither.
+    """
+    try:
+        return rows.get(slug=slug), False
+    except rows.model.DoesNotExist:
+        moved = rows.filter(old_slugs__slug=slug).first()
+        if moved is None:
+            raise
+        return moved, True
 
 
 # --- works -------------------------------------------------------------------------------------
@@ -179,10 +197,10 @@ def read_work(works: WorkRows, viewer: Viewer, slug: str) -> Access[Any]:
     behind the age gate like any other.
     """
     try:
-        work = works_to_open(works, viewer).annotate(is_locked=lock_expression(viewer)).get(slug=slug)
+        work, moved = _get_by_slug(works_to_open(works, viewer).annotate(is_locked=lock_expression(viewer)), slug)
     except works.model.DoesNotExist:
         raise Http404("No such work.") from None
-    return Access(work, gated=work.is_locked, draft=is_draft(work))
+    return Access(work, gated=work.is_locked, draft=is_draft(work), moved=moved)
 
 
 def _find_work_to_open(works: WorkRows, viewer: Viewer, slug: str) -> Any | None:
@@ -296,12 +314,13 @@ def is_explicit_tag(tag: Any) -> bool:
 
 
 def read_tag(tags: Rows, viewer: Viewer, slug: str) -> Access[Any]:
-    """The one read path for a tag's page: an explicit tag's page is gated."""
+    """The one read path for a tag's page: an explicit tag's page is gated. A merged tag's slug leads
+    to the tag it was merged into."""
     try:
-        tag = tags.get(slug=slug)
+        tag, moved = _get_by_slug(tags, slug)
     except tags.model.DoesNotExist:
         raise Http404("No such tag.") from None
-    return Access(tag, gated=is_explicit_tag(tag) and not viewer.passed_age_gate)
+    return Access(tag, gated=is_explicit_tag(tag) and not viewer.passed_age_gate, moved=moved)
 
 
 def tag_if_visible(tag: Any, viewer: Viewer) -> Any:
@@ -383,10 +402,10 @@ def read_term(terms: PublishedRows, viewer: Viewer, slug: str) -> Access[Any]:
     """The one read path for a term's page: like an explicit tag's page, an explicit term's is gated
     (the works it lists would say which are explicit)."""
     try:
-        term = terms.published().annotate(is_explicit=explains_explicit_tag(terms)).get(slug=slug)
+        term, moved = _get_by_slug(terms.published().annotate(is_explicit=explains_explicit_tag(terms)), slug)
     except terms.model.DoesNotExist:
         raise Http404("No such term.") from None
-    return Access(term, gated=term.is_explicit and not viewer.passed_age_gate)
+    return Access(term, gated=term.is_explicit and not viewer.passed_age_gate, moved=moved)
 
 
 # --- posts -------------------------------------------------------------------------------------
