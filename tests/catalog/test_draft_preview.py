@@ -149,6 +149,7 @@ def test_the_lists_a_curator_sees_are_the_published_ones(world, curator_client):
 def test_nobody_reviews_a_draft(world, curator, curator_client):
     page = html(curator_client.get(DRAFT_URL))
     assert 'name="score"' not in page  # no review form
+    assert "Reviews open once the work is published." in page
     assert "reviews/feed/" not in page  # nor a feed link that would answer 404
     curator_client.post(f"{DRAFT_URL}reviews/", {"score": 8, "body": "x" * 60})
     assert not world.draft.reviews.exists()
