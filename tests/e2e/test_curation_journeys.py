@@ -1,11 +1,15 @@
-"""Curators in the admin and on the site: unpublishing a work leaves it open to them as a marked draft."""
+"""Curators in the admin and on the site: unpublishing a work leaves it open to them as a marked draft;
+the admin home shows what waits in the moderation queue. Both are photographed into screenshots/."""
 
 import re
 
 from playwright.sync_api import expect
 
-from tests.builders import PASSWORD, make_member
-from tests.e2e.browser import Visitor
+from community import services
+from tests.builders import PASSWORD, make_member, make_work
+from tests.e2e.browser import DESKTOP, Visitor
+
+NARROWEST = {"width": 360, "height": 740}
 
 
 def log_in_to_the_admin(desk: Visitor, username: str) -> None:
@@ -57,3 +61,36 @@ def test_a_curator_unpublishes_a_work_in_the_admin_and_previews_it_as_a_draft(op
     # The preview leads back to the work in the admin (whose inline forms axe-core is not run on).
     edit = draft.get_by_role("link", name="Edit or publish it in the admin")
     expect(edit).to_have_attribute("href", re.compile(r"^/admin/catalog/work/\d+/change/$"))
+
+
+def test_the_admin_home_shows_the_moderation_queue_and_leads_to_the_open_reports(open_tab, catalog, curators_group):
+    reader = catalog.reviewers[0]
+    review = catalog.lantern.reviews.get(author=reader)
+    for n in range(2):
+        services.report_create(reporter=make_member(f"reporter{n}"), review=review, reason="spam")
+    curator = make_member("curator", is_staff=True)
+    curator.groups.add(curators_group)
+    make_work("Quiet Draft", slug="quiet-draft", published=False, synopsis="Not ready for readers yet.")
+
+    for viewport, size in ((DESKTOP, "1440"), (NARROWEST, "360")):
+        desk = open_tab(viewport=viewport)
+        admin = desk.page
+        log_in_to_the_admin(desk, "curator")
+        queue = admin.get_by_role("table", name="Waiting for a curator")
+        expect(queue.get_by_role("row", name=re.compile("Open reports"))).to_contain_text("2")
+        expect(queue.get_by_role("row", name=re.compile("Term suggestions to answer"))).to_contain_text("0")
+        expect(admin.get_by_role("link", name="Search entries")).to_have_count(0)
+        desk.screenshot(f"{size}-admin-home")
+        desk.visit("/works/quiet-draft/")
+        expect(admin.get_by_role("complementary", name="Draft preview")).to_be_visible()
+        overflow = admin.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"the draft preview scrolls sideways by {overflow}px"
+        desk.screenshot(f"{size}-draft-preview")
+
+    with desk.lands():
+        desk.page.go_back()
+    with desk.lands():
+        queue.get_by_role("link", name="Open reports").click()
+    rows = admin.locator("#result_list tbody tr")
+    expect(rows).to_have_count(2)
+    expect(admin.locator("#changelist-filter li.selected", has_text="Open")).to_have_count(1)
