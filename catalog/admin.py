@@ -94,7 +94,7 @@ class WorkAdmin(OldSlugsAdmin, SearchIndexedAdmin):
         "title",
         "kind",
         "age_rating",
-        "released_from",
+        "released",
         "is_published",
         "is_featured",
         "created_at",
@@ -137,6 +137,11 @@ class WorkAdmin(OldSlugsAdmin, SearchIndexedAdmin):
         ),
         ("Curation", {"fields": ["is_published", "is_featured"]}),
     ]
+
+    @admin.display(description="Released", ordering="released_from")
+    def released(self, work):
+        """The release dates at the precision known ("Nov 2010", "2015"), as the work's page shows them."""
+        return work.release_display or "—"
 
     @admin.display(description="On the site")
     def page_link(self, work):
