@@ -35,7 +35,7 @@ def dry_run(tmp_path, target: str, *variables: str) -> str:
     return result.stdout
 
 
-@pytest.mark.parametrize("target", ["run", "setup", "migrate", "seed", "check", "backup", "bench", "loadtest"])
+@pytest.mark.parametrize("target", ["run", "setup", "migrate", "seed", "check", "backup", "serve", "bench", "loadtest"])
 def test_the_sites_targets_install_the_site_without_the_test_tools(tmp_path, target):
     commands = dry_run(tmp_path, target)
     assert RUNTIME_INSTALL in commands
