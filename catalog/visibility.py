@@ -4,9 +4,11 @@ The rules (DESIGN.md, "The age gate" and "Tags"):
 - Works: only published works are listed; a viewer's hidden tags leave works out of every
   list; an 18+ work is *locked* for a viewer who has not passed the age gate, which lists it
   as safe metadata only (title, kind, year, length, the 18+ badge) and answers its detail
-  URL, cover and feeds with the gate. An unpublished work is listed nowhere and its page is a
-  404, except to staff, who open it as a draft preview (``noindex``, never cached). Locked works sort as if unrated, and match a search by
-  their main title only, so neither tells a visitor what their card hides.
+  URL, cover and feeds with the gate. Locked works sort as if unrated, and match a search by
+  their main title only, so neither tells a visitor what their card hides. An unpublished
+  work is listed nowhere and its page is a 404, except to staff, who open it as a draft
+  preview (``noindex``, never cached). An old slug (``core.old_slugs``) leads to the page of
+  the work, tag or term that had it, if the viewer may open that page.
 - Tags: explicit (content) tags exist for a viewer only once the gate is passed; a tag link
   deeper a spoiler than the viewer reads stays folded, and only spoiler-free links appear on
   cards.
