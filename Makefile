@@ -2,7 +2,10 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
+# What each kind of target installs into .venv: the site's dependencies (`.`), then the test
+# tools the site does not need (`.[test]`: pytest, Playwright, Hypothesis...), then the lint tools.
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 LINT_STAMP := $(VENV)/.installed-lint
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -11,22 +14,28 @@ CHROMIUM := /usr/bin/chromium
 APT_GET := $(if $(filter 0,$(shell id -u)),,sudo )env DEBIAN_FRONTEND=noninteractive apt-get
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test lint fuzz setup migrate seed superuser check clean bench bench-clean serve loadtest backup require-secret-key browser
+.PHONY: run test lint fuzz setup setup-test migrate seed superuser check clean bench bench-clean serve loadtest backup require-secret-key browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
 
-$(LINT_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
+# Each stamp builds on the one before, so a changed pyproject.toml reinstalls all three in turn.
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
+
+$(LINT_STAMP): $(TEST_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
 	touch $(LINT_STAMP)
 
+# The site (run, serve, migrate, the benchmark and the load test); the test suite.
 setup: $(STAMP)
+setup-test: $(TEST_STAMP)
 
 # The formatter and linter, the template indentation, the type checker ([tool.mypy]) and the
 # app-layer contracts ([tool.importlinter]), all configured in pyproject.toml.
@@ -44,19 +53,23 @@ seed: migrate
 	$(BIN)/python manage.py load_seeds
 
 run: seed
+	@echo ""
+	@echo "ntrdb is served at http://$(HOST):$(PORT)/ (another port: make run PORT=8080)"
+	@echo "Curation: http://$(HOST):$(PORT)/admin/ (make an account for it with make superuser)"
+	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The suite on SQLite, then on PostgreSQL in a throwaway database when a server answers on
 # 127.0.0.1:5432 (tests/run.py); the other two run one database only. Extra pytest
 # arguments: make test PYTEST_ARGS="-k search".
 .PHONY: test-sqlite test-postgres
-test: setup browser
+test: setup-test browser
 	$(BIN)/python -m tests.run $(PYTEST_ARGS)
 
-test-sqlite: setup browser
+test-sqlite: setup-test browser
 	$(BIN)/python -m tests.run --only sqlite $(PYTEST_ARGS)
 
-test-postgres: setup browser
+test-postgres: setup-test browser
 	$(BIN)/python -m tests.run --only postgresql $(PYTEST_ARGS)
 
 # Production: gunicorn (config/gunicorn.py) with DEBUG off, whitenoise serving the collected files.
@@ -87,11 +100,12 @@ browser:
 	fi
 
 # The property-based tests (tests/fuzz), searching far more random examples than `make test` does.
-fuzz: setup
+fuzz: setup-test
 	HYPOTHESIS_PROFILE=fuzz-long $(BIN)/python -m pytest tests/fuzz
 
 superuser: migrate
 	$(BIN)/python manage.py createsuperuser
+	@echo "Log in at http://$(HOST):$(PORT)/admin/ while make run serves the site."
 
 check: setup
 	$(BIN)/python manage.py check

@@ -14,6 +14,8 @@ from django.http import HttpRequest
 from accounts.models import SpoilerLevel
 
 AGE_GATE_SESSION_KEY = "age_gate_passed"
+# The admin permission that lets staff see works in the admin; it also opens drafts' pages to them.
+PREVIEW_PERMISSION = "catalog.view_work"
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,9 @@ class Viewer:
     # False for members whose birth date makes them minors: no click lets them in.
     may_pass_age_gate: bool = True
     is_staff: bool = False
+    # Staff who may read the catalog in the admin may also open an unpublished work's page, as a
+    # draft preview (the policy, ``catalog.visibility.read_work``, decides what that shows).
+    may_preview_unpublished: bool = False
     is_member: bool = False
     hidden_tag_ids: frozenset[int] = field(default_factory=frozenset)
     # (tag id, category) of each hidden tag: the policy ignores hidden explicit tags until the gate is passed.
@@ -72,10 +77,13 @@ def build_viewer(request: HttpRequest) -> Viewer:
     else:
         passed, may_pass = adult, adult
     hidden = frozenset(user.hidden_tags.values_list("pk", "category"))
+    # Only staff are asked for their permissions (a query or two), so members' pages cost nothing more.
+    may_preview = bool(user.is_staff and user.has_perm(PREVIEW_PERMISSION))
     return Viewer(
         passed_age_gate=passed,
         may_pass_age_gate=may_pass,
         is_staff=user.is_staff,
+        may_preview_unpublished=may_preview,
         is_member=True,
         hidden_tag_ids=frozenset(pk for pk, _ in hidden),
         hidden_tag_categories=hidden,

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from catalog import visibility
 from catalog.covers import (
     ACCEPTED_DESCRIPTION,
     COVER_SIZES,
@@ -18,7 +19,7 @@ from catalog.covers import (
 from catalog.models import RESERVED_WORK_SLUGS, SearchEntry, Tag, Work, WorkTag
 from catalog.search import search_index_remove, search_index_update
 from catalog.services import tag_merge, work_cover_remove, work_cover_set
-from core.admin import CurationAdmin
+from core.admin import CurationAdmin, OldSlugsAdmin
 
 
 class SearchIndexedAdmin(CurationAdmin):
@@ -77,10 +78,28 @@ class WorkAdminForm(forms.ModelForm):
         return cleaned
 
 
+class WorkChangeListForm(forms.ModelForm):
+    """A row of the works list: its "featured" box is named after the work, for screen readers."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "is_featured" in self.fields:
+            self.fields["is_featured"].widget.attrs["aria-label"] = f"Featured: {self.instance.title}"
+
+
 @admin.register(Work)
-class WorkAdmin(SearchIndexedAdmin):
+class WorkAdmin(OldSlugsAdmin, SearchIndexedAdmin):
     form = WorkAdminForm
-    list_display = ["title", "kind", "age_rating", "released_from", "is_published", "is_featured", "created_at"]
+    list_display = [
+        "title",
+        "kind",
+        "age_rating",
+        "released",
+        "is_published",
+        "is_featured",
+        "created_at",
+        "page_link",
+    ]
     list_filter = ["is_published", "is_featured", "kind", "age_rating"]
     list_editable = ["is_featured"]
     search_fields = ["title", "original_title", "alternative_titles", "slug"]
@@ -90,7 +109,20 @@ class WorkAdmin(SearchIndexedAdmin):
     actions = ["publish", "unpublish", "feature", "unfeature"]
     readonly_fields = ["cover_preview"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "original_title", "alternative_titles", "kind", "age_rating"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "old_addresses",
+                    "original_title",
+                    "alternative_titles",
+                    "kind",
+                    "age_rating",
+                ]
+            },
+        ),
         ("Story", {"fields": ["synopsis", "couple"]}),
         ("Cover", {"fields": ["cover_preview", "cover_upload", "remove_cover"]}),
         (
@@ -106,6 +138,24 @@ class WorkAdmin(SearchIndexedAdmin):
         ("Curation", {"fields": ["is_published", "is_featured"]}),
     ]
 
+    @admin.display(description="Released", ordering="released_from")
+    def released(self, work):
+        """The release dates at the precision known ("Nov 2010", "2015"), as the work's page shows them."""
+        return work.release_display or "—"
+
+    @admin.display(description="On the site")
+    def page_link(self, work):
+        """The work's page; a draft's opens as a preview that only staff can see."""
+        if visibility.is_draft(work):
+            return format_html(
+                '<a href="{}">Preview the draft<span class="visually-hidden"> of {}</span></a>',
+                work.get_absolute_url(),
+                work.title,
+            )
+        return format_html(
+            '<a href="{}">View<span class="visually-hidden"> {}</span></a>', work.get_absolute_url(), work.title
+        )
+
     @admin.display(description="Current cover")
     def cover_preview(self, work):
         if not work.cover:
@@ -115,6 +165,9 @@ class WorkAdmin(SearchIndexedAdmin):
         return format_html(
             '<img src="{}" width="{}" height="{}" alt="Current cover of {}">', url, size.width, size.height, work.title
         )
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=WorkChangeListForm, **kwargs)
 
     def get_urls(self):
         preview = path(
@@ -180,7 +233,7 @@ class TagMergeActionForm(ActionForm):
 
 
 @admin.register(Tag)
-class TagAdmin(SearchIndexedAdmin):
+class TagAdmin(OldSlugsAdmin, SearchIndexedAdmin):
     action_form = TagMergeActionForm
     actions = ["merge"]
     list_display = ["name", "category", "parent", "term"]

@@ -13,6 +13,7 @@ from catalog import sorts, visibility
 from catalog.choices import AgeRating, DatePrecision, Kind, TagCategory, format_partial_date
 from catalog.covers import cover_token
 from catalog.querysets import TagQuerySet, WorkQuerySet, WorkTagQuerySet
+from core.old_slugs import OldSlug
 from core.reversing import slug_url
 from core.text import split_lines
 
@@ -24,7 +25,9 @@ __all__ = [
     "SearchEntry",
     "Tag",
     "TagCategory",
+    "TagOldSlug",
     "Work",
+    "WorkOldSlug",
     "WorkTag",
 ]
 
@@ -204,6 +207,24 @@ class WorkTag(models.Model):
 
     def __str__(self):
         return f"{self.work} · {self.tag}"
+
+
+class WorkOldSlug(OldSlug):
+    """An address a work had before its slug changed: ``/works/<slug>/`` redirects to its page (``core.old_slugs``)."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="old_slugs")
+
+    class Meta(OldSlug.Meta):
+        verbose_name = "old work address"
+
+
+class TagOldSlug(OldSlug):
+    """An address a tag had before its slug changed or it was merged into another tag."""
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="old_slugs")
+
+    class Meta(OldSlug.Meta):
+        verbose_name = "old tag address"
 
 
 class SearchEntry(models.Model):

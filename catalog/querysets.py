@@ -73,12 +73,17 @@ class WorkQuerySet(models.QuerySet):
         return visibility.works_hidden_by_preferences(self, viewer)
 
     def read_for_viewer(self, viewer: Viewer, slug: str) -> visibility.Access:
-        """A work's page: the work and whether the page is gated for this viewer (404 if unpublished)."""
+        """A work's page: the work, whether the page is gated for this viewer and whether it is a draft
+        preview (404 if unpublished, unless the viewer is staff)."""
         return visibility.read_work(self, viewer, slug)
 
     def cover_for_viewer(self, viewer: Viewer, slug: str):
         """The work whose cover the viewer may see, or 404 (``visibility.read_cover``)."""
         return visibility.read_cover(self, viewer, slug)
+
+    def placeholder_for_viewer(self, viewer: Viewer, slug: str):
+        """The work whose placeholder the viewer may see, or 404 (``visibility.read_placeholder``)."""
+        return visibility.read_placeholder(self, viewer, slug)
 
     def with_tag_filter(self, tag_filter: TagFilter, *, rows_wanted: int, ordered: bool = True) -> WorkQuerySet:
         """Works passing ``tag_filter``, in the query shape that reads the fewest rows (``catalog.tag_filter``)."""

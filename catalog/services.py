@@ -9,12 +9,13 @@ from accounts.models import User
 from catalog.covers import cover_file_names, delete_cover_files_on_commit, delete_files, store_cover
 from catalog.models import Tag, Work, WorkTag
 from catalog.search import search_index_remove, search_index_update
-from core import curation_log
+from core import curation_log, old_slugs
 
 
 @transaction.atomic
 def tag_merge(*, source: Tag, target: Tag, curator: User | None = None) -> int:
-    """Fold ``source`` into ``target``: its works, children, aliases and hiders move over, then it is deleted.
+    """Fold ``source`` into ``target``: its works, children, aliases, hiders and addresses (its slug and
+    old slugs redirect to ``target``) move over, then it is deleted.
 
     A work that carried both keeps the target's link (with the higher spoiler level of
     the two), so no duplicate links remain. Returns the number of works moved.
@@ -61,6 +62,8 @@ def tag_merge(*, source: Tag, target: Tag, curator: User | None = None) -> int:
         target=target,
         reason=f"Merged “{source.name}” ({source.slug}) into it; {moved} work(s) moved",
     )
+    # The merged tag's address, and any it had before, now lead to the tag it was merged into.
+    old_slugs.old_slugs_move(source=source, target=target)
     search_index_remove(source)
     source.delete()
     search_index_update(target)

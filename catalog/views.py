@@ -1,11 +1,11 @@
 from collections import OrderedDict
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
@@ -19,6 +19,7 @@ from catalog.models import Tag, TagCategory, Work, WorkTag
 from catalog.pagination import CappedCountPaginator, capped_count
 from catalog.search import search
 from catalog.tag_filter import TagFilter
+from core.old_slugs import redirect_to_current
 
 
 class ViewerMixin:
@@ -167,10 +168,23 @@ def group_work_tags(work_tags, viewer):
 
 
 def work_detail(request, slug):
-    viewer = request.viewer
-    access = Work.objects.read_for_viewer(viewer, slug)
+    access = Work.objects.read_for_viewer(request.viewer, slug)
     if access.gated:
-        return render_age_gate(request, work=access.obj)
+        # At an old address too: the redirect waits until the gate is passed, and reveals nothing before.
+        response = render_age_gate(request, work=access.obj)
+    elif access.moved:
+        response = redirect_to_current(request, access.obj)
+    else:
+        response = render_work(request, access)
+    if access.draft:
+        # A staff preview of an unpublished work: never kept by any cache, never indexed.
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def render_work(request, access):
+    viewer = request.viewer
     work = access.obj
     work_tags = list(WorkTag.objects.for_viewer(viewer).filter(work=work))
     tag_groups = group_work_tags(work_tags, viewer)
@@ -181,6 +195,7 @@ def work_detail(request, slug):
         "catalog/work_detail.html",
         {
             "work": work,
+            "draft": access.draft,
             "tag_groups": tag_groups,
             "glance_groups": [group for group in tag_groups if group["shown"]],
             "has_spoiler_tags": any(visibility.is_folded(wt, viewer) for wt in work_tags),
@@ -203,7 +218,8 @@ def work_cover(request, slug, size):
 
     Only an 18+ work's cover consults the viewer (``visibility.is_locked`` looks no further for
     the others), so only those answers are private and vary on the cookie; all-ages covers may
-    sit in shared caches. A locked cover is a 404 like a missing one (``visibility.read_cover``).
+    sit in shared caches. A locked cover is a 404 like a missing one (``visibility.read_cover``);
+    a draft's cover is for the staff previewing it, and never cached.
     """
     work = Work.objects.cover_for_viewer(request.viewer, slug)
     etag = f'"{work.cover_token}-{size}"'
@@ -214,7 +230,9 @@ def work_cover(request, slug, size):
     response["ETag"] = etag
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)
-    if visibility.cover_is_private(work):
+    if visibility.is_draft(work):
+        add_never_cache_headers(response)  # only staff previewing the draft get here
+    elif visibility.cover_is_private(work):
         patch_cache_control(response, private=True, max_age=COVER_MAX_AGE)
     else:
         patch_cache_control(response, public=True, max_age=COVER_MAX_AGE)
@@ -226,11 +244,11 @@ def work_cover_placeholder(request, slug):
     """The stand-in for a work without a cover (or whose cover the viewer may not see yet).
 
     It shows nothing but the title's initials, so it is the same for every viewer and, at the
-    URL of the current title's version, cacheable for good.
+    URL of the current title's version, cacheable for good; a draft's is there only for the staff
+    previewing it (``visibility.read_placeholder``), and never cached.
     """
-    title = Work.objects.published().filter(slug=slug).values_list("title", flat=True).first()
-    if title is None:
-        raise Http404("No such work.")
+    work = Work.objects.placeholder_for_viewer(request.viewer, slug)
+    title = work.title
     version = placeholder_version(title)
     etag = f'"{version}"'
     response = get_conditional_response(request, etag=etag)
@@ -239,7 +257,10 @@ def work_cover_placeholder(request, slug):
     response["ETag"] = etag
     # An SVG opened on its own is a document: it may run nothing and load nothing.
     response["Content-Security-Policy"] = "default-src 'none'"
-    if request.GET.get("v") == version:
+    if visibility.is_draft(work):
+        # Only staff previewing the draft get here: no cache may keep it.
+        add_never_cache_headers(response)
+    elif request.GET.get("v") == version:
         patch_cache_control(response, public=True, max_age=PLACEHOLDER_MAX_AGE, immutable=True)
     else:
         patch_cache_control(response, public=True, max_age=COVER_MAX_AGE)
@@ -266,6 +287,8 @@ class TagDetailView(TagFilteredListMixin, ViewerMixin, ListView):  # type: ignor
         access = Tag.objects.read_for_viewer(self.viewer, kwargs["slug"])
         if access.gated:
             return render_age_gate(request)
+        if access.moved:
+            return redirect_to_current(request, access.obj)
         self.tag = access.obj
         return super().get(request, *args, **kwargs)
 

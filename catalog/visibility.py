@@ -5,7 +5,10 @@ The rules (DESIGN.md, "The age gate" and "Tags"):
   list; an 18+ work is *locked* for a viewer who has not passed the age gate, which lists it
   as safe metadata only (title, kind, year, length, the 18+ badge) and answers its detail
   URL, cover and feeds with the gate. Locked works sort as if unrated, and match a search by
-  their main title only, so neither tells a visitor what their card hides.
+  their main title only, so neither tells a visitor what their card hides. An unpublished
+  work is listed nowhere and its page is a 404, except to staff, who open it as a draft
+  preview (``noindex``, never cached). An old slug (``core.old_slugs``) leads to the page of
+  the work, tag or term that had it, if the viewer may open that page.
 - Tags: explicit (content) tags exist for a viewer only once the gate is passed; a tag link
   deeper a spoiler than the viewer reads stays folded, and only spoiler-free links appear on
   cards.
@@ -90,10 +93,33 @@ EXPLICIT_CATEGORY = TagCategory.CONTENT
 
 @dataclass(frozen=True)
 class Access(Generic[Row]):
-    """One object as a viewer may reach it on its own page: ``gated`` means the page answers with the age gate."""
+    """One object as a viewer may reach it on its own page: ``gated`` means the page answers with the age gate.
+
+    ``draft``: the object is unpublished and shown only as a staff preview, so its page is marked
+    a draft, kept out of search engines (``noindex``) and never cached.
+    ``moved``: the slug asked for is an old one of the object (``core.old_slugs``); once past the
+    gate, the page redirects (301) to the object's current address.
+    """
 
     obj: Row
     gated: bool
+    draft: bool = False
+    moved: bool = False
+
+
+def _get_by_slug(rows: Rows, slug: str) -> tuple[Any, bool]:
+    """The row at ``slug`` and False, else the row that had ``slug`` before and True (its ``old_slugs``).
+
+    Both are looked for among the rows the caller may open, so an old address leads only where the
+    viewer could go anyway, and a live slug always wins over an old one. ``DoesNotExist`` if neither.
+    """
+    try:
+        return rows.get(slug=slug), False
+    except rows.model.DoesNotExist:
+        moved = rows.filter(old_slugs__slug=slug).first()
+        if moved is None:
+            raise
+        return moved, True
 
 
 # --- works -------------------------------------------------------------------------------------
@@ -153,16 +179,43 @@ def works_for_syndication(works: Works) -> Works:
     return works_for_viewer(works, ANONYMOUS_VIEWER).filter(is_locked=False)
 
 
+def is_draft(work: Any) -> bool:
+    """The work is unpublished: only staff may open its page, as a draft preview, and no list names it."""
+    return not work.is_published
+
+
+def works_to_open(works: Works, viewer: Viewer) -> Works:
+    """The works whose own page a viewer may open (gate aside): published ones, and for staff who may
+    preview them (``Viewer.may_preview_unpublished``), drafts too. Never a list: lists, search, feeds
+    and the sitemap read ``works_for_viewer`` or ``works_for_syndication``, which show published works only."""
+    return works.all() if viewer.may_preview_unpublished else works.published()
+
+
 def read_work(works: WorkRows, viewer: Viewer, slug: str) -> Access[Any]:
     """The one read path for a work's detail page and anything hanging off it (covers, reviews, feeds).
 
     A direct link still opens a work the viewer hides from lists; the page says why it is unlisted.
+    An unpublished work is a 404 except to staff, who see it as a draft preview (``Access.draft``),
+    behind the age gate like any other.
     """
     try:
-        work = works.published().annotate(is_locked=lock_expression(viewer)).get(slug=slug)
+        work, moved = _get_by_slug(works_to_open(works, viewer).annotate(is_locked=lock_expression(viewer)), slug)
     except works.model.DoesNotExist:
         raise Http404("No such work.") from None
-    return Access(work, gated=work.is_locked)
+    return Access(work, gated=work.is_locked, draft=is_draft(work), moved=moved)
+
+
+def _find_work_to_open(works: WorkRows, viewer: Viewer, slug: str) -> Any | None:
+    """The work at ``slug`` if the viewer may open its page, gate aside.
+
+    A published work is found without consulting the viewer, so its answers may stay public;
+    the viewer is asked whenever no published work has the slug, so a draft's 404 and a missing
+    work's 404 carry the same headers (``Vary: Cookie``) and tell nobody a draft is there.
+    """
+    work = works.published().filter(slug=slug).first()
+    if work is None and viewer.may_preview_unpublished:
+        work = works.filter(slug=slug).first()
+    return work
 
 
 def read_cover(works: WorkRows, viewer: Viewer, slug: str) -> Any:
@@ -171,11 +224,21 @@ def read_cover(works: WorkRows, viewer: Viewer, slug: str) -> Any:
     A locked work's cover answers exactly as a missing one does, so a visitor cannot learn
     which 18+ works have a cover: the gate is consulted before the cover is looked for, so both
     answers also carry the same caching headers (``Vary: Cookie``, private). All-ages covers
-    never consult the viewer and stay cacheable by anyone.
+    never consult the viewer and stay cacheable by anyone. A draft's cover is there for the
+    staff previewing its page only.
     """
-    work = works.published().filter(slug=slug).first()
+    work = _find_work_to_open(works, viewer, slug)
     if work is None or is_locked(work, viewer) or not work.cover:
         raise Http404("No such cover.")
+    return work
+
+
+def read_placeholder(works: WorkRows, viewer: Viewer, slug: str) -> Any:
+    """The work whose placeholder (its title's initials) a viewer asked for, or 404: the same for every
+    viewer of a published work; a draft's only for the staff previewing it."""
+    work = _find_work_to_open(works, viewer, slug)
+    if work is None:
+        raise Http404("No such work.")
     return work
 
 
@@ -252,12 +315,13 @@ def is_explicit_tag(tag: Any) -> bool:
 
 
 def read_tag(tags: Rows, viewer: Viewer, slug: str) -> Access[Any]:
-    """The one read path for a tag's page: an explicit tag's page is gated."""
+    """The one read path for a tag's page: an explicit tag's page is gated. A merged tag's slug leads
+    to the tag it was merged into."""
     try:
-        tag = tags.get(slug=slug)
+        tag, moved = _get_by_slug(tags, slug)
     except tags.model.DoesNotExist:
         raise Http404("No such tag.") from None
-    return Access(tag, gated=is_explicit_tag(tag) and not viewer.passed_age_gate)
+    return Access(tag, gated=is_explicit_tag(tag) and not viewer.passed_age_gate, moved=moved)
 
 
 def tag_if_visible(tag: Any, viewer: Viewer) -> Any:
@@ -339,10 +403,10 @@ def read_term(terms: PublishedRows, viewer: Viewer, slug: str) -> Access[Any]:
     """The one read path for a term's page: like an explicit tag's page, an explicit term's is gated
     (the works it lists would say which are explicit)."""
     try:
-        term = terms.published().annotate(is_explicit=explains_explicit_tag(terms)).get(slug=slug)
+        term, moved = _get_by_slug(terms.published().annotate(is_explicit=explains_explicit_tag(terms)), slug)
     except terms.model.DoesNotExist:
         raise Http404("No such term.") from None
-    return Access(term, gated=term.is_explicit and not viewer.passed_age_gate)
+    return Access(term, gated=term.is_explicit and not viewer.passed_age_gate, moved=moved)
 
 
 # --- posts -------------------------------------------------------------------------------------
@@ -356,6 +420,8 @@ def may_post_on(member: Any, work: Any | None) -> bool:
     """
     if not getattr(member, "is_authenticated", False):
         return False
+    if work is not None and is_draft(work):
+        return False  # a draft is previewed by staff, not discussed: nobody posts on it or links to it
     return work is None or not is_adult_work(work) or member.is_adult() is True
 
 
@@ -372,8 +438,8 @@ def comments_for_viewer(comments: Published, terms: AllRows, viewer: Viewer) -> 
 
 
 def reviews_have_feed(work: Any) -> bool:
-    """A work's reviews have an Atom feed only if an anonymous reader may read them."""
-    return not is_locked(work, ANONYMOUS_VIEWER)
+    """A work's reviews have an Atom feed only if an anonymous reader may read them (never a draft's)."""
+    return not is_draft(work) and not is_locked(work, ANONYMOUS_VIEWER)
 
 
 # --- badges ------------------------------------------------------------------------------------

@@ -1,11 +1,15 @@
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils.html import format_html_join
 
 from community import services
-from community.models import Comment, ModerationAction, Report, Review, TermSuggestion
+from community.models import Comment, ModerationAction, Report, Review, Status, TermSuggestion
 from core.admin import CurationAdmin
 
 
@@ -115,11 +119,42 @@ class CommentAdmin(ModeratedPostAdmin):
     readonly_fields = ModeratedPostAdmin.readonly_fields + ["term", "parent", "favourite_work", "body"]
 
 
+class ReportStatusFilter(admin.SimpleListFilter):
+    """Reports by state, opening on the open ones (what is left to decide); "All" shows every report.
+
+    It answers to ``status__exact``, the parameter of a plain field filter, so links made for one
+    (the admin home's queue, bookmarks) keep working.
+    """
+
+    title = "status"
+    parameter_name = "status__exact"
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return [*Report.State.choices, (self.ALL, "All")]
+
+    def value(self):
+        return super().value() or Report.State.OPEN
+
+    def queryset(self, request, queryset):
+        if self.value() == self.ALL:
+            return queryset
+        return queryset.filter(status=self.value())
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
 @admin.register(Report)
 class ReportAdmin(CurationAdmin):
     action_form = ModerationActionForm
     list_display = ["__str__", "reason", "status", "reporter", "target_status", "created_at"]
-    list_filter = ["status", "reason", "created_at"]
+    list_filter = [ReportStatusFilter, "reason", "created_at"]
     list_select_related = [
         "reporter",
         "review",
@@ -210,3 +245,34 @@ class ModerationActionAdmin(CurationAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- the admin home's moderation queue (templates/admin/index.html) --------------------------------
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    label: str
+    count: int
+    url: str
+
+
+def moderation_queue(request) -> list[QueueEntry]:
+    """What waits for a curator, for the admin home: open reports, posts held back until a curator
+    decides, and term suggestions, each counted and linked to its list filtered on them. Only the
+    lists this user may open are shown. One COUNT query each."""
+    waiting = [
+        (Report, "Open reports", Report.State.OPEN),
+        (Review, "Reviews held back for a decision", Status.PENDING),
+        (Comment, "Comments held back for a decision", Status.PENDING),
+        (TermSuggestion, "Term suggestions to answer", TermSuggestion.State.PENDING),
+    ]
+    entries = []
+    for model, label, state in waiting:
+        model_admin = admin.site._registry.get(model)
+        if model_admin is None or not model_admin.has_view_permission(request):
+            continue
+        url = reverse(f"admin:community_{model._meta.model_name}_changelist")
+        count = model._default_manager.filter(status=state).count()
+        entries.append(QueueEntry(label, count, f"{url}?{urlencode({'status__exact': state})}"))
+    return entries

@@ -71,6 +71,8 @@ def review_section(request, work: Work, **details) -> Section:
             "voted_review_ids": voted_ids,
             "review_form": ReviewForm() if may_review and own_review is None else None,
             "may_review": may_review,
+            # A draft's page is a staff preview: nobody reviews it until it is published.
+            "reviews_wait_for_publication": visibility.is_draft(work),
             "reviews_feed_url": reviews_feed_url,
         },
     )

@@ -1,7 +1,9 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import BadRequest
+from django.utils.html import format_html, format_html_join
 
+from core import old_slugs
 from core.ids import is_storable_id
 
 # Longer search terms are cut to this: SQLite refuses a LIKE pattern over 50,000 bytes (a 500),
@@ -31,3 +33,25 @@ class CurationAdmin(admin.ModelAdmin):
             self.message_user(request, "Some of the selected items do not exist. Select them again.", messages.WARNING)
             return None
         return super().response_action(request, queryset)
+
+
+class OldSlugsAdmin(admin.ModelAdmin):
+    """For models whose pages live at their slug (works, tags, terms): a changed slug keeps its old
+    address, which redirects to the new one (``core.old_slugs``); the change page lists them."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "old_addresses"]
+
+    def save_model(self, request, obj, form, change):
+        # The form's initial slug is the one in the database when the page was opened.
+        previous_slug = form.initial.get("slug") if change else None
+        super().save_model(request, obj, form, change)
+        old_slugs.old_slug_record(obj=obj, previous_slug=previous_slug)
+
+    @admin.display(description="Old slugs")
+    def old_addresses(self, obj):
+        rows = list(obj.old_slugs.all()) if obj is not None and obj.pk else []
+        if not rows:
+            return "None. Change the slug and the current one keeps working: it redirects here."
+        listed = format_html_join(", ", "<code>{}</code>", ((row.slug,) for row in rows))
+        return format_html("{} (each redirects here)", listed)

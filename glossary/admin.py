@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 
 from catalog.admin import SearchIndexedAdmin
+from core.admin import OldSlugsAdmin
 from glossary.models import Term, TermFAQ
 
 
@@ -11,7 +12,7 @@ class TermFAQInline(admin.StackedInline):
 
 
 @admin.register(Term)
-class TermAdmin(SearchIndexedAdmin):
+class TermAdmin(OldSlugsAdmin, SearchIndexedAdmin):
     list_display = ["name", "reading", "summary", "is_published", "updated_at"]
     list_filter = ["is_published"]
     search_fields = ["name", "slug", "aliases", "japanese", "reading"]
@@ -20,7 +21,7 @@ class TermAdmin(SearchIndexedAdmin):
     inlines = [TermFAQInline]
     actions = ["publish", "unpublish"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "japanese", "reading", "aliases", "summary", "body"]}),
+        (None, {"fields": ["name", "slug", "old_addresses", "japanese", "reading", "aliases", "summary", "body"]}),
         (
             "Comparison table",
             {

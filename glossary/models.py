@@ -5,6 +5,7 @@ from django.db import models
 from accounts.viewer import Viewer
 from catalog import visibility
 from catalog.models import SearchEntry, TagCategory
+from core.old_slugs import OldSlug
 from core.reversing import slug_url
 from core.text import split_lines
 
@@ -78,6 +79,15 @@ class TermFAQ(models.Model):
 
     def __str__(self):
         return self.question
+
+
+class TermOldSlug(OldSlug):
+    """An address a term had before its slug changed: ``/glossary/<slug>/`` redirects to its page (``core.old_slugs``)."""
+
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="old_slugs")
+
+    class Meta(OldSlug.Meta):
+        verbose_name = "old term address"
 
 
 def term_search_names(term: Term) -> list[tuple[int, str]]:

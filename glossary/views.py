@@ -6,6 +6,7 @@ from django.views.generic import DetailView, ListView
 from accounts.views import render_age_gate
 from catalog.models import Tag
 from catalog.views import ViewerMixin
+from core.old_slugs import redirect_to_current
 from core.sections import Section
 from glossary import sections
 from glossary.models import Term
@@ -34,6 +35,8 @@ class TermDetailView(ViewerMixin, DetailView):
         access = Term.objects.read_for_viewer(self.viewer, kwargs["slug"])
         if access.gated:
             return render_age_gate(request)
+        if access.moved:
+            return redirect_to_current(request, access.obj)
         self.object = access.obj
         return self.render_to_response(self.get_context_data(object=self.object))
 

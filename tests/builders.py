@@ -215,6 +215,47 @@ def work_form(work, **overrides) -> dict:
     return {key: value for key, value in data.items() if value != ""}
 
 
+def tag_form(tag, **overrides) -> dict:
+    """The admin change form of ``tag`` as posted, unchanged unless overridden."""
+    data = {
+        "name": tag.name,
+        "slug": tag.slug,
+        "category": tag.category,
+        "parent": tag.parent_id or "",
+        "aliases": tag.aliases,
+        "description": tag.description,
+        "term": tag.term_id or "",
+        "_save": "Save",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value != ""}
+
+
+def term_form(term, **overrides) -> dict:
+    """The admin change form of ``term`` as posted (its FAQ entries left alone), unchanged unless overridden."""
+    data = {
+        "name": term.name,
+        "slug": term.slug,
+        "japanese": term.japanese,
+        "reading": term.reading,
+        "aliases": term.aliases,
+        "summary": term.summary,
+        "body": term.body,
+        "focus": term.focus,
+        "example": term.example,
+        "is_published": "on" if term.is_published else "",
+        "related_terms": [str(pk) for pk in term.related_terms.values_list("pk", flat=True)],
+        "works": [str(pk) for pk in term.works.values_list("pk", flat=True)],
+        "faqs-TOTAL_FORMS": "0",
+        "faqs-INITIAL_FORMS": "0",
+        "faqs-MIN_NUM_FORMS": "0",
+        "faqs-MAX_NUM_FORMS": "1000",
+        "_save": "Save",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value not in ("", [])}
+
+
 # --- the world -------------------------------------------------------------------------------------
 
 

@@ -3,7 +3,10 @@
 Loading is idempotent: a record is created when its slug is missing and left
 alone when present, so running it again (as ``make run`` does) changes nothing
 and never overwrites a curator's edits. ``update=True`` rewrites seeded fields
-from the files, for when the seed files themselves were corrected.
+from the files, for when the seed files themselves were corrected. A seeded slug
+that is now an old slug (``core.old_slugs``: a curator renamed the record, or
+merged the tag into another) stands for the record it leads to, which is left
+alone even when updating: loading never brings back what a curator renamed or merged.
 """
 
 import datetime
@@ -68,6 +71,8 @@ def _read(directory: Path, name: str) -> list[dict]:
 def _upsert(model, slug: str, values: dict, *, update: bool, report: SeedReport):
     """Create the row for ``slug`` or, in update mode, rewrite changed fields. Returns (obj, changed)."""
     obj = model.objects.filter(slug=slug).first()
+    if obj is None and (moved := model.objects.filter(old_slugs__slug=slug).first()) is not None:
+        return moved, False  # renamed or merged by a curator: theirs now
     if obj is None:
         obj = model(slug=slug, **values)
         obj.full_clean()

@@ -1,12 +1,16 @@
 """Curation in the admin: pages open, the work form, actions, and the search index on save."""
 
+import datetime
+import re
+
 import pytest
 from django.urls import reverse
 
 from accounts.models import User
 from accounts.viewer import ANONYMOUS_VIEWER
-from catalog.models import SearchEntry, Work, WorkTag
+from catalog.models import DatePrecision, SearchEntry, Work, WorkTag
 from catalog.search import search
+from tests.builders import make_work
 from tests.pages import card_titles, html
 
 
@@ -230,3 +234,34 @@ def test_work_slug_taken_by_the_works_feed_is_refused(world, admin_client, clien
     assert "is taken by another page at /works/feed/" in html(response)
     assert not Work.objects.filter(slug="feed").exists()
     assert client.get("/works/feed/")["Content-Type"].startswith("application/atom+xml")
+
+
+def test_the_works_list_shows_dates_at_their_precision(world, curator_client):
+    make_work(
+        "Known To The Month", released_from=datetime.date(2010, 11, 1), released_from_precision=DatePrecision.MONTH
+    )
+    make_work("Known To The Day", released_from=datetime.date(2011, 3, 9), released_from_precision=DatePrecision.DAY)
+    page = html(curator_client.get(reverse("admin:catalog_work_changelist")))
+    cells = dict(
+        re.findall(r'<th class="field-title"><a [^>]*>([^<]+)</a></th>.*?<td class="field-released">([^<]*)</td>', page)
+    )
+    assert cells["Known To The Month"] == "Nov 2010"
+    assert cells["Known To The Day"] == "9 Mar 2011"
+    assert cells["Sunny Afternoon"] == "2015"  # known to the year
+    assert cells["Triangle Blue"] == "Apr 2009 – Jan 2010"
+    assert "Nov. 1, 2010" not in page and "Jan. 1, 2015" not in page
+
+
+def test_the_works_list_sorts_by_release_date(world, curator_client):
+    response = curator_client.get(reverse("admin:catalog_work_changelist"), {"o": "4"})
+    assert [w.title for w in response.context["cl"].result_list] == ["Triangle Blue", "Hidden Draft", "Sunny Afternoon"]
+
+
+def test_the_works_list_links_each_page_and_names_its_featured_boxes(world, curator_client):
+    page = html(curator_client.get(reverse("admin:catalog_work_changelist")))
+    assert (
+        '<a href="/works/hidden-draft/">Preview the draft<span class="visually-hidden"> of Hidden Draft</span></a>'
+        in page
+    )
+    assert '<a href="/works/sunny-afternoon/">View<span class="visually-hidden"> Sunny Afternoon</span></a>' in page
+    assert 'aria-label="Featured: Sunny Afternoon"' in page

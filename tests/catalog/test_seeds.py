@@ -10,6 +10,8 @@ from django.core.management import CommandError, call_command
 from accounts.viewer import ANONYMOUS_VIEWER
 from catalog.models import AgeRating, SearchEntry, Tag, Work, WorkTag
 from catalog.search import search
+from catalog.services import tag_merge
+from core.old_slugs import old_slug_record
 from glossary.models import Term, TermFAQ
 from tooling.seeds import SEED_DIR, parse_partial_date
 
@@ -145,3 +147,18 @@ def test_broken_seed_files_fail_with_a_clear_message(db, tmp_path):
 def test_missing_seed_folder_fails_with_a_clear_message(db, tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("load_seeds", "--dir", str(tmp_path / "missing"))
+
+
+def test_loading_again_brings_back_no_tag_a_curator_merged_nor_a_work_they_renamed(seeded):
+    jealousy, envy_like = Tag.objects.get(slug="jealousy"), Tag.objects.get(slug="insecurity")
+    tag_merge(source=envy_like, target=jealousy)
+    work = Work.objects.get(slug="triangle-blue")
+    work.slug = "triangle-blue-ova"
+    work.save()
+    old_slug_record(obj=work, previous_slug="triangle-blue")
+    for args in ((), ("--update",)):
+        load(*args)
+        assert not Tag.objects.filter(slug="insecurity").exists()
+        assert Tag.objects.get(pk=jealousy.pk).name == "Jealousy"  # not rewritten as the merged tag
+        assert not Work.objects.filter(slug="triangle-blue").exists()
+        assert Work.objects.get(pk=work.pk).slug == "triangle-blue-ova"

@@ -31,7 +31,6 @@ EXPECTED_CURATOR_PERMISSIONS = {
     ("catalog", "change_worktag"),
     ("catalog", "delete_worktag"),
     ("catalog", "view_worktag"),
-    ("catalog", "view_searchentry"),
     ("glossary", "add_term"),
     ("glossary", "change_term"),
     ("glossary", "delete_term"),
@@ -259,6 +258,18 @@ class TestReportAdmin:
     def test_curator_cannot_add_reports(self, curator_client):
         assert curator_client.get(f"{self.URL}add/").status_code == 403
 
+    def test_the_list_opens_on_the_open_reports(self, curator, curator_client, reports):
+        services.report_dismiss(moderator=curator, report=reports[2])
+        opened = curator_client.get(self.URL)
+        assert sorted(r.pk for r in opened.context["cl"].result_list) == sorted([reports[0].pk, reports[1].pk])
+        assert re.search(r'<li class="selected">\s*<a href="\?status__exact=open"[^>]*>Open</a>', html(opened))
+        assert [
+            r.pk for r in curator_client.get(self.URL, {"status__exact": "resolved"}).context["cl"].result_list
+        ] == [reports[2].pk]
+        everything = curator_client.get(self.URL, {"status__exact": "all"})
+        assert everything.context["cl"].result_list.count() == 3
+        assert 'href="?status__exact=all"' in html(opened)
+
 
 class TestTermSuggestionAdmin:
     URL = "/admin/community/termsuggestion/"
@@ -413,3 +424,76 @@ def test_a_held_back_comment_cannot_be_deleted(adult_member, netorare_term):
     response = login(adult_member).post(f"/comments/{comment.pk}/delete/", follow=True)
     assert "A curator has held this post back" in " ".join(messages_of(response))
     assert Comment.objects.filter(pk=comment.pk).exists()
+
+
+QUEUE_ROW = re.compile(r'<th scope="row"><a href="([^"]+)">([^<]+)</a></th>\s*<td[^>]*>(?:<strong>)?(\d+)')
+
+
+def moderation_queue(response) -> dict[str, tuple[str, int]]:
+    page = html(response)
+    if 'id="moderation-queue"' not in page:
+        return {}
+    queue = page.split('id="moderation-queue"', 1)[1].split("</table>", 1)[0]
+    return {label: (url.replace("&amp;", "&"), int(count)) for url, label, count in QUEUE_ROW.findall(queue)}
+
+
+class TestAdminHome:
+    @pytest.fixture
+    def waiting(self, curator, adult_member, safe_work, netorare_term):
+        """Two open reports and a closed one, a review and a comment held back, a suggestion each way."""
+        review = make_review(adult_member, safe_work)
+        open_reports = [services.report_create(reporter=make_member(), review=review, reason="spam") for _ in range(2)]
+        closed = services.report_create(reporter=make_member(), review=review, reason="abuse")
+        services.report_dismiss(moderator=curator, report=closed)
+        held_review = make_review(make_member(), safe_work)
+        held_comment = make_comment(adult_member, netorare_term)
+        Review.objects.filter(pk=held_review.pk).update(status=Status.PENDING)
+        Comment.objects.filter(pk=held_comment.pk).update(status=Status.PENDING)
+        pending = services.term_suggestion_create(author=adult_member, name="Cuckold")
+        answered = services.term_suggestion_create(author=make_member(), name="Kanojo")
+        services.term_suggestion_decide(moderator=curator, suggestion=answered, accept=True)
+        return {"reports": open_reports, "review": held_review, "comment": held_comment, "suggestion": pending}
+
+    def test_the_home_shows_what_waits_with_links_to_it(self, curator_client, waiting):
+        queue = moderation_queue(curator_client.get("/admin/"))
+        assert queue == {
+            "Open reports": ("/admin/community/report/?status__exact=open", 2),
+            "Reviews held back for a decision": ("/admin/community/review/?status__exact=pending", 1),
+            "Comments held back for a decision": ("/admin/community/comment/?status__exact=pending", 1),
+            "Term suggestions to answer": ("/admin/community/termsuggestion/?status__exact=pending", 1),
+        }
+        # Each link opens the list of exactly what it counted.
+        listed = {
+            label: {obj.pk for obj in curator_client.get(url).context["cl"].result_list}
+            for label, (url, _) in queue.items()
+        }
+        assert listed == {
+            "Open reports": {r.pk for r in waiting["reports"]},
+            "Reviews held back for a decision": {waiting["review"].pk},
+            "Comments held back for a decision": {waiting["comment"].pk},
+            "Term suggestions to answer": {waiting["suggestion"].pk},
+        }
+
+    def test_an_empty_queue_shows_zeros(self, curator_client):
+        assert {count for _, count in moderation_queue(curator_client.get("/admin/")).values()} == {0}
+
+    def test_only_the_lists_the_user_may_open_are_counted(self, waiting):
+        staff = make_member("helper", is_staff=True)  # staff, but no rights in the admin
+        assert moderation_queue(login(staff).get("/admin/")) == {}
+
+    def test_the_home_takes_a_fixed_number_of_queries(self, curator_client, waiting, django_assert_max_num_queries):
+        # Session, user, two permission reads, the four counts, the recent actions.
+        with django_assert_max_num_queries(9):
+            assert curator_client.get("/admin/").status_code == 200
+        for _ in range(5):
+            services.report_create(reporter=make_member(), review=waiting["review"], reason="spam")
+        with django_assert_max_num_queries(9):
+            assert curator_client.get("/admin/").status_code == 200
+
+
+class TestSearchIndexIsNotTheCuratorsTable:
+    def test_curators_do_not_see_it(self, curator_client):
+        assert curator_client.get("/admin/catalog/searchentry/").status_code == 403
+        page = html(curator_client.get("/admin/"))
+        assert "Search entries" not in page and "/admin/catalog/searchentry/" not in page
+        assert "/admin/catalog/work/" in page

@@ -174,13 +174,15 @@ def catalog(live_server):
 
 @pytest.fixture
 def curators_group(live_server):
-    """The Curators group as its data migration makes it: the flush between live-server tests removes it."""
-    migration = importlib.import_module("community.migrations.0002_curators_group")
+    """The Curators group as its data migrations make it: the flush between live-server tests removes it."""
+    created = importlib.import_module("community.migrations.0002_curators_group")
+    trimmed = importlib.import_module("community.migrations.0006_curators_without_search_index")
     group, _ = Group.objects.get_or_create(name="Curators")
     group.permissions.set(
         Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
-        for app_label, models in migration.CURATOR_PERMISSIONS.items()
+        for app_label, models in created.CURATOR_PERMISSIONS.items()
         for model, actions in models.items()
         for action in actions.split()
+        if (app_label, f"{action}_{model}") not in trimmed.REMOVED_PERMISSIONS
     )
     return group

@@ -108,7 +108,7 @@ def test_a_reported_comment_is_hidden_by_a_curator_in_the_admin(open_tab, catalo
     with desk.lands():
         admin.get_by_role("button", name="Log in").click()
     with desk.lands():
-        admin.get_by_role("link", name="Reports").click()
+        admin.get_by_role("link", name="Reports", exact=True).click()
     row = admin.get_by_role("row", name=re.compile("Spam"))
     row.get_by_role("checkbox").check()
     admin.get_by_label("Action:").select_option(label="Hide the reported posts")
