@@ -5,8 +5,9 @@ from django.db import models
 from accounts.viewer import Viewer
 from catalog import visibility
 from catalog.models import SearchEntry, TagCategory
+from core.fields import SortKeyField
 from core.reversing import slug_url
-from core.text import split_lines
+from core.text import filing_letter, sort_key, split_lines
 
 
 class TermQuerySet(models.QuerySet):
@@ -28,6 +29,8 @@ class TermQuerySet(models.QuerySet):
 
 class Term(models.Model):
     name = models.CharField(max_length=100)
+    # The index files and sorts by this: "The “happy” couple" under H (core.text.sort_key).
+    sort_name = SortKeyField(populate_from="name")
     slug = models.SlugField(max_length=100, unique=True)
     japanese = models.CharField(max_length=100, blank=True, help_text="Spelling in Japanese script.")
     reading = models.CharField(max_length=100, blank=True, help_text="Romanised reading.")
@@ -47,7 +50,11 @@ class Term(models.Model):
     objects = TermQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_name"]
+        indexes = [
+            # The glossary index and every list of terms read published terms in this order.
+            models.Index(fields=["sort_name"], condition=models.Q(is_published=True), name="term_pub_sort_idx"),
+        ]
 
     def __str__(self):
         return self.name
@@ -61,8 +68,8 @@ class Term(models.Model):
 
     @property
     def index_letter(self) -> str:
-        first = self.name[:1].upper()
-        return first if first.isalpha() and first.isascii() else "#"
+        """The A-Z section the term is filed under: the first letter of its sort key ("#" for digits, other scripts)."""
+        return filing_letter(self.sort_name or sort_key(self.name))
 
 
 class TermFAQ(models.Model):

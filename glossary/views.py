@@ -16,11 +16,11 @@ class TermIndexView(ViewerMixin, ListView):
     context_object_name = "terms"
 
     def get_queryset(self):
-        return Term.objects.for_viewer(self.viewer).order_by("name")
+        return Term.objects.for_viewer(self.viewer).order_by("sort_name")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        terms = sorted(context["terms"], key=lambda term: (term.index_letter, term.name.casefold()))
+        terms = sorted(context["terms"], key=lambda term: (term.index_letter, term.sort_name))
         context["letters"] = [(letter, list(group)) for letter, group in groupby(terms, key=lambda t: t.index_letter)]
         context["perspective_terms"] = Term.objects.perspectives()
         return context
@@ -41,7 +41,7 @@ class TermDetailView(ViewerMixin, DetailView):
         term = self.object
         perspective_terms = list(Term.objects.perspectives())
         return super().get_context_data(
-            related_terms=term.related_terms.for_viewer(self.viewer).order_by("name"),
+            related_terms=term.related_terms.for_viewer(self.viewer).order_by("sort_name"),
             faqs=term.faqs.all(),
             works=self.visible_works().filter(glossary_terms=term).order_by("title"),
             tags=Tag.objects.for_viewer(self.viewer).filter(term=term),
@@ -57,7 +57,7 @@ def work_terms_section(request, work, *, open_tag_ids, **details):
         Term.objects.for_viewer(request.viewer)
         .filter(Q(works=work) | Q(tags__in=open_tag_ids))
         .distinct()
-        .order_by("name")
+        .order_by("sort_name")
     )
     return Section(templates={"main": "glossary/_work_terms.html"}, context={"work_terms": terms})
 

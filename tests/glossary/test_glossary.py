@@ -28,6 +28,28 @@ def test_index_is_a_to_z_with_letter_anchors(world, client):
     assert world.terms.netorare.summary in n_section
 
 
+def letter_sections(page: str) -> dict[str, list[str]]:
+    """Each A-Z section of the index: its letter and the slugs filed under it, in order."""
+    sections = re.findall(r'<section class="az-section" id="letter-([^"]+)"(.*?)</section>', page, re.S)
+    return {letter: re.findall(r'<dt><a href="/glossary/([^/]+)/">', body) for letter, body in sections}
+
+
+def test_index_files_names_by_their_first_real_word(db, client):
+    """Found in review: "The ..." names were all filed under T, and the curly quote sorted "happy" last."""
+    make_term("The “happy” couple", slug="happy-couple")
+    make_term("The questioning partner", slug="questioning-partner")
+    make_term("The protagonist's mistake", slug="protagonists-mistake")
+    make_term("Hentai")
+    make_term("Troubling times")
+    sections = letter_sections(html(client.get("/glossary/")))
+    assert sections == {
+        "H": ["happy-couple", "hentai"],
+        "P": ["protagonists-mistake"],
+        "Q": ["questioning-partner"],
+        "T": ["troubling-times"],
+    }
+
+
 def test_index_leaves_out_unpublished_terms(world, client):
     page = html(client.get("/glossary/"))
     assert "Draftterm" not in page
@@ -110,6 +132,7 @@ def test_unpublished_and_unknown_terms_are_404(world, client):
 
 def test_term_index_letter():
     assert Term(name="netorare").index_letter == "N"
+    assert Term(name="The “happy” couple").index_letter == "H"
     assert Term(name="2D").index_letter == "#"
     assert Term(name="寝取られ").index_letter == "#"
 
