@@ -9,6 +9,10 @@ from core.fields import SortKeyField
 from core.reversing import slug_url
 from core.text import filing_letter, sort_key, split_lines
 
+# The comparison table's rows, in the order the glossary introduces the three perspectives; any
+# other perspective term follows them alphabetically.
+PERSPECTIVE_ORDER = ("netorare", "netori", "netorase")
+
 
 class TermQuerySet(models.QuerySet):
     def published(self) -> Self:
@@ -24,7 +28,12 @@ class TermQuerySet(models.QuerySet):
 
     def perspectives(self):
         """The terms behind the perspective tags (netorare, netori, netorase), for the comparison table."""
-        return self.published().filter(tags__category=TagCategory.PERSPECTIVE).distinct().order_by("name")
+        position = models.Case(
+            *(models.When(slug=slug, then=models.Value(i)) for i, slug in enumerate(PERSPECTIVE_ORDER)),
+            default=models.Value(len(PERSPECTIVE_ORDER)),
+        )
+        terms = self.published().filter(tags__category=TagCategory.PERSPECTIVE).distinct()
+        return terms.annotate(position=position).order_by("position", "sort_name")
 
 
 class Term(models.Model):

@@ -58,12 +58,32 @@ def test_index_leaves_out_unpublished_terms(world, client):
 
 def test_index_compares_the_three_perspectives_side_by_side(world, client):
     page = html(client.get("/glossary/"))
-    assert comparison_rows(page) == ["netorare", "netorase", "netori"]
+    assert comparison_rows(page) == ["netorare", "netori", "netorase"]
     table = page.split('id="comparison-title"', 1)[1].split("</table>", 1)[0]
     assert "<td>The betrayed partner</td>" in table
     assert "<td>The outsider</td>" in table
     assert "A boyfriend finds out too late." in table
     assert "Route" not in table
+
+
+def test_comparison_heading_names_the_rows_in_their_order(world, client):
+    """Found in review: the heading said "Netorare, netori and netorase" over rows in another order."""
+    page = html(client.get("/glossary/"))
+    assert '<h2 id="comparison-title">Netorare, netori and netorase side by side</h2>' in page
+    world.terms.netori.is_published = False
+    world.terms.netori.save()
+    page = html(client.get("/glossary/"))
+    assert '<h2 id="comparison-title">Netorare and netorase side by side</h2>' in page
+    assert comparison_rows(page) == ["netorare", "netorase"]
+
+
+def test_comparison_table_says_it_scrolls_and_scrolls_from_the_keyboard(world, client):
+    """Found in review: at 360 px the table was cut off with no hint that it scrolls (tests/e2e measures it)."""
+    section = html(client.get("/glossary/")).split('id="comparison-title"', 1)[1].split("<table>", 1)[0]
+    assert '<p class="table-scroll__hint" id="comparison-hint">' in section
+    assert "scroll it sideways" in section
+    frame = re.search(r'<div class="table-scroll"[^>]*>', section).group(0)
+    assert 'tabindex="0"' in frame and 'role="region"' in frame and 'aria-describedby="comparison-hint"' in frame
 
 
 def test_empty_glossary_says_so(db, client):
@@ -121,7 +141,7 @@ def test_term_page_hides_explicit_tags_before_the_gate(world, client):
 
 
 def test_perspective_term_pages_carry_the_comparison_table(world, client):
-    assert comparison_rows(html(client.get("/glossary/netori/"))) == ["netorare", "netorase", "netori"]
+    assert comparison_rows(html(client.get("/glossary/netori/"))) == ["netorare", "netori", "netorase"]
     assert 'id="comparison-title"' not in html(client.get("/glossary/route/"))
 
 
