@@ -9,7 +9,8 @@ The rules (DESIGN.md, "The age gate" and "Tags"):
 - Tags: explicit (content) tags exist for a viewer only once the gate is passed; a tag link
   deeper a spoiler than the viewer reads stays folded, and only spoiler-free links appear on
   cards.
-- Terms: a term that explains an explicit tag is gated like the tag.
+- Terms: every published term's definition is readable by everyone, even one that defines an
+  explicit word; only its explicit tags and the works it lists wait for the gate.
 - Posts: members post on a work only if they may read it in full (an 18+ work needs an adult
   member); a viewer sees reviews of the works open to them and comments on the terms open to
   them.
@@ -329,21 +330,33 @@ def explains_explicit_tag(terms: Rows) -> Exists:
 
 
 def terms_for_viewer(terms: Published, viewer: Viewer) -> Published:
-    """Published terms the viewer may read: one that explains an explicit tag only past the gate."""
-    terms = terms.published()
-    if viewer.passed_age_gate:
-        return terms
-    return terms.exclude(tags__category=EXPLICIT_CATEGORY)
+    """The terms the viewer may read: every published one. A term that defines an explicit word
+    (hentai) is not itself explicit; ``works_illustrating_term`` keeps back what would be."""
+    return terms.published()
 
 
 def read_term(terms: PublishedRows, viewer: Viewer, slug: str) -> Access[Any]:
-    """The one read path for a term's page: like an explicit tag's page, an explicit term's is gated
-    (the works it lists would say which are explicit)."""
+    """The one read path for a term's page, open to everyone (404 if unpublished). The term comes
+    annotated ``is_explicit`` (it explains an explicit tag) for ``term_lists_held_back``."""
     try:
         term = terms.published().annotate(is_explicit=explains_explicit_tag(terms)).get(slug=slug)
     except terms.model.DoesNotExist:
         raise Http404("No such term.") from None
-    return Access(term, gated=term.is_explicit and not viewer.passed_age_gate)
+    return Access(term, gated=False)
+
+
+def term_lists_held_back(term: Any, viewer: Viewer) -> bool:
+    """Whether a term's page keeps its works back until the gate is passed: those of a term that
+    explains an explicit tag would say which 18+ works carry the tag, as the tag's own page would.
+    (Its explicit tags stay back anyway: ``tags_for_viewer``.) ``term`` comes from ``read_term``."""
+    return bool(term.is_explicit) and not viewer.passed_age_gate
+
+
+def works_illustrating_term(works: Works, term: Any, viewer: Viewer) -> Works:
+    """The works a term's page lists, out of ``works`` (a viewer's list, ``works_for_viewer``)."""
+    if term_lists_held_back(term, viewer):
+        return works.none()
+    return works.filter(glossary_terms=term)
 
 
 # --- posts -------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.views.generic import DetailView, ListView
 
 from accounts.views import render_age_gate
+from catalog import visibility
 from catalog.models import Tag
 from catalog.views import ViewerMixin
 from core.sections import Section
@@ -43,7 +44,8 @@ class TermDetailView(ViewerMixin, DetailView):
         return super().get_context_data(
             related_terms=term.related_terms.for_viewer(self.viewer).order_by("sort_name"),
             faqs=term.faqs.all(),
-            works=self.visible_works().filter(glossary_terms=term).order_by("title"),
+            works=visibility.works_illustrating_term(self.visible_works(), term, self.viewer).order_by("title"),
+            lists_held_back=visibility.term_lists_held_back(term, self.viewer),
             tags=Tag.objects.for_viewer(self.viewer).filter(term=term),
             perspective_terms=perspective_terms if term in perspective_terms else [],
             **sections.term_page.context(self.request, term),

@@ -145,3 +145,13 @@ def test_broken_seed_files_fail_with_a_clear_message(db, tmp_path):
 def test_missing_seed_folder_fails_with_a_clear_message(db, tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("load_seeds", "--dir", str(tmp_path / "missing"))
+
+
+def test_the_hentai_definition_is_readable_before_the_gate(seeded, client):
+    """Found in review: search for "hentai" found nothing and the home page counted 11 terms."""
+    assert [t.slug for t in search("hentai", ANONYMOUS_VIEWER).terms][:1] == ["hentai"]
+    page = client.get("/glossary/hentai/").content.decode()
+    assert "Are you 18 or older?" not in page
+    assert Term.objects.get(slug="hentai").summary in page
+    assert 'href="/tags/hentai/"' not in page  # the content tag itself waits for the gate
+    assert f"All {Term.objects.published().count()} terms" in client.get("/").content.decode()
