@@ -20,7 +20,7 @@ class TermAdmin(SearchIndexedAdmin):
     inlines = [TermFAQInline]
     actions = ["publish", "unpublish"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "japanese", "reading", "aliases", "summary", "body"]}),
+        (None, {"fields": ["name", "slug", "heading", "japanese", "reading", "aliases", "summary", "body"]}),
         (
             "Comparison table",
             {

@@ -7,7 +7,7 @@ from catalog import visibility
 from catalog.models import SearchEntry, TagCategory
 from core.fields import SortKeyField
 from core.reversing import slug_url
-from core.text import filing_letter, sort_key, split_lines
+from core.text import LEADING_ARTICLES, filing_letter, sort_key, split_lines
 
 # The comparison table's rows, in the order the glossary introduces the three perspectives; any
 # other perspective term follows them alphabetically.
@@ -41,6 +41,13 @@ class Term(models.Model):
     # The index files and sorts by this: "The “happy” couple" under H (core.text.sort_key).
     sort_name = SortKeyField(populate_from="name")
     slug = models.SlugField(max_length=100, unique=True)
+    heading = models.CharField(
+        "page title",
+        max_length=200,
+        blank=True,
+        help_text="A question in plain English, such as “What is a route?” or “What does kanojo mean?”. "
+        "Empty: “What is …?” around the name.",
+    )
     japanese = models.CharField(max_length=100, blank=True, help_text="Spelling in Japanese script.")
     reading = models.CharField(max_length=100, blank=True, help_text="Romanised reading.")
     aliases = models.TextField(blank=True, help_text="Other names and abbreviations, one per line.")
@@ -76,9 +83,23 @@ class Term(models.Model):
         return split_lines(self.aliases)
 
     @property
+    def page_title(self) -> str:
+        """The title of the term's page: the curated heading, or "What is …?" around the name as a sentence reads it."""
+        return self.heading or f"What is {name_in_a_sentence(self.name)}?"
+
+    @property
     def index_letter(self) -> str:
         """The A-Z section the term is filed under: the first letter of its sort key ("#" for digits, other scripts)."""
         return filing_letter(self.sort_name or sort_key(self.name))
+
+
+def name_in_a_sentence(name: str) -> str:
+    """A name as it reads after "What is": a leading article or a capitalised first word in lower case
+    ("The “happy” couple" -> "the “happy” couple", "Netorare" -> "netorare"); "NTR" stays as it is."""
+    first, space, rest = name.partition(" ")
+    if first.casefold() in LEADING_ARTICLES or (first[:1].isupper() and first[1:].islower()):
+        first = first[:1].lower() + first[1:]
+    return first + space + rest
 
 
 class TermFAQ(models.Model):

@@ -97,6 +97,7 @@ def load_seeds(directory: Path = SEED_DIR, *, update: bool = False) -> SeedRepor
     for row in term_rows:
         values = {
             "name": row["name"],
+            "heading": row.get("heading", ""),
             "japanese": row.get("japanese", ""),
             "reading": row.get("reading", ""),
             "aliases": "\n".join(row.get("aliases", [])),

@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import shutil
 
 import pytest
@@ -155,3 +156,23 @@ def test_the_hentai_definition_is_readable_before_the_gate(seeded, client):
     assert Term.objects.get(slug="hentai").summary in page
     assert 'href="/tags/hentai/"' not in page  # the content tag itself waits for the gate
     assert f"All {Term.objects.published().count()} terms" in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "slug, title",
+    [
+        ("netorare", "What is netorare?"),
+        ("route", "What is a route?"),
+        ("visual-novel", "What is a visual novel?"),
+        ("happy-couple", "What is the “happy” couple?"),
+        ("troubling-times", "What is the troubling times setup?"),
+        ("kanojo", "What does kanojo mean?"),
+    ],
+)
+def test_seeded_term_pages_have_titles_that_read_as_english(seeded, slug, title):
+    assert Term.objects.get(slug=slug).page_title == title
+
+
+def test_no_seeded_term_title_keeps_a_capital_after_what_is(seeded):
+    for term in Term.objects.all():
+        assert not re.match(r"What (is|are) (The|A|An) |What is [A-Z][a-z]", term.page_title), term.page_title

@@ -96,13 +96,29 @@ def test_term_page_shows_names_article_and_faq(world, client):
     response = client.get("/glossary/netorare/")
     assert response.status_code == 200
     page = html(response)
-    assert "What is Netorare?" in page
+    assert '<h1 id="term-title">What is netorare?</h1>' in page
     assert '<dt>Japanese</dt><dd lang="ja">寝取られ</dd>' in page
     assert "<dt>Reading</dt><dd>netorare</dd>" in page
     assert "<dt>Also called</dt><dd>NTR</dd>" in page
     assert "<p>First paragraph about netorare.</p>" in page and "<p>Second paragraph.</p>" in page
     questions = re.findall(r"<summary>(.*?)</summary>", page.split('id="faq-title"', 1)[1])
     assert questions == ["Is NTR always sad?", "Where does the word come from?"]
+
+
+def test_term_page_titles_read_as_english(db, client):
+    """Found in review: "What is Route?" and "What is The "happy" couple?"."""
+    make_term("The “happy” couple", slug="happy-couple")
+    make_term("Route", heading="What is a route?")
+    make_term("NTR")
+    for slug, title in [
+        ("happy-couple", "What is the “happy” couple?"),
+        ("route", "What is a route?"),
+        ("ntr", "What is NTR?"),
+    ]:
+        page = html(client.get(f"/glossary/{slug}/"))
+        assert f"<title>{title} · Glossary" in page
+        assert f'<h1 id="term-title">{title}</h1>' in page
+        assert f'<meta property="og:title" content="{title}">' in page
 
 
 def test_term_page_links_published_related_terms(world, client):
