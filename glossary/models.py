@@ -4,7 +4,7 @@ from django.db import models
 
 from accounts.viewer import Viewer
 from catalog import visibility
-from catalog.models import SearchEntry, TagCategory
+from catalog.models import SearchEntry, Tag, TagCategory
 from core.fields import SortKeyField
 from core.reversing import slug_url
 from core.text import LEADING_ARTICLES, filing_letter, sort_key, split_lines
@@ -12,6 +12,8 @@ from core.text import LEADING_ARTICLES, filing_letter, sort_key, split_lines
 # The comparison table's rows, in the order the glossary introduces the three perspectives; any
 # other perspective term follows them alphabetically.
 PERSPECTIVE_ORDER = ("netorare", "netori", "netorase")
+# A term that explains a tag of these categories names a perspective or a setup of the genre itself.
+GENRE_TAG_CATEGORIES = (TagCategory.PERSPECTIVE, TagCategory.SETUP)
 
 
 class TermQuerySet(models.QuerySet):
@@ -25,6 +27,12 @@ class TermQuerySet(models.QuerySet):
     def read_for_viewer(self, viewer: Viewer, slug: str) -> visibility.Access:
         """A term's page: the term and whether the page is gated for this viewer (404 if unpublished)."""
         return visibility.read_term(self, viewer, slug)
+
+    def with_genre_flag(self) -> Self:
+        """Annotate ``is_genre_term``: the term explains a perspective or setup tag (netorare, the
+        “happy” couple, ...), so its comments ask how such stories feel; other terms ask for questions."""
+        genre_tags = Tag.objects.filter(term=models.OuterRef("pk"), category__in=GENRE_TAG_CATEGORIES)
+        return self.annotate(is_genre_term=models.Exists(genre_tags))
 
     def perspectives(self):
         """The terms behind the perspective tags (netorare, netori, netorase), for the comparison table."""

@@ -32,7 +32,7 @@ class TermDetailView(ViewerMixin, DetailView):
     context_object_name = "term"
 
     def get(self, request, *args, **kwargs):
-        access = Term.objects.read_for_viewer(self.viewer, kwargs["slug"])
+        access = Term.objects.with_genre_flag().read_for_viewer(self.viewer, kwargs["slug"])
         if access.gated:
             return render_age_gate(request)
         self.object = access.obj
