@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
 from catalog import visibility
@@ -340,6 +341,7 @@ def term_suggest(request):
 
 
 @login_required
+@cache_control(private=True)  # one member's own page, whether or not the policy consulted their Viewer
 def notification_list(request):
     """The member's notifications, newest first, each shown as the visibility policy allows now
     (``community.notifications.for_page``): a fixed number of queries whatever the page size."""
