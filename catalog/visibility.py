@@ -12,8 +12,8 @@ The rules (DESIGN.md, "The age gate" and "Tags"):
 - Terms: every published term's definition is readable by everyone, even one that defines an
   explicit word; only its explicit tags and the works it lists wait for the gate.
 - Posts: members post on a work only if they may read it in full (an 18+ work needs an adult
-  member); a viewer sees reviews of the works open to them and comments on the terms open to
-  them.
+  member); a viewer sees reviews of the works open to them (a member's page says how many more
+  the age gate keeps back) and comments on the terms open to them.
 - Syndication (feeds, the sitemap): what an anonymous visitor may see, less every 18+ work,
   since no age gate stands in front of a feed reader or a search engine's copy.
 
@@ -378,6 +378,16 @@ def reviews_for_viewer(reviews: Published, works: AllRows, viewer: Viewer) -> Pu
     works the viewer's lists show unlocked. ``works`` is the Work manager to rule on."""
     open_works = works_for_viewer(works.all(), viewer).filter(is_locked=False).values("pk")
     return reviews.published().filter(work__in=open_works)
+
+
+def reviews_behind_gate(reviews: Published, works: AllRows, viewer: Viewer) -> Published:
+    """Published reviews that ``reviews_for_viewer`` leaves off a member's page only because of the
+    age gate: those of works the viewer's lists show locked. The page says how many, so a member whose
+    reviews are all of 18+ works does not seem to have written none."""
+    if viewer.passed_age_gate:
+        return reviews.none()
+    locked_works = works_for_viewer(works.all(), viewer).filter(is_locked=True).values("pk")
+    return reviews.published().filter(work__in=locked_works)
 
 
 def comments_for_viewer(comments: Published, terms: AllRows, viewer: Viewer) -> Published:

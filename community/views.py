@@ -103,10 +103,12 @@ def member_posts_section(request, member, **details) -> Section:
     comments = visibility.comments_for_viewer(
         Comment.objects.filter(author=member, is_deleted=False), Term.objects, request.viewer
     )
+    behind_gate = visibility.reviews_behind_gate(Review.objects.filter(author=member), Work.objects, request.viewer)
     return Section(
         templates={"main": "community/_member_posts.html"},
         context={
             "reviews": reviews.select_related("work").order_by("-created_at")[:MEMBER_PAGE_POSTS],
+            "reviews_behind_gate": behind_gate.count(),
             "comments": comments.select_related("term").order_by("-created_at")[:MEMBER_PAGE_POSTS],
         },
     )
