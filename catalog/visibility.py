@@ -13,7 +13,8 @@ The rules (DESIGN.md, "The age gate" and "Tags"):
   explicit word; only its explicit tags and the works it lists wait for the gate.
 - Posts: members post on a work only if they may read it in full (an 18+ work needs an adult
   member); a viewer sees reviews of the works open to them (a member's page says how many more
-  the age gate keeps back) and comments on the terms open to them.
+  the age gate keeps back) and comments on the terms open to them; members see all their own
+  posts, but not the title of a work or term no longer published.
 - Syndication (feeds, the sitemap): what an anonymous visitor may see, less every 18+ work,
   since no age gate stands in front of a feed reader or a search engine's copy.
 
@@ -388,6 +389,22 @@ def reviews_behind_gate(reviews: Published, works: AllRows, viewer: Viewer) -> P
         return reviews.none()
     locked_works = works_for_viewer(works.all(), viewer).filter(is_locked=True).values("pk")
     return reviews.published().filter(work__in=locked_works)
+
+
+def own_reviews(reviews: AnyRows) -> AnyRows:
+    """A member's own reviews, for their profile: every moderation state (each shows its badge), each
+    annotated ``work_withdrawn`` when its work is no longer published: the review stays listed, but not
+    the title of a work the site no longer shows."""
+    return reviews.annotate(
+        work_withdrawn=models.ExpressionWrapper(Q(work__is_published=False), output_field=models.BooleanField())
+    )
+
+
+def own_comments(comments: AnyRows) -> AnyRows:
+    """``own_reviews`` for comments: ``term_withdrawn`` when the term is no longer published."""
+    return comments.annotate(
+        term_withdrawn=models.ExpressionWrapper(Q(term__is_published=False), output_field=models.BooleanField())
+    )
 
 
 def comments_for_viewer(comments: Published, terms: AllRows, viewer: Viewer) -> Published:

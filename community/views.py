@@ -115,14 +115,15 @@ def member_posts_section(request, member, **details) -> Section:
 
 
 def own_posts_section(request, member, **details) -> Section:
-    """The member's own profile: everything they wrote, with each post's moderation state."""
+    """The member's own profile: everything they wrote, with each post's moderation state; a post on a
+    work or term no longer published stays listed without its title (``visibility.own_reviews``)."""
+    reviews = visibility.own_reviews(Review.objects.filter(author=member))
+    comments = visibility.own_comments(Comment.objects.filter(author=member, is_deleted=False))
     return Section(
         templates={"main": "community/_member_posts.html"},
         context={
-            "reviews": Review.objects.filter(author=member).select_related("work").order_by("-created_at"),
-            "comments": Comment.objects.filter(author=member, is_deleted=False)
-            .select_related("term")
-            .order_by("-created_at"),
+            "reviews": reviews.select_related("work").order_by("-created_at"),
+            "comments": comments.select_related("term").order_by("-created_at"),
         },
     )
 

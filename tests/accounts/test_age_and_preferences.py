@@ -264,6 +264,23 @@ class TestProfileAndMemberPages:
         page_html = html(Client().get(reverse("accounts:member-detail", args=["alice"])))
         assert "No reviews yet." in page_html and "shown after the" not in page_html
 
+    def test_profile_keeps_a_review_of_an_unpublished_work_without_its_title(
+        self, adult_member, adult_member_client, safe_work, netorare_term
+    ):
+        """Found in review: the member's own profile still named a work that had been unpublished."""
+        make_review(adult_member, safe_work, body=body_text("Own-review-marker"))
+        make_comment(adult_member, netorare_term, body="Own-comment-marker")
+        safe_work.is_published = False
+        safe_work.save()
+        netorare_term.is_published = False
+        netorare_term.save()
+        page_html = html(adult_member_client.get(PROFILE))
+        assert "Own-review-marker" in page_html and "Own-comment-marker" in page_html
+        assert safe_work.title not in page_html and safe_work.get_absolute_url() not in page_html
+        assert "A work no longer in the catalog" in page_html
+        assert netorare_term.get_absolute_url() not in page_html
+        assert "On a term no longer in the glossary" in page_html
+
     def test_unknown_or_inactive_member_is_404(self, adult_member):
         assert Client().get(reverse("accounts:member-detail", args=["nobody"])).status_code == 404
         User.objects.filter(pk=adult_member.pk).update(is_active=False)
