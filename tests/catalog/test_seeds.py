@@ -176,3 +176,34 @@ def test_seeded_term_pages_have_titles_that_read_as_english(seeded, slug, title)
 def test_no_seeded_term_title_keeps_a_capital_after_what_is(seeded):
     for term in Term.objects.all():
         assert not re.match(r"What (is|are) (The|A|An) |What is [A-Z][a-z]", term.page_title), term.page_title
+
+
+def test_update_removes_links_the_corrected_files_no_longer_give(db, tmp_path):
+    """Seeds loaded before the files were corrected (issue 13: Tsuma's tags read into it from a general
+    description) lose those links with --update; a plain rerun keeps them, as it keeps any edit."""
+    for name in ("terms", "tags", "works"):
+        shutil.copy(SEED_DIR / f"{name}.json", tmp_path / f"{name}.json")
+    works = json.loads((tmp_path / "works.json").read_text())
+    tsuma = next(row for row in works if row["slug"].startswith("tsuma-"))
+    tsuma["tags"].append({"tag": "shift-in-power", "spoiler_level": 1, "note": "Read into the work."})
+    (tmp_path / "works.json").write_text(json.dumps(works))
+    terms = json.loads((tmp_path / "terms.json").read_text())
+    next(row for row in terms if row["slug"] == "route")["related"].append("hentai")
+    next(row for row in terms if row["slug"] == "hentai")["works"].append(tsuma["slug"])
+    (tmp_path / "terms.json").write_text(json.dumps(terms))
+    call_command("load_seeds", "--dir", str(tmp_path), stdout=io.StringIO())
+
+    def state():
+        return (
+            WorkTag.objects.filter(work__slug=tsuma["slug"], tag__slug="shift-in-power").exists(),
+            Term.objects.get(slug="route").related_terms.filter(slug="hentai").exists(),
+            Term.objects.get(slug="hentai").works.filter(slug=tsuma["slug"]).exists(),
+        )
+
+    assert state() == (True, True, True)
+    load()
+    assert state() == (True, True, True)
+    output = load("--update")
+    assert state() == (False, False, False)
+    assert "removed 1 work tags" in output
+    assert set(Term.objects.get(slug="netorare").related_terms.values_list("slug", flat=True)) >= {"netori", "cheating"}
