@@ -13,6 +13,7 @@ from catalog import sorts, visibility
 from catalog.choices import AgeRating, DatePrecision, Kind, TagCategory, format_partial_date
 from catalog.covers import cover_token
 from catalog.querysets import TagQuerySet, WorkQuerySet, WorkTagQuerySet
+from core.fields import SortKeyField
 from core.old_slugs import OldSlug
 from core.reversing import slug_url
 from core.text import split_lines
@@ -34,6 +35,8 @@ __all__ = [
 
 class Tag(models.Model):
     name = models.CharField(max_length=100)
+    # /tags/ sorts by this within a category: "The “happy” couple" among the H's (core.text.sort_key).
+    sort_name = SortKeyField(populate_from="name")
     slug = models.SlugField(max_length=100, unique=True)
     category = models.CharField(max_length=20, choices=TagCategory.choices)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
@@ -55,6 +58,7 @@ class Tag(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="tag_not_own_parent"),
         ]
+        indexes = [models.Index(fields=["category", "sort_name"], name="tag_category_sort_idx")]
 
     def __str__(self):
         return self.name

@@ -275,7 +275,9 @@ class TagListView(ViewerMixin, TemplateView):
         return super().get_context_data(
             # The list is rendered once per kind of viewer and cached with its counts (see the template).
             tag_index_key=Tag.objects.work_counts_cache_key(viewer),
-            tag_groups=lambda: group_tags_by_category(Tag.objects.for_viewer(viewer).with_work_counts(viewer)),
+            tag_groups=lambda: group_tags_by_category(
+                Tag.objects.for_viewer(viewer).order_by("category", "sort_name").with_work_counts(viewer)
+            ),
             **kwargs,
         )
 

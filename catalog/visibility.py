@@ -12,10 +12,12 @@ The rules (DESIGN.md, "The age gate" and "Tags"):
 - Tags: explicit (content) tags exist for a viewer only once the gate is passed; a tag link
   deeper a spoiler than the viewer reads stays folded, and only spoiler-free links appear on
   cards.
-- Terms: a term that explains an explicit tag is gated like the tag.
+- Terms: every published term's definition is readable by everyone, even one that defines an
+  explicit word; only its explicit tags and the works it lists wait for the gate.
 - Posts: members post on a work only if they may read it in full (an 18+ work needs an adult
-  member); a viewer sees reviews of the works open to them and comments on the terms open to
-  them.
+  member); a viewer sees reviews of the works open to them (a member's page says how many more
+  the age gate keeps back) and comments on the terms open to them; members see all their own
+  posts, but not the title of a work or term no longer published.
 - Syndication (feeds, the sitemap): what an anonymous visitor may see, less every 18+ work,
   since no age gate stands in front of a feed reader or a search engine's copy.
 
@@ -392,21 +394,33 @@ def explains_explicit_tag(terms: Rows) -> Exists:
 
 
 def terms_for_viewer(terms: Published, viewer: Viewer) -> Published:
-    """Published terms the viewer may read: one that explains an explicit tag only past the gate."""
-    terms = terms.published()
-    if viewer.passed_age_gate:
-        return terms
-    return terms.exclude(tags__category=EXPLICIT_CATEGORY)
+    """The terms the viewer may read: every published one. A term that defines an explicit word
+    (hentai) is not itself explicit; ``works_illustrating_term`` keeps back what would be."""
+    return terms.published()
 
 
 def read_term(terms: PublishedRows, viewer: Viewer, slug: str) -> Access[Any]:
-    """The one read path for a term's page: like an explicit tag's page, an explicit term's is gated
-    (the works it lists would say which are explicit)."""
+    """The one read path for a term's page, open to everyone (404 if unpublished). The term comes
+    annotated ``is_explicit`` (it explains an explicit tag) for ``term_lists_held_back``."""
     try:
         term, moved = _get_by_slug(terms.published().annotate(is_explicit=explains_explicit_tag(terms)), slug)
     except terms.model.DoesNotExist:
         raise Http404("No such term.") from None
-    return Access(term, gated=term.is_explicit and not viewer.passed_age_gate, moved=moved)
+    return Access(term, gated=False, moved=moved)
+
+
+def term_lists_held_back(term: Any, viewer: Viewer) -> bool:
+    """Whether a term's page keeps its works back until the gate is passed: those of a term that
+    explains an explicit tag would say which 18+ works carry the tag, as the tag's own page would.
+    (Its explicit tags stay back anyway: ``tags_for_viewer``.) ``term`` comes from ``read_term``."""
+    return bool(term.is_explicit) and not viewer.passed_age_gate
+
+
+def works_illustrating_term(works: Works, term: Any, viewer: Viewer) -> Works:
+    """The works a term's page lists, out of ``works`` (a viewer's list, ``works_for_viewer``)."""
+    if term_lists_held_back(term, viewer):
+        return works.none()
+    return works.filter(glossary_terms=term)
 
 
 # --- posts -------------------------------------------------------------------------------------
@@ -430,6 +444,32 @@ def reviews_for_viewer(reviews: Published, works: AllRows, viewer: Viewer) -> Pu
     works the viewer's lists show unlocked. ``works`` is the Work manager to rule on."""
     open_works = works_for_viewer(works.all(), viewer).filter(is_locked=False).values("pk")
     return reviews.published().filter(work__in=open_works)
+
+
+def reviews_behind_gate(reviews: Published, works: AllRows, viewer: Viewer) -> Published:
+    """Published reviews that ``reviews_for_viewer`` leaves off a member's page only because of the
+    age gate: those of works the viewer's lists show locked. The page says how many, so a member whose
+    reviews are all of 18+ works does not seem to have written none."""
+    if viewer.passed_age_gate:
+        return reviews.none()
+    locked_works = works_for_viewer(works.all(), viewer).filter(is_locked=True).values("pk")
+    return reviews.published().filter(work__in=locked_works)
+
+
+def own_reviews(reviews: AnyRows) -> AnyRows:
+    """A member's own reviews, for their profile: every moderation state (each shows its badge), each
+    annotated ``work_withdrawn`` when its work is no longer published: the review stays listed, but not
+    the title of a work the site no longer shows."""
+    return reviews.annotate(
+        work_withdrawn=models.ExpressionWrapper(Q(work__is_published=False), output_field=models.BooleanField())
+    )
+
+
+def own_comments(comments: AnyRows) -> AnyRows:
+    """``own_reviews`` for comments: ``term_withdrawn`` when the term is no longer published."""
+    return comments.annotate(
+        term_withdrawn=models.ExpressionWrapper(Q(term__is_published=False), output_field=models.BooleanField())
+    )
 
 
 def comments_for_viewer(comments: Published, terms: AllRows, viewer: Viewer) -> Published:

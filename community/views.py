@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
 from catalog import visibility
@@ -104,24 +105,27 @@ def member_posts_section(request, member, **details) -> Section:
     comments = visibility.comments_for_viewer(
         Comment.objects.filter(author=member, is_deleted=False), Term.objects, request.viewer
     )
+    behind_gate = visibility.reviews_behind_gate(Review.objects.filter(author=member), Work.objects, request.viewer)
     return Section(
         templates={"main": "community/_member_posts.html"},
         context={
             "reviews": reviews.select_related("work").order_by("-created_at")[:MEMBER_PAGE_POSTS],
+            "reviews_behind_gate": behind_gate.count(),
             "comments": comments.select_related("term").order_by("-created_at")[:MEMBER_PAGE_POSTS],
         },
     )
 
 
 def own_posts_section(request, member, **details) -> Section:
-    """The member's own profile: everything they wrote, with each post's moderation state."""
+    """The member's own profile: everything they wrote, with each post's moderation state; a post on a
+    work or term no longer published stays listed without its title (``visibility.own_reviews``)."""
+    reviews = visibility.own_reviews(Review.objects.filter(author=member))
+    comments = visibility.own_comments(Comment.objects.filter(author=member, is_deleted=False))
     return Section(
         templates={"main": "community/_member_posts.html"},
         context={
-            "reviews": Review.objects.filter(author=member).select_related("work").order_by("-created_at"),
-            "comments": Comment.objects.filter(author=member, is_deleted=False)
-            .select_related("term")
-            .order_by("-created_at"),
+            "reviews": reviews.select_related("work").order_by("-created_at"),
+            "comments": comments.select_related("term").order_by("-created_at"),
         },
     )
 
@@ -342,6 +346,7 @@ def term_suggest(request):
 
 
 @login_required
+@cache_control(private=True)  # one member's own page, whether or not the policy consulted their Viewer
 def notification_list(request):
     """The member's notifications, newest first, each shown as the visibility policy allows now
     (``community.notifications.for_page``): a fixed number of queries whatever the page size."""

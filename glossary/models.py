@@ -4,10 +4,17 @@ from django.db import models
 
 from accounts.viewer import Viewer
 from catalog import visibility
-from catalog.models import SearchEntry, TagCategory
+from catalog.models import SearchEntry, Tag, TagCategory
+from core.fields import SortKeyField
 from core.old_slugs import OldSlug
 from core.reversing import slug_url
-from core.text import split_lines
+from core.text import LEADING_ARTICLES, filing_letter, sort_key, split_lines
+
+# The comparison table's rows, in the order the glossary introduces the three perspectives; any
+# other perspective term follows them alphabetically.
+PERSPECTIVE_ORDER = ("netorare", "netori", "netorase")
+# A term that explains a tag of these categories names a perspective or a setup of the genre itself.
+GENRE_TAG_CATEGORIES = (TagCategory.PERSPECTIVE, TagCategory.SETUP)
 
 
 class TermQuerySet(models.QuerySet):
@@ -22,14 +29,34 @@ class TermQuerySet(models.QuerySet):
         """A term's page: the term and whether the page is gated for this viewer (404 if unpublished)."""
         return visibility.read_term(self, viewer, slug)
 
+    def with_genre_flag(self) -> Self:
+        """Annotate ``is_genre_term``: the term explains a perspective or setup tag (netorare, the
+        “happy” couple, ...), so its comments ask how such stories feel; other terms ask for questions."""
+        genre_tags = Tag.objects.filter(term=models.OuterRef("pk"), category__in=GENRE_TAG_CATEGORIES)
+        return self.annotate(is_genre_term=models.Exists(genre_tags))
+
     def perspectives(self):
         """The terms behind the perspective tags (netorare, netori, netorase), for the comparison table."""
-        return self.published().filter(tags__category=TagCategory.PERSPECTIVE).distinct().order_by("name")
+        position = models.Case(
+            *(models.When(slug=slug, then=models.Value(i)) for i, slug in enumerate(PERSPECTIVE_ORDER)),
+            default=models.Value(len(PERSPECTIVE_ORDER)),
+        )
+        terms = self.published().filter(tags__category=TagCategory.PERSPECTIVE).distinct()
+        return terms.annotate(position=position).order_by("position", "sort_name")
 
 
 class Term(models.Model):
     name = models.CharField(max_length=100)
+    # The index files and sorts by this: "The “happy” couple" under H (core.text.sort_key).
+    sort_name = SortKeyField(populate_from="name")
     slug = models.SlugField(max_length=100, unique=True)
+    heading = models.CharField(
+        "page title",
+        max_length=200,
+        blank=True,
+        help_text="A question in plain English, such as “What is a route?” or “What does kanojo mean?”. "
+        "Empty: “What is …?” around the name.",
+    )
     japanese = models.CharField(max_length=100, blank=True, help_text="Spelling in Japanese script.")
     reading = models.CharField(max_length=100, blank=True, help_text="Romanised reading.")
     aliases = models.TextField(blank=True, help_text="Other names and abbreviations, one per line.")
@@ -48,7 +75,11 @@ class Term(models.Model):
     objects = TermQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_name"]
+        indexes = [
+            # The glossary index and every list of terms read published terms in this order.
+            models.Index(fields=["sort_name"], condition=models.Q(is_published=True), name="term_pub_sort_idx"),
+        ]
 
     def __str__(self):
         return self.name
@@ -61,9 +92,23 @@ class Term(models.Model):
         return split_lines(self.aliases)
 
     @property
+    def page_title(self) -> str:
+        """The title of the term's page: the curated heading, or "What is …?" around the name as a sentence reads it."""
+        return self.heading or f"What is {name_in_a_sentence(self.name)}?"
+
+    @property
     def index_letter(self) -> str:
-        first = self.name[:1].upper()
-        return first if first.isalpha() and first.isascii() else "#"
+        """The A-Z section the term is filed under: the first letter of its sort key ("#" for digits, other scripts)."""
+        return filing_letter(self.sort_name or sort_key(self.name))
+
+
+def name_in_a_sentence(name: str) -> str:
+    """A name as it reads after "What is": a leading article or a capitalised first word in lower case
+    ("The “happy” couple" -> "the “happy” couple", "Netorare" -> "netorare"); "NTR" stays as it is."""
+    first, space, rest = name.partition(" ")
+    if first.casefold() in LEADING_ARTICLES or (first[:1].isupper() and first[1:].islower()):
+        first = first[:1].lower() + first[1:]
+    return first + space + rest
 
 
 class TermFAQ(models.Model):

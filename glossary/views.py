@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.views.generic import DetailView, ListView
 
 from accounts.views import render_age_gate
+from catalog import visibility
 from catalog.models import Tag
 from catalog.views import ViewerMixin
 from core.old_slugs import redirect_to_current
@@ -17,11 +18,11 @@ class TermIndexView(ViewerMixin, ListView):
     context_object_name = "terms"
 
     def get_queryset(self):
-        return Term.objects.for_viewer(self.viewer).order_by("name")
+        return Term.objects.for_viewer(self.viewer).order_by("sort_name")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        terms = sorted(context["terms"], key=lambda term: (term.index_letter, term.name.casefold()))
+        terms = sorted(context["terms"], key=lambda term: (term.index_letter, term.sort_name))
         context["letters"] = [(letter, list(group)) for letter, group in groupby(terms, key=lambda t: t.index_letter)]
         context["perspective_terms"] = Term.objects.perspectives()
         return context
@@ -32,7 +33,7 @@ class TermDetailView(ViewerMixin, DetailView):
     context_object_name = "term"
 
     def get(self, request, *args, **kwargs):
-        access = Term.objects.read_for_viewer(self.viewer, kwargs["slug"])
+        access = Term.objects.with_genre_flag().read_for_viewer(self.viewer, kwargs["slug"])
         if access.gated:
             return render_age_gate(request)
         if access.moved:
@@ -44,9 +45,10 @@ class TermDetailView(ViewerMixin, DetailView):
         term = self.object
         perspective_terms = list(Term.objects.perspectives())
         return super().get_context_data(
-            related_terms=term.related_terms.for_viewer(self.viewer).order_by("name"),
+            related_terms=term.related_terms.for_viewer(self.viewer).order_by("sort_name"),
             faqs=term.faqs.all(),
-            works=self.visible_works().filter(glossary_terms=term).order_by("title"),
+            works=visibility.works_illustrating_term(self.visible_works(), term, self.viewer).order_by("title"),
+            lists_held_back=visibility.term_lists_held_back(term, self.viewer),
             tags=Tag.objects.for_viewer(self.viewer).filter(term=term),
             perspective_terms=perspective_terms if term in perspective_terms else [],
             **sections.term_page.context(self.request, term),
@@ -60,7 +62,7 @@ def work_terms_section(request, work, *, open_tag_ids, **details):
         Term.objects.for_viewer(request.viewer)
         .filter(Q(works=work) | Q(tags__in=open_tag_ids))
         .distinct()
-        .order_by("name")
+        .order_by("sort_name")
     )
     return Section(templates={"main": "glossary/_work_terms.html"}, context={"work_terms": terms})
 

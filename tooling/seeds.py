@@ -3,10 +3,12 @@
 Loading is idempotent: a record is created when its slug is missing and left
 alone when present, so running it again (as ``make run`` does) changes nothing
 and never overwrites a curator's edits. ``update=True`` rewrites seeded fields
-from the files, for when the seed files themselves were corrected. A seeded slug
-that is now an old slug (``core.old_slugs``: a curator renamed the record, or
-merged the tag into another) stands for the record it leads to, which is left
-alone even when updating: loading never brings back what a curator renamed or merged.
+from the files, for when the seed files themselves were corrected: a seeded
+work's tag links and a seeded term's related terms and works then match the
+files, so a link the files no longer give is removed. A seeded slug that is now
+an old slug (``core.old_slugs``: a curator renamed the record, or merged the tag
+into another) stands for the record it leads to, which is left alone even when
+updating: loading never brings back what a curator renamed or merged.
 """
 
 import datetime
@@ -31,6 +33,7 @@ class SeedError(Exception):
 class SeedReport:
     created: dict = field(default_factory=dict)
     updated: dict = field(default_factory=dict)
+    removed: dict = field(default_factory=dict)
 
     def count(self, bucket: dict, model: str) -> None:
         bucket[model] = bucket.get(model, 0) + 1
@@ -39,7 +42,8 @@ class SeedReport:
         def fmt(bucket):
             return ", ".join(f"{n} {model}" for model, n in sorted(bucket.items())) or "nothing"
 
-        return f"created {fmt(self.created)}; updated {fmt(self.updated)}"
+        removed = f"; removed {fmt(self.removed)}" if self.removed else ""
+        return f"created {fmt(self.created)}; updated {fmt(self.updated)}{removed}"
 
 
 def parse_partial_date(value: str | None) -> tuple[datetime.date | None, str]:
@@ -102,6 +106,7 @@ def load_seeds(directory: Path = SEED_DIR, *, update: bool = False) -> SeedRepor
     for row in term_rows:
         values = {
             "name": row["name"],
+            "heading": row.get("heading", ""),
             "japanese": row.get("japanese", ""),
             "reading": row.get("reading", ""),
             "aliases": "\n".join(row.get("aliases", [])),
@@ -179,13 +184,31 @@ def load_seeds(directory: Path = SEED_DIR, *, update: bool = False) -> SeedRepor
             elif any(getattr(current, k) != v for k, v in wanted.items()):
                 WorkTag.objects.filter(pk=current.pk).update(**wanted)
                 report.count(report.updated, "work tags")
+        if update:
+            listed = {lookup(tags, link["tag"], "tag")[0].pk for link in row.get("tags", [])}
+            for tag_id, link in existing.items():
+                if tag_id not in listed:
+                    link.delete()
+                    report.count(report.removed, "work tags")
 
+    # Related terms are symmetrical: a pair is related when either row lists the other.
+    related: dict[str, set[str]] = {row["slug"]: set(row.get("related", [])) for row in term_rows}
+    for slug, others in list(related.items()):
+        for other in others:
+            lookup(terms, other, "related term")
+            related[other].add(slug)
     for row in term_rows:
         if row["slug"] not in new_terms and not update:
             continue
         term = terms[row["slug"]]
-        term.related_terms.add(*[lookup(terms, slug, "related term") for slug in row.get("related", [])])
-        term.works.add(*[lookup(works, slug, "work") for slug in row.get("works", [])])
+        related_terms = [terms[slug] for slug in sorted(related[row["slug"]])]
+        illustrating = [lookup(works, slug, "work") for slug in row.get("works", [])]
+        if update:
+            term.related_terms.set(related_terms)
+            term.works.set(illustrating)
+        else:
+            term.related_terms.add(*related_terms)
+            term.works.add(*illustrating)
         if not term.faqs.exists():
             TermFAQ.objects.bulk_create(
                 TermFAQ(term=term, question=faq["question"], answer=faq["answer"], position=i)

@@ -236,6 +236,51 @@ class TestProfileAndMemberPages:
         assert "Adult-review-marker" in html(visitor.get(url))
         assert "Adult-review-marker" in html(login(make_member("grown")).get(url))
 
+    def test_member_page_says_how_many_reviews_the_age_check_keeps_back(self, adult_member, safe_work, adult_work):
+        """Found in review: a visitor read "No reviews yet." where every review was of an 18+ work."""
+        make_review(adult_member, adult_work, body=body_text("Adult-review-marker"))
+        url = reverse("accounts:member-detail", args=["alice"])
+        page_html = html(Client().get(url))
+        assert "No reviews yet." not in page_html
+        assert "1 review of 18+ works is shown after the" in page_html
+        assert 'href="/accounts/age-check/?next=/accounts/members/alice/"' in page_html
+        assert "Adult-review-marker" not in page_html and adult_work.title not in page_html
+
+        make_review(adult_member, safe_work, body=body_text("Safe-review-marker"))
+        make_review(adult_member, make_work("Second Adult", age_rating="r18"))
+        page_html = html(Client().get(url))
+        assert "Safe-review-marker" in page_html
+        assert "2 more reviews of 18+ works are shown after the" in page_html
+
+        minor_html = html(login(make_member("teen", age=15)).get(url))
+        assert "2 more reviews of 18+ works are not shown: 18+ pages stay closed until you are 18." in minor_html
+
+        adult_html = html(login(make_member("grown")).get(url))
+        assert "Adult-review-marker" in adult_html and "shown after the" not in adult_html
+
+    def test_member_page_counts_only_published_reviews_behind_the_gate(self, adult_member, adult_work):
+        review = make_review(adult_member, adult_work)
+        Review.objects.filter(pk=review.pk).update(status=Status.PENDING)
+        page_html = html(Client().get(reverse("accounts:member-detail", args=["alice"])))
+        assert "No reviews yet." in page_html and "shown after the" not in page_html
+
+    def test_profile_keeps_a_review_of_an_unpublished_work_without_its_title(
+        self, adult_member, adult_member_client, safe_work, netorare_term
+    ):
+        """Found in review: the member's own profile still named a work that had been unpublished."""
+        make_review(adult_member, safe_work, body=body_text("Own-review-marker"))
+        make_comment(adult_member, netorare_term, body="Own-comment-marker")
+        safe_work.is_published = False
+        safe_work.save()
+        netorare_term.is_published = False
+        netorare_term.save()
+        page_html = html(adult_member_client.get(PROFILE))
+        assert "Own-review-marker" in page_html and "Own-comment-marker" in page_html
+        assert safe_work.title not in page_html and safe_work.get_absolute_url() not in page_html
+        assert "A work no longer in the catalog" in page_html
+        assert netorare_term.get_absolute_url() not in page_html
+        assert "On a term no longer in the glossary" in page_html
+
     def test_unknown_or_inactive_member_is_404(self, adult_member):
         assert Client().get(reverse("accounts:member-detail", args=["nobody"])).status_code == 404
         User.objects.filter(pk=adult_member.pk).update(is_active=False)

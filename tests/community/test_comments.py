@@ -10,9 +10,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from catalog.models import TagCategory
 from community import services
 from community.models import Comment, Status, TermSuggestion
-from tests.builders import make_comment, make_member, make_term, make_work
+from tests.builders import make_comment, make_member, make_tag, make_term, make_work
 from tests.pages import form_errors, html, login
 
 pytestmark = pytest.mark.django_db
@@ -422,3 +423,21 @@ def test_the_delete_confirmation_tells_the_truth_about_replies(adult_member, adu
     text = html(adult_member_client.get(reverse("community:comment-delete", args=[comment.pk])))
     assert "Replies to it are deleted with it" not in text
     assert "their replies stay" in text
+
+
+def comments_prompt(client, term) -> str:
+    page = html(client.get(term.get_absolute_url()))
+    return page.split('id="comments-title"', 1)[1].split("</p>", 1)[0]
+
+
+def test_genre_terms_ask_how_such_stories_feel_and_others_ask_for_questions(world, client):
+    """Found in review: "How does route make you feel? What's your favourite?" closed every term."""
+    setup_term = make_term("The questioning partner", slug="questioning-partner")
+    make_tag("The questioning partner", category=TagCategory.SETUP, term=setup_term)
+    for term in (world.terms.netorare, world.terms.netori, setup_term):
+        prompt = comments_prompt(client, term)
+        assert "leave you feeling" in prompt and "favourite" in prompt, term.slug
+    for term in (world.terms.route, make_term("Kanojo")):
+        prompt = comments_prompt(client, term)
+        assert "feeling" not in prompt and "favourite" not in prompt, term.slug
+        assert "A question about this term, an example you have come across, or a correction?" in prompt

@@ -8,7 +8,9 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from catalog.models import AgeRating, Work
 from community.models import Comment, Review
 from tests.builders import make_member, make_tag, tag_work
 from tests.pages import login
@@ -99,3 +101,59 @@ def test_work_page_with_many_reviews_shows_one_page(viewers, safe_work):
     html = viewers["anonymous"].get(safe_work.get_absolute_url()).content.decode()
     assert html.count('<article class="review"') == 20
     assert "Page 1 of" in html
+
+
+# A member's public page: the member, their reviews, how many of their reviews the age check keeps
+# back (not asked for a viewer past the gate), their comments; a signed-in viewer adds the session,
+# user, hidden tags and the header's unread count. The profile: no gate count, but the form's tags.
+MEMBER_PAGE_MAX = {"anonymous": 4, "member": 7}
+PROFILE_PAGE_MAX = 8
+
+
+def add_member_posts(author, n: int) -> None:
+    """n more reviews by ``author``, every other one of an 18+ work (which the gate keeps back from visitors)."""
+    start = Review.objects.filter(author=author).count()
+    works = Work.objects.bulk_create(
+        Work(
+            title=f"Work {author.pk}-{i}",
+            slug=f"w-{author.pk}-{i}",
+            is_published=True,
+            age_rating=AgeRating.R18 if i % 2 else AgeRating.ALL,
+        )
+        for i in range(start, start + n)
+    )
+    Review.objects.bulk_create(
+        Review(author=author, work=work, score=5, body="A review long enough to pass the minimum length of fifty.")
+        for work in works
+    )
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member"])
+def test_member_page_query_count_is_constant(who, viewers, django_assert_max_num_queries):
+    """The public member page, with the count of reviews the age check keeps back, whatever the number of reviews."""
+    author = make_member("writer")
+    client = viewers[who]
+    url = reverse("accounts:member-detail", args=[author.username])
+    counts = {}
+    done = 0
+    for n in (2, 10, 60):
+        add_member_posts(author, n - done)
+        done = n
+        counts[n] = count_queries(client, url)
+    assert counts[2] == counts[10] == counts[60], counts
+    with django_assert_max_num_queries(MEMBER_PAGE_MAX[who]):
+        client.get(url)
+
+
+def test_profile_query_count_is_constant(django_assert_max_num_queries):
+    author = make_member("writer")
+    client = login(author)
+    counts = {}
+    done = 0
+    for n in (2, 10, 60):
+        add_member_posts(author, n - done)
+        done = n
+        counts[n] = count_queries(client, reverse("accounts:profile"))
+    assert counts[2] == counts[10] == counts[60], counts
+    with django_assert_max_num_queries(PROFILE_PAGE_MAX):
+        client.get(reverse("accounts:profile"))
