@@ -21,7 +21,22 @@ class TermAdmin(OldSlugsAdmin, SearchIndexedAdmin):
     inlines = [TermFAQInline]
     actions = ["publish", "unpublish"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "old_addresses", "heading", "japanese", "reading", "aliases", "summary", "body"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "old_addresses",
+                    "heading",
+                    "japanese",
+                    "reading",
+                    "aliases",
+                    "summary",
+                    "body",
+                ]
+            },
+        ),
         (
             "Comparison table",
             {
