@@ -113,25 +113,23 @@ check: setup
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .e2e screenshots
 
-# Benchmark: demo databases are built once into .bench/ and reused; bump the version when
-# tooling/demo_data.py changes what it generates.
-BENCH_DATA_VERSION := 1
-BENCH_DIR := .bench
-BENCH_ENV := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=benchmark-only DJANGO_ALLOWED_HOSTS=testserver DJANGO_LOG_LEVEL=WARNING DJANGO_STATIC_ROOT=$(BENCH_DIR)/static
+# Benchmark (tooling/bench.py): every page on SQLite and, when a server answers on
+# 127.0.0.1:5432, on PostgreSQL, at 10,000 and 100,000 works. Each demo database is built once
+# (.bench/ for SQLite, databases ntrdb_bench_v* on the server) and reused; tooling/bench.py's
+# DATA_VERSION is bumped when tooling/demo_data.py changes what it generates.
+# bench-large: the same at 1,000,000 works (long: the first build takes over an hour per database).
+# bench-http: list pages under gunicorn against a bare Django view (tooling/bench_http.py; needs wrk).
+.PHONY: bench-large bench-http
+bench: setup
+	$(BIN)/python -m tooling.bench --sizes 10000 100000 $(BENCH_ARGS)
 
-$(BENCH_DIR)/demo-v$(BENCH_DATA_VERSION)-%.sqlite3: | setup
-	@mkdir -p $(BENCH_DIR)
-	rm -f $@.tmp
-	NTRDB_SQLITE_PATH=$@.tmp $(BIN)/python manage.py migrate -v0
-	NTRDB_SQLITE_PATH=$@.tmp $(BIN)/python manage.py generate_demo_data --works $* --seed 1
-	NTRDB_SQLITE_PATH=$@.tmp $(BIN)/python manage.py load_seeds
-	mv $@.tmp $@
+bench-large: setup
+	$(BIN)/python -m tooling.bench --sizes 10000 1000000 $(BENCH_ARGS)
 
-bench: setup $(BENCH_DIR)/demo-v$(BENCH_DATA_VERSION)-10000.sqlite3 $(BENCH_DIR)/demo-v$(BENCH_DATA_VERSION)-100000.sqlite3
-	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
-	for n in 10000 100000; do NTRDB_SQLITE_PATH=$(BENCH_DIR)/demo-v$(BENCH_DATA_VERSION)-$$n.sqlite3 $(BIN)/python manage.py migrate -v0; done
-	NTRDB_SQLITE_PATH=$(BENCH_DIR)/demo-v$(BENCH_DATA_VERSION)-10000.sqlite3 $(BENCH_ENV) $(BIN)/python manage.py benchmark --output $(BENCH_DIR)/results-10000.json
-	NTRDB_SQLITE_PATH=$(BENCH_DIR)/demo-v$(BENCH_DATA_VERSION)-100000.sqlite3 $(BENCH_ENV) $(BIN)/python manage.py benchmark --output $(BENCH_DIR)/results-100000.json --compare $(BENCH_DIR)/results-10000.json
+bench-http: setup
+	@command -v wrk >/dev/null || { echo "+ $(APT_GET) install -y wrk"; $(APT_GET) install -y -q wrk; }
+	$(BIN)/python -m tooling.bench_http $(BENCH_ARGS)
 
-bench-clean:
-	rm -rf $(BENCH_DIR)
+bench-clean: setup
+	$(BIN)/python -m tooling.bench --drop
+	rm -rf .bench

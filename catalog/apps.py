@@ -19,5 +19,11 @@ class CatalogConfig(AppConfig):
             )
         )
         register_searchable(
-            Searchable(kind=SearchEntry.Kind.TAG, model=Tag, names=tag_names, for_viewer=Tag.objects.for_viewer)
+            Searchable(
+                kind=SearchEntry.Kind.TAG,
+                model=Tag,
+                names=tag_names,
+                for_viewer=Tag.objects.for_viewer,
+                vocabulary=True,
+            )
         )

@@ -16,7 +16,11 @@ class GlossaryConfig(AppConfig):
 
         register_searchable(
             Searchable(
-                kind=SearchEntry.Kind.TERM, model=Term, names=term_search_names, for_viewer=Term.objects.for_viewer
+                kind=SearchEntry.Kind.TERM,
+                model=Term,
+                names=term_search_names,
+                for_viewer=Term.objects.for_viewer,
+                vocabulary=True,
             )
         )
         catalog_sections.work_page.register(work_terms_section)

@@ -85,7 +85,7 @@ class Ranks:
 
 def _ranks(needle: str, kinds: list[str], limit: int, words: list[str]) -> dict[str, Ranks]:
     """How each object of each kind whose names match the needle ranks, best first."""
-    backend = get_backend()
+    backend = get_backend(vocabularies={searchable.kind for searchable in searchables() if searchable.vocabulary})
     ranks = {kind: Ranks() for kind in kinds}
     for kind, object_id, name_field, text in backend.contains(kinds, needle, limit):
         # Shorter names first within a band.

@@ -22,12 +22,19 @@ NameList = list[tuple[int, str]]
 @dataclass(frozen=True)
 class Searchable:
     """How one model is searched: its index ``kind``, the ``names`` it is found by (field rank,
-    name), and ``for_viewer``: the rows of it a viewer may see, by the visibility policy."""
+    name), and ``for_viewer``: the rows of it a viewer may see, by the visibility policy.
+
+    A ``vocabulary`` (tags, glossary terms) is curated: hundreds or a few thousand names, against
+    millions of work names. Its names are read by scanning its own rows of the index, which costs
+    the same at any catalog size, where a full-text lookup would read every work name's postings
+    to find the few of its kind (``catalog.search.backends``).
+    """
 
     kind: str
     model: type[models.Model]
     names: Callable[[models.Model], NameList]
     for_viewer: Callable[[Viewer], models.QuerySet]
+    vocabulary: bool = False
 
 
 _REGISTRY: dict[str, Searchable] = {}
