@@ -129,3 +129,13 @@ def test_the_rating_refresh_reads_its_covering_index(catalog):
     assert len(statements) == 1, statements
     plan = plan_of(statements[0])
     assert reads_index_only(plan, "review_work_score_idx"), plan
+
+
+def test_a_filtered_page_walks_the_sort_index_and_probes_each_tag_from_an_index(catalog):
+    """A common tag (one work in eight here) is read in the list's order, each work tested by an
+    index probe (catalog.tag_filter, the walk shape): no sort of every match."""
+    client = Client()
+    pass_age_gate(client)
+    plan = plan_of(_page_query(client, "/works/?tags=tag-1&exclude_tags=tag-2&sort=-score"))
+    assert walks_index(plan, "work_pub_score_idx") and not sorts_in(plan), plan
+    assert "worktag" in plan and "Seq Scan on catalog_worktag" not in plan and "SCAN catalog_worktag" not in plan, plan
