@@ -1,6 +1,8 @@
+import hashlib
 from collections import OrderedDict
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -51,6 +53,7 @@ class HomeView(ViewerMixin, TemplateView):
 
 
 REFINE_SAMPLE = 1000
+REFINE_CACHE_SECONDS = 300
 
 
 class TagFilteredListMixin:
@@ -120,15 +123,39 @@ class WorkListView(TagFilteredListMixin, ViewerMixin, ListView):  # type: ignore
         return context
 
     def refine_tags(self, result_count: int):
-        """The most frequent tags among the results (among REFINE_SAMPLE of them, on big lists)."""
-        chosen = {tag.pk for tags in self.filterset.selected_tags().values() for tag in tags}
-        sample = self.works_matching(rows_wanted=REFINE_SAMPLE, ordered=False).values("pk")[:REFINE_SAMPLE]
-        links = WorkTag.objects.for_cards(self.viewer).filter(work__in=sample).exclude(tag__in=chosen)
-        counts = links.most_common_tags(15)
-        for row in counts:
-            row["add_url"] = self.url_adding("tags", row["tag__slug"])
-            row["exclude_url"] = self.url_adding("exclude_tags", row["tag__slug"])
-        return counts, result_count > REFINE_SAMPLE
+        """The most frequent tags among the results (among REFINE_SAMPLE of them, on big lists).
+
+        The same for every page and sort of one filter, and for every viewer of one kind, so it
+        is cached briefly: a sample's counts may be a few minutes old.
+        """
+        key = self.refine_cache_key()
+        counts = cache.get(key)
+        if counts is None:
+            chosen = {tag.pk for tags in self.filterset.selected_tags().values() for tag in tags}
+            sample = self.works_matching(rows_wanted=REFINE_SAMPLE, ordered=False).values("pk")[:REFINE_SAMPLE]
+            links = WorkTag.objects.for_cards(self.viewer).filter(work__in=sample).exclude(tag__in=chosen)
+            counts = links.most_common_tags(15)
+            cache.set(key, counts, REFINE_CACHE_SECONDS)
+        rows = [
+            {
+                **row,
+                "add_url": self.url_adding("tags", row["tag__slug"]),
+                "exclude_url": self.url_adding("exclude_tags", row["tag__slug"]),
+            }
+            for row in counts
+        ]
+        return rows, result_count > REFINE_SAMPLE
+
+    def refine_cache_key(self) -> str:
+        conditions = sorted(
+            (name, value)
+            for name, values in self.request.GET.lists()
+            if name not in ("page", "sort")
+            for value in values
+            if value
+        )
+        digest = hashlib.sha256(repr(conditions).encode()).hexdigest()[:32]
+        return f"refine:{visibility.viewer_variant(self.viewer)}:{digest}"
 
     def url_adding(self, field: str, value: str) -> str:
         """This list's URL with one more value for ``field``, back on page one."""
