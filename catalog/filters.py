@@ -1,9 +1,10 @@
 import django_filters
 from django import forms
 from django.conf import settings
+from django.db.models import Exists, OuterRef, Value
 from django.forms.renderers import Jinja2
 
-from accounts.viewer import ANONYMOUS_VIEWER
+from accounts.viewer import ANONYMOUS_VIEWER, Viewer
 from catalog import sorts, visibility
 from catalog.models import AgeRating, Kind, Tag, Work
 from catalog.tag_filter import TagFilter
@@ -22,7 +23,13 @@ def visible_tags(request):
 
 
 class TagSlugsField(forms.ModelMultipleChoiceField):
-    """Tag slugs from the query string; the blank "Add a tag…" option is ignored rather than refused."""
+    """Tag slugs from the query string; the blank "Add a tag…" option is ignored rather than refused.
+
+    A slug that is no choice is named in the error, saying whether it is a tag the age gate
+    keeps back (so the visitor knows it is shown after the age check) or no tag at all.
+    """
+
+    viewer: Viewer = ANONYMOUS_VIEWER
 
     def clean(self, value):
         if isinstance(value, (list, tuple)):
@@ -30,6 +37,41 @@ class TagSlugsField(forms.ModelMultipleChoiceField):
             if len(value) > MAX_TAGS_PER_FIELD:
                 raise forms.ValidationError(f"Choose at most {MAX_TAGS_PER_FIELD} tags here.", code="too_many_tags")
         return super().clean(value)
+
+    def _check_values(self, value):
+        """The chosen tags, in one query that also says which of the others the age gate keeps back."""
+        slugs = list(dict.fromkeys(str(slug) for slug in value))
+        for slug in slugs:
+            self.validate_no_null_characters(slug)
+        behind_gate = Tag.objects.behind_age_gate(self.viewer)
+        gated_here = Exists(behind_gate.filter(pk=OuterRef("pk")))
+        rows = list(
+            Tag.objects.filter(slug__in=slugs).annotate(
+                is_choice=Exists(self.queryset.filter(pk=OuterRef("pk"))),
+                is_gated=Value(False) if behind_gate.query.is_empty() else gated_here,
+            )
+        )
+        found = {tag.slug for tag in rows if tag.is_choice}
+        gated = {tag.slug for tag in rows if tag.is_gated and not tag.is_choice}
+        missing = [slug for slug in slugs if slug not in found]
+        if missing:
+            gated_message = (
+                "The tag “%(value)s” is shown after the age check."
+                if self.viewer.age_gate_state == "ask"
+                else "The tag “%(value)s” is for adults only."
+            )
+            raise forms.ValidationError(
+                [
+                    forms.ValidationError(gated_message, code="behind_age_gate", params={"value": slug})
+                    if slug in gated
+                    else forms.ValidationError(
+                        "There is no tag “%(value)s”.", code="invalid_choice", params={"value": slug}
+                    )
+                    for slug in missing
+                ]
+            )
+        # A list, not a QuerySet: the tags are read once, here (WorkFilter.selected_tags reads them).
+        return [tag for tag in rows if tag.is_choice]
 
 
 class TagChoiceFilter(django_filters.ModelMultipleChoiceFilter):
@@ -39,6 +81,12 @@ class TagChoiceFilter(django_filters.ModelMultipleChoiceFilter):
         kwargs.setdefault("queryset", visible_tags)
         kwargs.setdefault("to_field_name", "slug")
         super().__init__(*args, **kwargs)
+
+    @property
+    def field(self):
+        field = super().field
+        field.viewer = getattr(self.get_request(), "viewer", ANONYMOUS_VIEWER)
+        return field
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -89,6 +137,8 @@ class WorkFilter(django_filters.FilterSet):
         method="sort_by",
         label="Sort by",
         empty_label=None,
+        # The default order needs no place in a shared URL (static/js/work-filters.js leaves it out).
+        widget=forms.Select(attrs={"data-default": sorts.DEFAULT}),
     )
 
     class Meta:
@@ -106,6 +156,48 @@ class WorkFilter(django_filters.FilterSet):
         """The valid tags chosen in each tag field, for showing them as removable choices."""
         data = self.form.cleaned_data if self.is_bound and hasattr(self.form, "cleaned_data") else {}
         return {name: list(data.get(name) or []) for name in self.TAG_FIELDS}
+
+    CHIP_PREFIXES = {"tags": "With", "any_tags": "Any of", "exclude_tags": "Without"}
+
+    def active_values(self) -> list[tuple[str, str | None, str]]:
+        """Each valid value set in the form, in the form's order, as (field, value in the URL, label).
+
+        The value is the one to drop from the URL to remove it: None for a field that holds one.
+        """
+        if not self.is_bound:
+            return []
+        self.form.is_valid()  # fills cleaned_data with the valid fields; the invalid are ignored
+        data = self.form.cleaned_data
+        chosen_tags = self.selected_tags()
+        active: list[tuple[str, str | None, str]] = []
+        for name in self.form.fields:
+            if name in self.TAG_FIELDS:
+                active += [(name, tag.slug, f"{self.CHIP_PREFIXES[name]}: {tag.name}") for tag in chosen_tags[name]]
+                continue
+            value = data.get(name)
+            if value is None or value == "" or value == []:
+                continue
+            if name in ("kind", "age_rating"):
+                choices = dict(self.form.fields[name].choices)
+                active += [(name, v, f"{self.form.fields[name].label}: {choices[v]}") for v in value]
+            elif name == "sort":
+                if name in self.data:
+                    active.append((name, None, f"Sort: {self.SORTS[value]}"))
+            else:
+                active.append((name, None, self.chip_label(name, value)))
+        return active
+
+    @staticmethod
+    def chip_label(name: str, value) -> str:
+        if name == "q":
+            return f"Title contains “{value}”"
+        if name == "year_min":
+            return f"From {value}"
+        if name == "year_max":
+            return f"Until {value}"
+        if name == "min_score":
+            return f"Score {value.normalize():f} or more"
+        return f"{value} or more review{'s' if value != 1 else ''}"
 
     @property
     def tag_filter(self) -> TagFilter:

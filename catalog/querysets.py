@@ -26,6 +26,10 @@ class TagQuerySet(models.QuerySet):
         """Tags the viewer may see (``visibility.tags_for_viewer``)."""
         return visibility.tags_for_viewer(self, viewer)
 
+    def behind_age_gate(self, viewer: Viewer) -> TagQuerySet:
+        """Tags the age gate keeps from the viewer (``visibility.tags_behind_gate``)."""
+        return visibility.tags_behind_gate(self, viewer)
+
     def read_for_viewer(self, viewer: Viewer, slug: str) -> visibility.Access:
         """A tag's page: the tag and whether the page is gated for this viewer."""
         return visibility.read_tag(self.select_related("parent", "term"), viewer, slug)

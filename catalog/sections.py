@@ -4,13 +4,15 @@
   the tags, in the main column) and ``after`` (below the facts, full width). Providers are
   called as ``provider(request, work, open_tag_ids=...)``, where ``open_tag_ids`` are the
   tags the page shows unfolded to this viewer.
-- ``home_page``: the home page. Slot ``main``, after the newest works; ``provider(request, None)``.
+- ``home_page``: the home page. Slots ``intro`` (right after the welcome, on the first screen) and
+  ``main`` (after the newest works); ``provider(request, None)``.
 
-Glossary adds the terms a work illustrates and the home page's glossary teaser; community
+Glossary adds the terms a work illustrates and the home page's glossary teaser (the three
+perspectives, in ``intro``); community
 adds reviews (and their feed link).
 """
 
 from core.sections import PageSections
 
 work_page = PageSections("work page", slots=("head", "main", "after"))
-home_page = PageSections("home page", slots=("main",))
+home_page = PageSections("home page", slots=("intro", "main"))

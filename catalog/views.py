@@ -1,9 +1,10 @@
 import hashlib
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -90,6 +91,14 @@ class TagFilteredListMixin:
 class WorkListView(TagFilteredListMixin, ViewerMixin, ListView):  # type: ignore[misc]
     template_name = "catalog/work_list.html"
 
+    def get(self, request, *args, **kwargs):
+        # The form sends every field, set or not; a shareable URL holds only what is set. Old
+        # URLs with empty fields still work: they lead here.
+        query = without_empty_values(request.GET)
+        if query.urlencode() != request.GET.urlencode():
+            return HttpResponseRedirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+        return super().get(request, *args, **kwargs)
+
     @property
     def showing_hidden(self) -> bool:
         return self.request.GET.get("show_hidden") == "1"
@@ -118,7 +127,9 @@ class WorkListView(TagFilteredListMixin, ViewerMixin, ListView):  # type: ignore
         )
         context["hidden_by_preferences"] = self.hidden_count()
         context["showing_hidden"] = self.showing_hidden and bool(self.request.viewer.hidden_tag_ids)
-        context["is_filtered"] = any(key not in ("page", "show_hidden") for key in self.request.GET)
+        context["active_filters"] = self.active_filters()
+        # A sort alone orders the works without filtering any out.
+        context["is_filtered"] = any(chip.field != "sort" for chip in context["active_filters"])
         context["refine_tags"], context["refine_sampled"] = self.refine_tags(context["paginator"].count)
         return context
 
@@ -164,6 +175,27 @@ class WorkListView(TagFilteredListMixin, ViewerMixin, ListView):  # type: ignore
         query.pop("page", None)
         return f"?{query.urlencode()}"
 
+    def url_removing(self, field: str, value: str | None) -> str:
+        """This list's URL without one value of ``field`` (or without the field, for None), back on page one."""
+        query = self.request.GET.copy()
+        if value is None:
+            query.pop(field, None)
+        else:
+            kept = [v for v in query.getlist(field) if v != value]
+            if kept:
+                query.setlist(field, kept)
+            else:
+                query.pop(field, None)
+        query.pop("page", None)
+        return f"?{query.urlencode()}" if query else self.request.path
+
+    def active_filters(self) -> list["FilterChip"]:
+        """Each value set in the form (and valid), as a chip that links to the list without it."""
+        return [
+            FilterChip(field, label, self.url_removing(field, value))
+            for field, value, label in self.filterset.active_values()
+        ]
+
     def hidden_count(self) -> int:
         viewer = self.request.viewer  # type: ignore[attr-defined]  # set by ViewerMiddleware
         if self.showing_hidden:
@@ -174,6 +206,23 @@ class WorkListView(TagFilteredListMixin, ViewerMixin, ListView):  # type: ignore
         return capped_count(
             self.filterset.works_matching(rows_wanted=settings.NTRDB_COUNT_CAP + 1, ordered=False, within=hidden)
         )
+
+
+@dataclass(frozen=True, slots=True)
+class FilterChip:
+    field: str
+    label: str
+    remove_url: str
+
+
+def without_empty_values(query: QueryDict) -> QueryDict:
+    """``query`` without its empty values (a form's unset fields)."""
+    kept = QueryDict(mutable=True)
+    for key, values in query.lists():
+        values = [value for value in values if value]
+        if values:
+            kept.setlist(key, values)
+    return kept
 
 
 def group_tags_by_category(tags):

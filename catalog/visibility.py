@@ -312,6 +312,13 @@ def tags_for_viewer(tags: AnyRows, viewer: Viewer) -> AnyRows:
     return tags.exclude(category=EXPLICIT_CATEGORY)
 
 
+def tags_behind_gate(tags: AnyRows, viewer: Viewer) -> AnyRows:
+    """The tags the age gate keeps from this viewer: the explicit ones until it is passed (a minor's for good)."""
+    if viewer.passed_age_gate:
+        return tags.none()
+    return tags.filter(category=EXPLICIT_CATEGORY)
+
+
 def is_explicit_tag(tag: Any) -> bool:
     return bool(tag.category == EXPLICIT_CATEGORY)
 

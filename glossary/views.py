@@ -70,7 +70,7 @@ def work_terms_section(request, work, *, open_tag_ids, **details):
 def home_glossary_section(request, subject, **details):
     """The home page's glossary teaser: the three perspectives and how many terms there are."""
     return Section(
-        templates={"main": "glossary/_home_teaser.html"},
+        templates={"intro": "glossary/_home_teaser.html"},
         context={
             "perspective_terms": Term.objects.perspectives(),
             "term_count": Term.objects.for_viewer(request.viewer).count(),

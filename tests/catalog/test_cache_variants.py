@@ -17,7 +17,7 @@ from tests.pages import html, pass_age_gate
 
 EXPLICIT_OPTION = '<option value="explicit-velvet">'
 EXPLICIT_LINK = 'href="/tags/explicit-velvet/"'
-_TAG_PICKER = re.compile(r'<select id="add-tags" name="tags">.*?</select>', re.S)
+_TAG_PICKER = re.compile(r'<select id="add-tags" name="tags"[^>]*>.*?</select>', re.S)
 
 
 def gate_passed_client() -> Client:

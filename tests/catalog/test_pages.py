@@ -113,6 +113,20 @@ def test_home_explains_the_site_and_offers_search(world, client):
     assert 'action="/search/"' in page and 'name="q"' in page
 
 
+def test_home_with_the_seed_catalog_explains_the_gate_and_the_perspectives_first(db, client):
+    """Regression: a first visitor saw four locked tiles and nothing about the gate or the genre's terms."""
+    call_command("load_seeds", verbosity=0)
+    page = html(client.get("/"))
+    hero = page.split('<section class="hero"', 1)[1].split("</section>", 1)[0]
+    assert "open after an age check" in hero
+    assert 'action="/accounts/age-check/"' in hero and 'name="next" value="/"' in hero
+    # The three perspectives come before the (here all 18+, locked) works.
+    assert page.index('id="glossary-title"') < page.index('id="newest-title"')
+    teaser = page.split('id="glossary-title"', 1)[1].split("</section>", 1)[0]
+    for slug in ("netorare", "netori", "netorase"):
+        assert f'href="/glossary/{slug}/"' in teaser
+
+
 def test_home_shows_newest_works_first_and_no_drafts(world, client):
     newer = make_work("Zebra Crossing", synopsis="Newest-marker.")
     response = client.get("/")

@@ -134,7 +134,8 @@ def test_pagination_keeps_the_filters(many_works, client):
     ],
 )
 def test_bad_page_numbers_fall_back_to_a_real_page(many_works, client, page, expected_first):
-    response = client.get("/works/", {"page": page})
+    # An empty ?page= is an unset field: the list drops it from the URL first.
+    response = client.get("/works/", {"page": page}, follow=True)
     assert response.status_code == 200
     assert card_titles(response)[0] == expected_first
 
@@ -326,7 +327,7 @@ HARMLESS = [
 def test_odd_but_harmless_parameters_never_break_the_list(shelf, client):
     broken = {}
     for query in HARMLESS:
-        response = client.get(f"/works/?{query}")
+        response = client.get(f"/works/?{query}", follow=True)
         if response.status_code != 200 or "<h1>Works</h1>" not in html(response):
             broken[query[:40]] = response.status_code
     assert broken == {}
