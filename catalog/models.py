@@ -5,6 +5,7 @@ visibility policy (``catalog.visibility``); writes with side effects are service
 (``catalog.services``).
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -65,6 +66,17 @@ class Tag(models.Model):
 
     def get_absolute_url(self):
         return slug_url("catalog:tag-detail", self.slug)
+
+    def clean(self):
+        """A tag may not sit beneath itself, however far down: its parent must not be the tag or one of
+        the tags beneath it. (The database refuses only a tag that is its own parent: ``tag_not_own_parent``.)"""
+        super().clean()
+        if self.parent_id is not None and self.pk is not None and self.pk in Tag.objects.ancestor_ids(self.parent_id):
+            raise ValidationError(
+                {
+                    "parent": f"“{self.parent}” sits beneath “{self.name}”, so it cannot be its parent: choose a broader tag."
+                }
+            )
 
     @property
     def alias_list(self) -> list[str]:
