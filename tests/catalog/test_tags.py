@@ -199,8 +199,8 @@ def test_tag_index_offers_the_reveal_next_to_each_count(world, client):
     page = html(client.get("/tags/"))
     jealousy = page.split('href="/tags/jealousy/"', 1)[1].split("</li>", 1)[0]
     assert count_of(page, "jealousy") == 0
-    assert 'href="/tags/jealousy/?spoilers=2"' in jealousy and "+2 as spoilers</a>" in jealousy
-    assert "show them (reveals spoilers)" in jealousy
+    assert 'href="/tags/jealousy/?spoilers=2">+2 as spoilers' in jealousy
+    assert "show the works that carry Jealousy as a spoiler (reveals spoilers)" in jealousy
     hospital = page.split('href="/tags/hospital/"', 1)[1].split("</li>", 1)[0]
     assert "as spoiler" not in hospital
 
