@@ -224,6 +224,22 @@ class WorkTag(models.Model):
     def __str__(self):
         return f"{self.work} · {self.tag}"
 
+    @property
+    def spoiler_label(self) -> str:
+        """The badge a spoiler link wears on the work's page: "Minor spoiler" or "Major spoiler" (none for 0)."""
+        return SPOILER_BADGES.get(self.spoiler_level, ("", ""))[0]
+
+    @property
+    def spoiler_modifier(self) -> str:
+        return SPOILER_BADGES.get(self.spoiler_level, ("", ""))[1]
+
+
+# A spoiler link's badge: its text and its CSS modifier (badge--spoiler-minor, badge--spoiler-major).
+SPOILER_BADGES: dict[int, tuple[str, str]] = {
+    SpoilerLevel.MINOR: ("Minor spoiler", "minor"),
+    SpoilerLevel.MAJOR: ("Major spoiler", "major"),
+}
+
 
 class WorkOldSlug(OldSlug):
     """An address a work had before its slug changed: ``/works/<slug>/`` redirects to its page (``core.old_slugs``)."""

@@ -1,4 +1,4 @@
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +12,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
+from accounts.models import SpoilerLevel
 from accounts.views import render_age_gate
 from catalog import sections, sorts, visibility
 from catalog.covers import open_thumbnail, placeholder_svg, placeholder_version
@@ -222,6 +223,13 @@ def group_work_tags(work_tags, viewer):
     return [group for group in groups.values() if group["shown"] or group["spoilers"]]
 
 
+def spoiler_counts(folded_links):
+    """How many folded tags there are at each spoiler level, for the toggle's label ("1 minor, 2 major")."""
+    levels = Counter(link.spoiler_level for link in folded_links)
+    labels = {SpoilerLevel.MINOR: "minor", SpoilerLevel.MAJOR: "major"}
+    return [{"n": levels[level], "label": label} for level, label in labels.items() if levels[level]]
+
+
 def work_detail(request, slug):
     access = Work.objects.read_for_viewer(request.viewer, slug)
     if access.gated:
@@ -252,8 +260,7 @@ def render_work(request, access):
             "work": work,
             "draft": access.draft,
             "tag_groups": tag_groups,
-            "glance_groups": [group for group in tag_groups if group["shown"]],
-            "has_spoiler_tags": any(visibility.is_folded(wt, viewer) for wt in work_tags),
+            "spoiler_counts": spoiler_counts([wt for wt in work_tags if visibility.is_folded(wt, viewer)]),
             "hidden_tags": visibility.hidden_tags_to_name(work_tags, viewer),
             "hidden_spoiler_tag_count": visibility.hidden_spoiler_tag_count(work_tags, viewer),
             **sections.work_page.context(request, work, open_tag_ids=open_tag_ids),
