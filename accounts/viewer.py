@@ -42,6 +42,14 @@ class Viewer:
         """The same viewer for one request that asked to see what their hidden tags leave out."""
         return replace(self, hidden_tag_ids=frozenset(), hidden_tag_categories=frozenset())
 
+    def with_spoiler_level(self, level: int) -> "Viewer":
+        """The same viewer for one request that asked to read spoilers up to ``level`` (``?spoilers=2``).
+
+        It only ever raises the level, and never past the deepest there is; nothing else changes:
+        explicit tags and 18+ works stay behind the age gate, whatever spoilers are revealed.
+        """
+        return replace(self, max_spoiler_level=max(self.max_spoiler_level, min(level, SpoilerLevel.MAJOR)))
+
     @property
     def age_gate_state(self) -> str:
         """ "open" (18+ pages open), "closed" (a minor: they stay closed) or "ask" (the gate will ask)."""

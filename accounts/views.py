@@ -44,12 +44,16 @@ def safe_next_path(candidate: str | None) -> str:
     return candidate
 
 
-def render_age_gate(request, *, work=None, status=200):
-    """The age gate, answered at the gated URL itself so ``next`` is simply this page."""
+def render_age_gate(request, *, work=None, kind="work", status=200):
+    """The age gate, answered at the gated URL itself so ``next`` is simply this page.
+
+    ``kind`` says what the page behind it is ("work", or "tag" for an explicit tag's page), so the
+    gate can say so without naming it.
+    """
     response = render(
         request,
         "accounts/age_gate.html",
-        {"work": work, "next": safe_next_path(request.get_full_path())},
+        {"work": work, "gated_kind": kind, "next": safe_next_path(request.get_full_path())},
         status=status,
     )
     response["X-Robots-Tag"] = "noindex"

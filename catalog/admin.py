@@ -19,6 +19,7 @@ from catalog.covers import (
 from catalog.models import RESERVED_WORK_SLUGS, SearchEntry, Tag, Work, WorkTag
 from catalog.search import search_index_remove, search_index_update
 from catalog.services import tag_merge, work_cover_remove, work_cover_set
+from catalog.tag_filter import forget_tag_tree
 from core.admin import CurationAdmin, OldSlugsAdmin
 
 
@@ -242,6 +243,11 @@ class TagAdmin(OldSlugsAdmin, SearchIndexedAdmin):
     search_fields = ["name", "slug", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent", "term"]
+
+    def save_model(self, request, obj, form, change):
+        # The form's validation ran Tag.clean, which refuses a parent beneath the tag itself.
+        super().save_model(request, obj, form, change)
+        forget_tag_tree()
 
     @admin.action(description="Merge selected tags into…", permissions=["change", "delete"])
     def merge(self, request, queryset):

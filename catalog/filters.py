@@ -148,8 +148,15 @@ class WorkFilter(django_filters.FilterSet):
 
     TAG_FIELDS = ("tags", "any_tags", "exclude_tags")
 
+    def __init__(self, *args, viewer=None, **kwargs):
+        # The viewer the list reads for, when the view changed it for this request (a reveal of spoilers).
+        self._viewer = viewer
+        super().__init__(*args, **kwargs)
+
     @property
     def viewer(self):
+        if self._viewer is not None:
+            return self._viewer
         return getattr(self.request, "viewer", ANONYMOUS_VIEWER)
 
     def selected_tags(self) -> dict[str, list]:
@@ -215,10 +222,11 @@ class WorkFilter(django_filters.FilterSet):
         """The works passing every condition, shaped for reading one page of them."""
         return self.works_matching(rows_wanted=settings.NTRDB_WORKS_PER_PAGE)
 
-    def works_matching(self, *, rows_wanted: int, ordered: bool = True, within=None):
+    def works_matching(self, *, rows_wanted: int, ordered: bool = True, within=None, spoiler_level=None):
         """The works passing every condition, in the query shape that suits reading ``rows_wanted`` of them.
 
-        ``within`` applies the same conditions to another set of works than the filter's own.
+        ``within`` applies the same conditions to another set of works than the filter's own;
+        ``spoiler_level`` matches the chosen tags through links that deep (a count of what a reveal would add).
         """
         if within is None:
             works = super().qs
@@ -229,7 +237,8 @@ class WorkFilter(django_filters.FilterSet):
                 works = self.filter_queryset(works)
         if not ordered:
             works = works.order_by()
-        return works.with_tag_filter(self.tag_filter, rows_wanted=rows_wanted, ordered=ordered)
+        tag_filter = self.tag_filter if spoiler_level is None else self.tag_filter.revealing(spoiler_level)
+        return works.with_tag_filter(tag_filter, rows_wanted=rows_wanted, ordered=ordered)
 
     def filter_queryset(self, queryset):
         """Every condition but the tags, and the sort order.

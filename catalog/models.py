@@ -5,6 +5,7 @@ visibility policy (``catalog.visibility``); writes with side effects are service
 (``catalog.services``).
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -65,6 +66,17 @@ class Tag(models.Model):
 
     def get_absolute_url(self):
         return slug_url("catalog:tag-detail", self.slug)
+
+    def clean(self):
+        """A tag may not sit beneath itself, however far down: its parent must not be the tag or one of
+        the tags beneath it. (The database refuses only a tag that is its own parent: ``tag_not_own_parent``.)"""
+        super().clean()
+        if self.parent_id is not None and self.pk is not None and self.pk in Tag.objects.ancestor_ids(self.parent_id):
+            raise ValidationError(
+                {
+                    "parent": f"“{self.parent}” sits beneath “{self.name}”, so it cannot be its parent: choose a broader tag."
+                }
+            )
 
     @property
     def alias_list(self) -> list[str]:
@@ -211,6 +223,22 @@ class WorkTag(models.Model):
 
     def __str__(self):
         return f"{self.work} · {self.tag}"
+
+    @property
+    def spoiler_label(self) -> str:
+        """The badge a spoiler link wears on the work's page: "Minor spoiler" or "Major spoiler" (none for 0)."""
+        return SPOILER_BADGES.get(self.spoiler_level, ("", ""))[0]
+
+    @property
+    def spoiler_modifier(self) -> str:
+        return SPOILER_BADGES.get(self.spoiler_level, ("", ""))[1]
+
+
+# A spoiler link's badge: its text and its CSS modifier (badge--spoiler-minor, badge--spoiler-major).
+SPOILER_BADGES: dict[int, tuple[str, str]] = {
+    SpoilerLevel.MINOR: ("Minor spoiler", "minor"),
+    SpoilerLevel.MAJOR: ("Major spoiler", "major"),
+}
 
 
 class WorkOldSlug(OldSlug):

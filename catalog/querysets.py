@@ -34,30 +34,67 @@ class TagQuerySet(models.QuerySet):
         """A tag's page: the tag and whether the page is gated for this viewer."""
         return visibility.read_tag(self.select_related("parent", "term"), viewer, slug)
 
+    def ancestor_ids(self, tag_id: int | None) -> set[int]:
+        """``tag_id`` and every tag above it (its parent, the parent's parent, ...), in one query.
+
+        A cycle already in the table ends the walk instead of looping; ``Tag.clean`` refuses new ones.
+        """
+        parents = dict(self.model._default_manager.filter(parent__isnull=False).values_list("pk", "parent_id"))
+        found: set[int] = set()
+        while tag_id is not None and tag_id not in found:
+            found.add(tag_id)
+            tag_id = parents.get(tag_id)
+        return found
+
     @staticmethod
     def work_counts_cache_key(viewer: Viewer) -> str:
         return f"tag-work-counts:{visibility.viewer_variant(viewer)}"
 
     def with_work_counts(self, viewer: Viewer) -> list[Any]:
-        """The tags as a list, each with ``work_count``: how many works in the viewer's lists carry it.
+        """The tags as a list, each with ``work_count`` and ``spoiler_count``.
 
-        The count is what the tag's page would list (``TagFilter``: links the viewer could
-        see). Counting a million tag links takes a while, so the counts are computed in one
-        grouped query and cached briefly per kind of viewer.
+        ``work_count`` is what the tag's page would list: the works in the viewer's lists that
+        carry the tag, or a tag beneath it, through a link the viewer reads openly (``TagFilter``).
+        ``spoiler_count`` is how many more carry it only as a deeper spoiler: the number the
+        one-click reveal would add, and nothing else (no title, no other tag). Counting a million
+        tag links takes a while, so both are computed in one grouped query and cached briefly
+        per kind of viewer.
         """
         key = self.work_counts_cache_key(viewer)
         counts = cache.get(key)
         if counts is None:
-            works = self.model._meta.get_field("works").related_model.objects  # type: ignore[union-attr]  # a relation's model
-            links = works.links().filter(
-                work__in=works.for_viewer(viewer).values("pk"), spoiler_level__lte=viewer.max_spoiler_level
-            )
-            counts = dict(links.order_by().values_list("tag").annotate(n=models.Count("*")))
+            counts = self._count_works_by_tag(viewer)
             cache.set(key, counts, TAG_COUNT_CACHE_SECONDS)
         tags: list[Any] = list(self)
         for tag in tags:
-            tag.work_count = counts.get(tag.pk, 0)
+            tag.work_count, every = counts.get(tag.pk, (0, 0))
+            tag.spoiler_count = every - tag.work_count
         return tags
+
+    def _count_works_by_tag(self, viewer: Viewer) -> dict[int, tuple[int, int]]:
+        """{tag id: (works carrying it or a tag beneath it openly, works carrying it at any level)}.
+
+        The tree is walked over the tags the viewer may see (a recursive CTE), so an explicit tag
+        beneath an all-ages one counts for nothing before the gate, as in ``TagFilter``.
+        """
+        works = self.model._meta.get_field("works").related_model.objects  # type: ignore[union-attr]  # a relation's model
+        links_table = works.links().model._meta.db_table
+        visible_tags = visibility.tags_for_viewer(self.model._default_manager.all(), viewer)
+        tags_sql, tags_params = visible_tags.order_by().values("id", "parent_id").query.sql_with_params()
+        works_sql, works_params = works.for_viewer(viewer).order_by().values("pk").query.sql_with_params()
+        sql = (
+            f"WITH RECURSIVE visible_tag(id, parent_id) AS ({tags_sql}), "
+            "tree(ancestor, descendant) AS ("
+            "SELECT id, id FROM visible_tag UNION "
+            "SELECT tree.ancestor, visible_tag.id FROM tree JOIN visible_tag ON visible_tag.parent_id = tree.descendant) "
+            "SELECT tree.ancestor, "
+            "COUNT(DISTINCT CASE WHEN link.spoiler_level <= %s THEN link.work_id END), COUNT(DISTINCT link.work_id) "
+            f"FROM tree JOIN {links_table} link ON link.tag_id = tree.descendant "
+            f"WHERE link.work_id IN ({works_sql}) GROUP BY tree.ancestor"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*tags_params, viewer.max_spoiler_level, *works_params])
+            return {tag_id: (shown, every) for tag_id, shown, every in cursor.fetchall()}
 
 
 class WorkQuerySet(models.QuerySet):

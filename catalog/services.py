@@ -9,6 +9,7 @@ from accounts.models import User
 from catalog.covers import cover_file_names, delete_cover_files_on_commit, delete_files, store_cover
 from catalog.models import Tag, Work, WorkTag
 from catalog.search import search_index_remove, search_index_update
+from catalog.tag_filter import forget_tag_tree
 from core import curation_log, old_slugs
 
 
@@ -39,9 +40,11 @@ def tag_merge(*, source: Tag, target: Tag, curator: User | None = None) -> int:
                 existing.save(update_fields=["spoiler_level"])
             link.delete()
 
-    Tag.objects.filter(parent=source).exclude(pk=target.pk).update(parent=target)
-    if target.parent_id == source.pk:
+    # When the target sits beneath the source, it takes the source's place, so that the source's
+    # children moving under it leave no loop.
+    if target.parent_id is not None and source.pk in Tag.objects.ancestor_ids(target.parent_id):
         target.parent = source.parent if source.parent_id != target.pk else None
+    Tag.objects.filter(parent=source).exclude(pk=target.pk).update(parent=target)
     for user in source.hidden_by.all():
         user.hidden_tags.add(target)
 
@@ -67,7 +70,18 @@ def tag_merge(*, source: Tag, target: Tag, curator: User | None = None) -> int:
     search_index_remove(source)
     source.delete()
     search_index_update(target)
+    forget_tag_tree()
     return moved
+
+
+def tag_set_parent(*, tag: Tag, parent: Tag | None) -> Tag:
+    """Put ``tag`` beneath ``parent`` (or at the top, for None). Refused with a ValidationError when
+    ``parent`` is the tag itself or sits beneath it (``Tag.clean``): the tree never loops."""
+    tag.parent = parent
+    tag.full_clean()
+    tag.save(update_fields=["parent"])
+    forget_tag_tree()
+    return tag
 
 
 def work_cover_set(*, work: Work, upload: UploadedFile[bytes]) -> None:

@@ -1,6 +1,7 @@
 import hashlib
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -14,6 +15,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
+from accounts.models import SpoilerLevel
 from accounts.views import render_age_gate
 from catalog import sections, sorts, visibility
 from catalog.covers import open_thumbnail, placeholder_svg, placeholder_version
@@ -67,9 +69,46 @@ class TagFilteredListMixin:
     context_object_name = "works"
     paginate_by = settings.NTRDB_WORKS_PER_PAGE
     paginator_class = CappedCountPaginator
+    request: Any  # the view's, with the ``viewer`` ViewerMiddleware puts on it
 
-    def works_matching(self, *, rows_wanted: int, ordered: bool = True):
+    @property
+    def showing_hidden(self) -> bool:
+        """``?show_hidden=1``: this request lists what the member's hidden tags leave out."""
+        return self.request.GET.get("show_hidden") == "1"
+
+    @cached_property
+    def viewer(self):
+        """The request's viewer as this list reads for it: without their hidden tags when asked
+        (``show_hidden``), reading spoilers when asked (``?spoilers=2``, through the policy)."""
+        viewer = self.request.viewer
+        if self.showing_hidden:
+            viewer = viewer.without_hidden_tags()
+        return visibility.viewer_revealing_spoilers(viewer, self.request.GET.get(visibility.SPOILER_REVEAL_PARAMETER))
+
+    @property
+    def revealing_spoilers(self) -> bool:
+        return self.viewer.max_spoiler_level > self.request.viewer.max_spoiler_level
+
+    def works_matching(self, *, rows_wanted: int, ordered: bool = True, spoiler_level: int | None = None):
+        """The list's works; ``spoiler_level`` matches their tags through links that deep instead."""
         raise NotImplementedError
+
+    def includes_tags(self) -> bool:
+        raise NotImplementedError
+
+    def spoiler_reveal(self, paginator) -> dict:
+        """What a one-click reveal of spoilers would add: ``spoiler_only_count`` works (a number,
+        never which ones) and the ``spoiler_reveal_level`` to ask for, or nothing."""
+        level = visibility.spoiler_reveal_level(self.viewer)
+        if level is None or not self.includes_tags() or paginator.is_capped:
+            return {"spoiler_only_count": 0}
+        cap = settings.NTRDB_COUNT_CAP
+        every = capped_count(self.works_matching(rows_wanted=cap + 1, ordered=False, spoiler_level=level))
+        return {
+            "spoiler_only_count": min(every, cap) - paginator.count,
+            "spoiler_only_capped": every > cap,
+            "spoiler_reveal_level": level,
+        }
 
     def get_queryset(self):
         rows = CappedCountPaginator.rows_to_read(self.request.GET.get("page"), self.paginate_by)
@@ -85,6 +124,13 @@ class TagFilteredListMixin:
         page = paginator.get_page(self.request.GET.get("page"))
         return paginator, page, page.object_list, page.has_other_pages()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.spoiler_reveal(context["paginator"]))
+        context["revealing_spoilers"] = self.revealing_spoilers
+        context["revealed_spoiler_level"] = self.viewer.max_spoiler_level if self.revealing_spoilers else None
+        return context
+
 
 # The ignores: TagFilteredListMixin pages with its own (capped-count) paginator, whose
 # attributes and get_paginator() the stubs find narrower than MultipleObjectMixin's.
@@ -99,21 +145,17 @@ class WorkListView(TagFilteredListMixin, ViewerMixin, ListView):  # type: ignore
             return HttpResponseRedirect(f"{request.path}?{query.urlencode()}" if query else request.path)
         return super().get(request, *args, **kwargs)
 
-    @property
-    def showing_hidden(self) -> bool:
-        return self.request.GET.get("show_hidden") == "1"
-
-    @property
-    def viewer(self):
-        viewer = self.request.viewer
-        return viewer.without_hidden_tags() if self.showing_hidden else viewer
-
     @cached_property
     def filterset(self):
-        return WorkFilter(self.request.GET or None, queryset=self.visible_works(), request=self.request)
+        return WorkFilter(
+            self.request.GET or None, queryset=self.visible_works(), request=self.request, viewer=self.viewer
+        )
 
-    def works_matching(self, *, rows_wanted, ordered=True):
-        return self.filterset.works_matching(rows_wanted=rows_wanted, ordered=ordered)
+    def works_matching(self, *, rows_wanted, ordered=True, spoiler_level=None):
+        return self.filterset.works_matching(rows_wanted=rows_wanted, ordered=ordered, spoiler_level=spoiler_level)
+
+    def includes_tags(self) -> bool:
+        return self.filterset.tag_filter.includes  # read after the page's query has validated the form
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(filterset=self.filterset, **kwargs)
@@ -197,7 +239,7 @@ class WorkListView(TagFilteredListMixin, ViewerMixin, ListView):  # type: ignore
         ]
 
     def hidden_count(self) -> int:
-        viewer = self.request.viewer  # type: ignore[attr-defined]  # set by ViewerMiddleware
+        viewer = self.request.viewer
         if self.showing_hidden:
             return 0
         hidden = Work.objects.hidden_by_preferences(viewer)
@@ -232,6 +274,18 @@ def group_tags_by_category(tags):
     return [group for group in groups.values() if group["tags"]]
 
 
+def with_tree(tags):
+    """Each of ``tags`` with ``broader`` (its parent, if listed) and ``narrower`` (its children listed)."""
+    by_pk = {tag.pk: tag for tag in tags}
+    for tag in tags:
+        tag.narrower = []
+    for tag in tags:
+        tag.broader = by_pk.get(tag.parent_id)
+        if tag.broader is not None:
+            tag.broader.narrower.append(tag)
+    return tags
+
+
 def group_work_tags(work_tags, viewer):
     """Split a work's tags by category, and within each into shown and behind-a-spoiler-toggle."""
     groups = OrderedDict(
@@ -241,6 +295,13 @@ def group_work_tags(work_tags, viewer):
         bucket = "spoilers" if visibility.is_folded(work_tag, viewer) else "shown"
         groups[work_tag.tag.category][bucket].append(work_tag)
     return [group for group in groups.values() if group["shown"] or group["spoilers"]]
+
+
+def spoiler_counts(folded_links):
+    """How many folded tags there are at each spoiler level, for the toggle's label ("1 minor, 2 major")."""
+    levels = Counter(link.spoiler_level for link in folded_links)
+    labels = {SpoilerLevel.MINOR: "minor", SpoilerLevel.MAJOR: "major"}
+    return [{"n": levels[level], "label": label} for level, label in labels.items() if levels[level]]
 
 
 def work_detail(request, slug):
@@ -273,8 +334,7 @@ def render_work(request, access):
             "work": work,
             "draft": access.draft,
             "tag_groups": tag_groups,
-            "glance_groups": [group for group in tag_groups if group["shown"]],
-            "has_spoiler_tags": any(visibility.is_folded(wt, viewer) for wt in work_tags),
+            "spoiler_counts": spoiler_counts([wt for wt in work_tags if visibility.is_folded(wt, viewer)]),
             "hidden_tags": visibility.hidden_tags_to_name(work_tags, viewer),
             "hidden_spoiler_tag_count": visibility.hidden_spoiler_tag_count(work_tags, viewer),
             **sections.work_page.context(request, work, open_tag_ids=open_tag_ids),
@@ -352,8 +412,9 @@ class TagListView(ViewerMixin, TemplateView):
             # The list is rendered once per kind of viewer and cached with its counts (see the template).
             tag_index_key=Tag.objects.work_counts_cache_key(viewer),
             tag_groups=lambda: group_tags_by_category(
-                Tag.objects.for_viewer(viewer).order_by("category", "sort_name").with_work_counts(viewer)
+                with_tree(Tag.objects.for_viewer(viewer).order_by("category", "sort_name").with_work_counts(viewer))
             ),
+            spoiler_reveal_level=visibility.spoiler_reveal_level(viewer),
             **kwargs,
         )
 
@@ -364,21 +425,25 @@ class TagDetailView(TagFilteredListMixin, ViewerMixin, ListView):  # type: ignor
     def get(self, request, *args, **kwargs):
         access = Tag.objects.read_for_viewer(self.viewer, kwargs["slug"])
         if access.gated:
-            return render_age_gate(request)
+            return render_age_gate(request, kind="tag")
         if access.moved:
             return redirect_to_current(request, access.obj)
         self.tag = access.obj
         return super().get(request, *args, **kwargs)
 
-    def works_matching(self, *, rows_wanted, ordered=True):
+    def works_matching(self, *, rows_wanted, ordered=True, spoiler_level=None):
         works = (
             self.visible_works().order_by(*sorts.orderings_for(self.viewer)[sorts.DEFAULT])
             if ordered
             else self.visible_works()
         )
-        return works.with_tag_filter(
-            TagFilter.for_viewer(self.viewer, all_of=(self.tag.pk,)), rows_wanted=rows_wanted, ordered=ordered
-        )
+        tag_filter = TagFilter.for_viewer(self.viewer, all_of=(self.tag.pk,))
+        if spoiler_level is not None:
+            tag_filter = tag_filter.revealing(spoiler_level)
+        return works.with_tag_filter(tag_filter, rows_wanted=rows_wanted, ordered=ordered)
+
+    def includes_tags(self) -> bool:
+        return True
 
     def get_context_data(self, **kwargs):
         term = self.tag.term if self.tag.term and self.tag.term.is_published else None
@@ -387,7 +452,10 @@ class TagDetailView(TagFilteredListMixin, ViewerMixin, ListView):  # type: ignor
             tag=self.tag,
             term=term,
             parent=parent,
-            children=Tag.objects.for_viewer(self.viewer).filter(parent=self.tag),
+            children=Tag.objects.for_viewer(self.viewer).filter(parent=self.tag).order_by("sort_name"),
+            # The member hides this very tag: the page says so rather than "no works", and offers them once.
+            tag_is_hidden=not self.showing_hidden and visibility.is_hidden_tag(self.tag, self.request.viewer),
+            showing_hidden=self.showing_hidden and bool(self.request.viewer.hidden_tag_ids),
             **kwargs,
         )
 

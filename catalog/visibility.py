@@ -305,6 +305,49 @@ def hidden_tag_ids_in_force(viewer: Viewer) -> frozenset[int]:
     return viewer.hidden_tag_ids - explicit
 
 
+def unseen_tag_categories(viewer: Viewer) -> frozenset[str]:
+    """The tag categories that do not exist for the viewer (explicit content, before the gate).
+
+    A tag filter on a broader tag also matches its narrower tags (``catalog.tag_filter``), but
+    never through a narrower tag the viewer could not see, nor anything beneath one.
+    """
+    return frozenset() if viewer.passed_age_gate else frozenset({EXPLICIT_CATEGORY})
+
+
+def is_hidden_tag(tag: Any, viewer: Viewer) -> bool:
+    """The tag is one of the viewer's hidden tags in force: their lists leave out every work carrying it."""
+    return tag.pk in hidden_tag_ids_in_force(viewer)
+
+
+# --- revealing spoilers for one request ----------------------------------------------------------
+
+# The query parameter that asks a list of works to read spoilers up to a level, for that request
+# only: ``/tags/regret/?spoilers=2``. The tag page, /tags/ and the works list offer it in one
+# click wherever spoiler links leave works out.
+SPOILER_REVEAL_PARAMETER = "spoilers"
+
+
+def viewer_revealing_spoilers(viewer: Viewer, requested: str | None) -> Viewer:
+    """The viewer for a request that may have asked to see spoilers (``?spoilers=1`` or ``2``).
+
+    Only the spoiler level changes (``Viewer.with_spoiler_level``), and only upwards; the age gate
+    still holds: explicit tags stay unseen and 18+ works locked. Anything but a known level is
+    ignored.
+    """
+    try:
+        level = int(requested or "")
+    except ValueError:
+        return viewer
+    if level not in SpoilerLevel.values:
+        return viewer
+    return viewer.with_spoiler_level(level)
+
+
+def spoiler_reveal_level(viewer: Viewer) -> int | None:
+    """The level a one-click reveal offers the viewer (every spoiler), or None if they read them all."""
+    return SpoilerLevel.MAJOR if viewer.max_spoiler_level < SpoilerLevel.MAJOR else None
+
+
 def tags_for_viewer(tags: AnyRows, viewer: Viewer) -> AnyRows:
     """Tags the viewer may see: explicit content tags only once the age gate is passed."""
     if viewer.passed_age_gate:

@@ -35,7 +35,7 @@ class TermDetailView(ViewerMixin, DetailView):
     def get(self, request, *args, **kwargs):
         access = Term.objects.with_genre_flag().read_for_viewer(self.viewer, kwargs["slug"])
         if access.gated:
-            return render_age_gate(request)
+            return render_age_gate(request, kind="term")
         if access.moved:
             return redirect_to_current(request, access.obj)
         self.object = access.obj

@@ -20,6 +20,7 @@ from django.db import transaction
 
 from catalog.models import DatePrecision, Tag, Work, WorkTag
 from catalog.search import search_index_update
+from catalog.services import tag_set_parent
 from glossary.models import Term, TermFAQ
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seeds"
@@ -144,8 +145,7 @@ def load_seeds(directory: Path = SEED_DIR, *, update: bool = False) -> SeedRepor
         tag, changed = tags[row["slug"]]
         parent = lookup(tags, row["parent"], "parent tag")[0] if row.get("parent") else None
         if changed and tag.parent_id != (parent.pk if parent else None):
-            tag.parent = parent
-            tag.save(update_fields=["parent"])
+            tag_set_parent(tag=tag, parent=parent)  # refuses a parent that would make the tree loop
 
     works = {}
     for row in work_rows:

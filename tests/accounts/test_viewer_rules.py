@@ -5,7 +5,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.test import RequestFactory
 
 from accounts.models import SpoilerLevel
-from accounts.viewer import AGE_GATE_SESSION_KEY, ANONYMOUS_VIEWER, build_viewer
+from accounts.viewer import AGE_GATE_SESSION_KEY, ANONYMOUS_VIEWER, Viewer, build_viewer
 from catalog import visibility
 from catalog.models import TagCategory
 from tests.builders import make_member, make_tag
@@ -72,3 +72,23 @@ def test_showing_hidden_works_drops_the_categories_too(db):
     viewer = viewer_for(user).without_hidden_tags()
     assert viewer.hidden_tag_ids == frozenset() and viewer.hidden_tag_categories == frozenset()
     assert visibility.hidden_tag_ids_in_force(viewer) == frozenset()
+
+
+def test_a_reveal_raises_the_spoiler_level_for_one_request_and_nothing_else():
+    viewer = Viewer(max_spoiler_level=SpoilerLevel.MINOR, hidden_tag_ids=frozenset({3}))
+    revealed = viewer.with_spoiler_level(SpoilerLevel.MAJOR)
+    assert revealed.max_spoiler_level == SpoilerLevel.MAJOR
+    assert revealed.hidden_tag_ids == {3} and not revealed.passed_age_gate
+    assert viewer.with_spoiler_level(SpoilerLevel.NONE).max_spoiler_level == SpoilerLevel.MINOR  # never lowers
+    assert viewer.with_spoiler_level(7).max_spoiler_level == SpoilerLevel.MAJOR  # never past the deepest
+
+
+def test_the_policy_reads_the_reveal_parameter_and_ignores_anything_else():
+    viewer = ANONYMOUS_VIEWER
+    assert visibility.viewer_revealing_spoilers(viewer, "2").max_spoiler_level == SpoilerLevel.MAJOR
+    assert visibility.viewer_revealing_spoilers(viewer, "1").max_spoiler_level == SpoilerLevel.MINOR
+    for junk in (None, "", "3", "-1", "two", "2.0"):
+        assert visibility.viewer_revealing_spoilers(viewer, junk) == viewer
+    assert visibility.viewer_revealing_spoilers(viewer, "2").passed_age_gate is False
+    assert visibility.spoiler_reveal_level(viewer) == SpoilerLevel.MAJOR
+    assert visibility.spoiler_reveal_level(Viewer(max_spoiler_level=SpoilerLevel.MAJOR)) is None

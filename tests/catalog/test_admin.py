@@ -4,13 +4,15 @@ import datetime
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import User
 from accounts.viewer import ANONYMOUS_VIEWER
 from catalog.models import DatePrecision, SearchEntry, Work, WorkTag
 from catalog.search import search
-from tests.builders import make_work
+from catalog.services import tag_merge, tag_set_parent
+from tests.builders import make_work, tag_form
 from tests.pages import card_titles, html
 
 
@@ -265,3 +267,55 @@ def test_the_works_list_links_each_page_and_names_its_featured_boxes(world, cura
     )
     assert '<a href="/works/sunny-afternoon/">View<span class="visually-hidden"> Sunny Afternoon</span></a>' in page
     assert 'aria-label="Featured: Sunny Afternoon"' in page
+
+
+# --- the tag tree never loops -----------------------------------------------------------------------
+
+
+def test_the_admin_refuses_a_parent_beneath_the_tag(world, admin_client):
+    """Regret sits under Jealousy; making Jealousy's parent Regret would loop."""
+    tag_set_parent(tag=world.tags.regret, parent=world.tags.jealousy)
+    url = reverse("admin:catalog_tag_change", args=[world.tags.jealousy.pk])
+    response = admin_client.post(url, tag_form(world.tags.jealousy, parent=world.tags.regret.pk))
+    assert response.status_code == 200
+    assert "“Regret” sits beneath “Jealousy”, so it cannot be its parent" in html(response)
+    world.tags.jealousy.refresh_from_db()
+    assert world.tags.jealousy.parent is None
+    # Its own parent is refused too, in the form as by the database's constraint.
+    response = admin_client.post(url, tag_form(world.tags.jealousy, parent=world.tags.jealousy.pk))
+    assert response.status_code == 200 and "cannot be its parent" in html(response)
+
+
+def test_the_admin_accepts_a_broader_parent(world, admin_client):
+    url = reverse("admin:catalog_tag_change", args=[world.tags.regret.pk])
+    response = admin_client.post(url, tag_form(world.tags.regret, parent=world.tags.jealousy.pk))
+    assert response.status_code == 302
+    world.tags.regret.refresh_from_db()
+    assert world.tags.regret.parent == world.tags.jealousy
+
+
+def test_the_service_refuses_a_loop_however_deep(world):
+    tag_set_parent(tag=world.tags.regret, parent=world.tags.jealousy)
+    tag_set_parent(tag=world.tags.hospital, parent=world.tags.regret)
+    with pytest.raises(ValidationError):
+        tag_set_parent(tag=world.tags.jealousy, parent=world.tags.hospital)
+    world.tags.jealousy.refresh_from_db()
+    assert world.tags.jealousy.parent is None
+
+
+def test_a_changed_parent_reaches_the_filters_at_once(world, admin_client, client):
+    assert card_titles(client.get("/tags/jealousy/")) == []
+    url = reverse("admin:catalog_tag_change", args=[world.tags.hospital.pk])
+    assert admin_client.post(url, tag_form(world.tags.hospital, parent=world.tags.jealousy.pk)).status_code == 302
+    assert card_titles(client.get("/tags/jealousy/")) == ["Sunny Afternoon"]  # through Hospital, openly
+
+
+def test_merging_a_tag_into_one_beneath_it_leaves_no_loop(world):
+    """Regret > Jealousy > Hospital; merging Regret into Hospital puts Hospital in Regret's place."""
+    tag_set_parent(tag=world.tags.jealousy, parent=world.tags.regret)
+    tag_set_parent(tag=world.tags.hospital, parent=world.tags.jealousy)
+    tag_merge(source=world.tags.regret, target=world.tags.hospital)
+    world.tags.hospital.refresh_from_db()
+    world.tags.jealousy.refresh_from_db()
+    assert world.tags.hospital.parent is None
+    assert world.tags.jealousy.parent == world.tags.hospital

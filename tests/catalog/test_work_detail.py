@@ -60,9 +60,9 @@ def test_tags_are_grouped_by_category_in_category_order(world, gate_passed_clien
     page = html(gate_passed_client.get("/works/triangle-blue/"))
     tags_section = section(page, "tags-title")
     open_part = tags_section.replace(spoiler_block(tags_section), "")
-    headings = re.findall(r'<h3 class="tag-group__title">(.*?)</h3>', open_part)
+    headings = re.findall(r'<dt class="tag-rows__label">(.*?)</dt>', open_part)
     assert headings == ["Perspective", "Setup", "Content"]
-    perspective = open_part.split(">Perspective</h3>", 1)[1].split("</div>", 1)[0]
+    perspective = open_part.split(">Perspective</dt>", 1)[1].split("</div>", 1)[0]
     assert 'href="/tags/netorare/">Netorare</a>' in perspective
     assert "Happy couple" not in perspective
 
@@ -70,7 +70,7 @@ def test_tags_are_grouped_by_category_in_category_order(world, gate_passed_clien
 def test_spoiler_tags_are_only_inside_the_toggle(world, client):
     page = html(client.get("/works/sunny-afternoon/"))
     spoilers = spoiler_block(page)
-    assert "<summary>Show spoiler tags</summary>" in spoilers
+    assert '<summary>Show spoiler tags <span class="spoilers__counts">(1 minor, 1 major)</span></summary>' in spoilers
     open_part = page.replace(spoilers, "")
     for name, note in (("Jealousy", SPOILER1_NOTE), ("Regret", SPOILER2_NOTE)):
         assert name in spoilers and note in spoilers
@@ -140,3 +140,27 @@ def test_unpublished_and_unknown_works_are_404(world, client, passed):
         pass_age_gate(client)
     assert client.get("/works/hidden-draft/").status_code == 404
     assert client.get("/works/no-such-work/").status_code == 404
+
+
+def test_tags_appear_once_each_with_its_note(world, client):
+    """One tag display: the "Tags at a glance" summary repeated every open tag a second time."""
+    page = html(client.get("/works/sunny-afternoon/"))
+    assert "Tags at a glance" not in page and 'class="glance' not in page
+    assert page.count('href="/tags/hospital/"') == 1 and page.count('href="/tags/netori/"') == 1
+    hospital = page.split('href="/tags/hospital/">Hospital</a>', 1)[1].split("</li>", 1)[0]
+    assert '<span class="work-tag__note">Most of it happens on a ward.</span>' in hospital
+
+
+def test_the_spoiler_badge_tells_minor_from_major(world, client):
+    spoilers = spoiler_block(html(client.get("/works/sunny-afternoon/")))
+    jealousy = spoilers.split(">Jealousy</a>", 1)[1].split("</li>", 1)[0]
+    regret = spoilers.split(">Regret</a>", 1)[1].split("</li>", 1)[0]
+    assert '<span class="badge badge--spoiler badge--spoiler-minor">Minor spoiler</span>' in jealousy
+    assert '<span class="badge badge--spoiler badge--spoiler-major">Major spoiler</span>' in regret
+
+
+def test_the_facts_come_before_the_synopsis_and_tags(world, client):
+    """On a phone the page is one column in source order: the facts box must lead it."""
+    page = html(client.get("/works/sunny-afternoon/"))
+    facts = page.index('<aside class="work__facts"')
+    assert facts < page.index('id="synopsis-title"') < page.index('id="tags-title"')

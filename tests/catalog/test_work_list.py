@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 
-from catalog.models import AgeRating, DatePrecision, Kind, TagCategory, Work, format_partial_date
-from tests.builders import SAFE_SYNOPSIS, make_tag, make_work
+from catalog.models import AgeRating, DatePrecision, Kind, Tag, TagCategory, Work, format_partial_date
+from tests.builders import SAFE_SYNOPSIS, make_tag, make_work, tag_work
 from tests.pages import card_for, card_titles, html, pass_age_gate
 
 FORM_ERROR = "Some filters could not be used and were ignored"
@@ -224,6 +224,53 @@ def test_filters_and_sorting_give_the_known_answer(shelf, client, monkeypatch, s
     assert response.status_code == 200
     assert card_titles(response) == expected
     assert FORM_ERROR not in html(response)
+
+
+@pytest.fixture
+def family(shelf):
+    """Above the shelf's tags: Feelings > Jealousy, and Places > Hospital > Ward (Ward on Echo, as a minor spoiler)."""
+    feelings = make_tag("Feelings", category=TagCategory.THEME)
+    places = make_tag("Places", category=TagCategory.SETTING)
+    Tag.objects.filter(slug="jealousy").update(parent=feelings)
+    Tag.objects.filter(slug="hospital").update(parent=places)
+    ward = make_tag("Ward", category=TagCategory.SETTING, parent=Tag.objects.get(slug="hospital"))
+    tag_work(Work.objects.get(title="Echo"), ward, spoiler_level=1)
+    # Beneath Places, only past the gate: an explicit tag on Bravo, whose narrower tag is on Charlie.
+    hidden = make_tag("Explicit place", category=TagCategory.CONTENT, parent=places)
+    tag_work(Work.objects.get(title="Bravo"), hidden)
+    beneath = make_tag("Beneath explicit", category=TagCategory.SETTING, parent=hidden)
+    tag_work(Work.objects.get(title="Charlie"), beneath)
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        # A broader tag matches the works of every tag beneath it, at the viewer's spoiler level,
+        # and never through an explicit tag (or what sits beneath one) before the gate.
+        ("tags=feelings", ["Alpha", "Bravo", "Delta"]),
+        ("tags=places", ["Alpha", "Charlie"]),
+        ("tags=places&spoilers=1", ["Alpha", "Charlie", "Echo"]),
+        ("tags=feelings&tags=places", ["Alpha"]),
+        ("any_tags=feelings&any_tags=places", ["Alpha", "Bravo", "Charlie", "Delta"]),
+        ("exclude_tags=feelings", ["Charlie", "Echo"]),
+        # Exclusions match every link, spoilers included.
+        ("exclude_tags=places", ["Bravo", "Delta"]),
+        ("tags=hospital", ["Alpha", "Charlie"]),
+    ],
+)
+@pytest.mark.parametrize("shape", ["chosen", "walk", "list"])
+def test_a_broader_tag_matches_its_narrower_tags(family, client, monkeypatch, shape, query, expected):
+    if shape == "walk":
+        monkeypatch.setattr("catalog.tag_filter.WALK_ROW_COST", 0)
+    elif shape == "list":
+        monkeypatch.setattr("catalog.tag_filter.LIST_ROW_COST", 0)
+        monkeypatch.setattr("catalog.tag_filter.LIST_ROW_COST_SORTED", 0)
+    assert card_titles(client.get(f"/works/?{query}")) == expected
+
+
+def test_past_the_gate_a_broader_tag_matches_through_explicit_tags_too(family, client):
+    pass_age_gate(client)
+    assert card_titles(client.get("/works/?tags=places")) == ["Alpha", "Bravo", "Charlie"]
 
 
 @pytest.mark.parametrize(

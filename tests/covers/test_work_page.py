@@ -12,39 +12,45 @@ from tests.pages import html
 from tests.query_counts import CATALOG_PAGES, CATALOG_PINS, assert_within_pins, catalog_client
 
 
-def glance(page: str) -> str:
-    match = re.search(r'<section class="glance".*?</section>', page, re.S)
-    return match.group(0) if match else ""
-
-
-def glance_rows(page: str) -> dict[str, list[str]]:
-    rows = re.findall(r'<dt class="glance__label">(.*?)</dt>\s*<dd class="glance__tags">(.*?)</dd>', glance(page), re.S)
+def tag_rows(page: str, *, spoilers: bool = False) -> dict[str, list[str]]:
+    """The work page's tags by category: the open ones, or those folded away as spoilers."""
+    section = page.split('id="tags-title"', 1)[1].split("</section>", 1)[0]
+    folded = re.search(r'<details class="spoilers">.*?</details>', section, re.S)
+    part = (folded.group(0) if folded else "") if spoilers else section.replace(folded.group(0) if folded else "", "")
+    rows = re.findall(r'<dt class="tag-rows__label">(.*?)</dt>\s*<dd class="tag-rows__tags">(.*?)</dd>', part, re.S)
     return {label: re.findall(r'<a class="tag[^"]*" href="[^"]*">(.*?)</a>', tags) for label, tags in rows}
 
 
-class TestTagsAtAGlance:
+class TestTagRows:
     def test_open_tags_by_category_spoilers_left_for_the_toggle(self, world, client):
         page = html(client.get(world.safe.get_absolute_url()))
-        assert glance_rows(page) == {"Perspective": ["Netori"], "Setting": ["Hospital"]}
-        assert "Jealousy" not in glance(page) and "Regret" not in glance(page)
-        assert 'href="#tags-title">More tags, folded away as spoilers' in glance(page)
+        assert tag_rows(page) == {"Perspective": ["Netori"], "Setting": ["Hospital"]}
+        assert tag_rows(page, spoilers=True) == {"Theme": ["Jealousy", "Regret"]}
 
-    def test_a_member_who_reads_spoilers_sees_them_at_a_glance_too(self, world, client):
+    def test_a_member_who_reads_spoilers_sees_them_in_the_rows(self, world, client):
         client.force_login(make_member(age=30, max_spoiler_level=2))
-        rows = glance_rows(html(client.get(world.safe.get_absolute_url())))
-        assert rows == {"Perspective": ["Netori"], "Theme": ["Jealousy", "Regret"], "Setting": ["Hospital"]}
+        page = html(client.get(world.safe.get_absolute_url()))
+        assert tag_rows(page) == {"Perspective": ["Netori"], "Theme": ["Jealousy", "Regret"], "Setting": ["Hospital"]}
+        assert "Show spoiler tags" not in page
 
     def test_explicit_tags_only_past_the_gate(self, world, gate_passed_client):
-        rows = glance_rows(html(gate_passed_client.get(world.adult.get_absolute_url())))
+        rows = tag_rows(html(gate_passed_client.get(world.adult.get_absolute_url())))
         assert rows == {"Perspective": ["Netorare"], "Setup": ["Happy couple"], "Content": ["Explicit Velvet"]}
 
-    def test_a_work_with_spoiler_tags_only_shows_no_empty_summary(self, world, client):
+    def test_a_work_with_spoiler_tags_only_shows_the_toggle_alone(self, world, client):
         work = make_work("All Spoilers", tags=[(world.tags.regret, 2)])
         page = html(client.get(work.get_absolute_url()))
-        assert glance(page) == ""
+        assert tag_rows(page) == {}
+        assert tag_rows(page, spoilers=True) == {"Theme": ["Regret"]}
 
 
 class TestScoreChart:
+    def test_no_chart_until_there_is_a_review(self, world, client):
+        page = html(client.get(world.safe.get_absolute_url()))
+        assert "No reviews yet." in page
+        assert '<figure class="score-chart"' not in page
+        assert 'class="reviews__summary reviews__summary--empty"' in page
+
     @pytest.fixture
     def reviewed(self, db):
         work = make_work("Chart Work")
