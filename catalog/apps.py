@@ -6,7 +6,16 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self):
-        from catalog.models import SearchEntry, Tag, Work
+        from django.db.models.signals import post_delete, post_save
+
+        from catalog.generation import catalog_changed
+        from catalog.models import SearchEntry, Tag, Work, WorkTag
+
+        for model in (Work, Tag, WorkTag):
+            post_save.connect(catalog_changed, sender=model, dispatch_uid=f"catalog-generation-save-{model.__name__}")
+            post_delete.connect(
+                catalog_changed, sender=model, dispatch_uid=f"catalog-generation-delete-{model.__name__}"
+            )
         from catalog.search import Searchable, register_searchable
         from catalog.search.index import tag_names, work_names
 

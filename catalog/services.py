@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from catalog.covers import cover_file_names, delete_cover_files_on_commit, delete_files, store_cover
+from catalog.generation import catalog_changed
 from catalog.models import Tag, Work, WorkTag
 from catalog.search import search_index_remove, search_index_update
 from catalog.tag_filter import forget_tag_tree
@@ -45,6 +46,7 @@ def tag_merge(*, source: Tag, target: Tag, curator: User | None = None) -> int:
     if target.parent_id is not None and source.pk in Tag.objects.ancestor_ids(target.parent_id):
         target.parent = source.parent if source.parent_id != target.pk else None
     Tag.objects.filter(parent=source).exclude(pk=target.pk).update(parent=target)
+    catalog_changed()
     for user in source.hidden_by.all():
         user.hidden_tags.add(target)
 

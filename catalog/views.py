@@ -17,7 +17,7 @@ from django.views.generic import ListView, TemplateView
 
 from accounts.models import SpoilerLevel
 from accounts.views import render_age_gate
-from catalog import sections, sorts, visibility
+from catalog import generation, sections, sorts, visibility
 from catalog.covers import open_thumbnail, placeholder_svg, placeholder_version
 from catalog.filters import WorkFilter
 from catalog.models import Tag, TagCategory, Work, WorkTag
@@ -103,7 +103,11 @@ class TagFilteredListMixin:
         if level is None or not self.includes_tags() or paginator.is_capped:
             return {"spoiler_only_count": 0}
         cap = settings.NTRDB_COUNT_CAP
-        every = capped_count(self.works_matching(rows_wanted=cap + 1, ordered=False, spoiler_level=level))
+        key = self.list_cache_key(f"count-with-spoilers-{level}")
+        every = cache.get(key)
+        if every is None:
+            every = capped_count(self.works_matching(rows_wanted=cap + 1, ordered=False, spoiler_level=level))
+            cache.set(key, every, settings.NTRDB_COUNT_CACHE_SECONDS)
         return {
             "spoiler_only_count": min(every, cap) - paginator.count,
             "spoiler_only_capped": every > cap,
@@ -116,7 +120,22 @@ class TagFilteredListMixin:
 
     def get_paginator(self, queryset, per_page, **kwargs):
         counted = self.works_matching(rows_wanted=settings.NTRDB_COUNT_CAP + 1, ordered=False)
-        return CappedCountPaginator(queryset, per_page, counted=counted, **kwargs)
+        return CappedCountPaginator(
+            queryset, per_page, counted=counted, cache_key=self.list_cache_key("count"), **kwargs
+        )
+
+    def list_cache_key(self, what: str) -> str:
+        """A cache key for something every page and sort of this list shares (its count, its
+        refine panel), for viewers of this one kind (``visibility.viewer_variant``)."""
+        conditions = sorted(
+            (name, value)
+            for name, values in self.request.GET.lists()
+            if name not in ("page", "sort")
+            for value in values
+            if value
+        )
+        digest = hashlib.sha256(repr((self.request.path, conditions)).encode()).hexdigest()[:32]
+        return f"works-list:{what}:{generation.current()}:{visibility.viewer_variant(self.viewer)}:{digest}"
 
     def paginate_queryset(self, queryset, page_size):
         # get_page() turns a malformed or out-of-range ?page= into a valid page instead of a 404.
@@ -181,7 +200,7 @@ class WorkListView(TagFilteredListMixin, ViewerMixin, ListView):  # type: ignore
         The same for every page and sort of one filter, and for every viewer of one kind, so it
         is cached briefly: a sample's counts may be a few minutes old.
         """
-        key = self.refine_cache_key()
+        key = self.list_cache_key("refine")
         counts = cache.get(key)
         if counts is None:
             chosen = {tag.pk for tags in self.filterset.selected_tags().values() for tag in tags}
@@ -198,17 +217,6 @@ class WorkListView(TagFilteredListMixin, ViewerMixin, ListView):  # type: ignore
             for row in counts
         ]
         return rows, result_count > REFINE_SAMPLE
-
-    def refine_cache_key(self) -> str:
-        conditions = sorted(
-            (name, value)
-            for name, values in self.request.GET.lists()
-            if name not in ("page", "sort")
-            for value in values
-            if value
-        )
-        digest = hashlib.sha256(repr(conditions).encode()).hexdigest()[:32]
-        return f"refine:{visibility.viewer_variant(self.viewer)}:{digest}"
 
     def url_adding(self, field: str, value: str) -> str:
         """This list's URL with one more value for ``field``, back on page one."""

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from catalog import visibility
+from catalog.generation import catalog_changed
 from catalog.models import Work
 from community.models import (
     Comment,
@@ -88,6 +89,7 @@ def work_refresh_rating(*, work: Work) -> None:
     if average is not None:
         average = Decimal(str(average)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     Work.objects.filter(pk=work.pk).update(score_average=average, review_count=stats["n"])
+    catalog_changed()  # the score and review filters count through these figures
     work.score_average, work.review_count = average, stats["n"]
 
 

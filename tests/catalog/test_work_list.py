@@ -300,6 +300,29 @@ def test_filtered_page_says_how_many_match(shelf, client):
     assert "3 works match these filters." in html(client.get("/works/?tags=jealousy"))
 
 
+def test_a_lists_count_is_reused_across_its_pages_and_sorts_and_renewed_when_the_catalog_changes(
+    shelf, client, django_assert_max_num_queries
+):
+    """The capped count is cached per list and kind of viewer (catalog/pagination.py); a new
+    tag link, a new work or an unpublished one must reach the next request all the same."""
+    assert "3 works match these filters." in html(client.get("/works/?tags=jealousy"))
+    with django_assert_max_num_queries(50) as first:
+        client.get("/works/?tags=jealousy&sort=-year")
+    with django_assert_max_num_queries(50) as again:
+        client.get("/works/?tags=jealousy&sort=title")
+    assert not any("COUNT(*)" in query["sql"] for query in again.captured_queries), [
+        q["sql"][:90] for q in again.captured_queries if "COUNT(*)" in q["sql"]
+    ]
+    assert len(again.captured_queries) == len(first.captured_queries)
+
+    echo = Work.objects.get(title="Echo")
+    tag_work(echo, Tag.objects.get(slug="jealousy"))
+    assert "4 works match these filters." in html(client.get("/works/?tags=jealousy"))
+    echo.is_published = False
+    echo.save()
+    assert "3 works match these filters." in html(client.get("/works/?tags=jealousy&page=1"))
+
+
 def test_explicit_tags_are_not_filter_choices_before_the_gate(shelf, client):
     response = client.get("/works/")
     page = html(response)
