@@ -29,7 +29,7 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        """The capped count; with a ``cache_key``, kept for ``NTRDB_COUNT_CACHE_SECONDS``.
+        """The capped count; with a ``cache_key``, kept for ``NTRDB_LIST_CACHE_SECONDS``.
 
         Every page and sort of one list, for every viewer of one kind, has the same count; on
         PostgreSQL counting a broad tag filter to the cap costs tens of milliseconds, so a
@@ -41,7 +41,7 @@ class CappedCountPaginator(Paginator):
         count = cache.get(self.cache_key)
         if count is None:
             count = capped_count(self.counted)
-            cache.set(self.cache_key, count, settings.NTRDB_COUNT_CACHE_SECONDS)
+            cache.set(self.cache_key, count, settings.NTRDB_LIST_CACHE_SECONDS)
         return count
 
     @staticmethod

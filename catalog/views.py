@@ -56,7 +56,6 @@ class HomeView(ViewerMixin, TemplateView):
 
 
 REFINE_SAMPLE = 1000
-REFINE_CACHE_SECONDS = 300
 
 
 class TagFilteredListMixin:
@@ -107,7 +106,7 @@ class TagFilteredListMixin:
         every = cache.get(key)
         if every is None:
             every = capped_count(self.works_matching(rows_wanted=cap + 1, ordered=False, spoiler_level=level))
-            cache.set(key, every, settings.NTRDB_COUNT_CACHE_SECONDS)
+            cache.set(key, every, settings.NTRDB_LIST_CACHE_SECONDS)
         return {
             "spoiler_only_count": min(every, cap) - paginator.count,
             "spoiler_only_capped": every > cap,
@@ -207,7 +206,7 @@ class WorkListView(TagFilteredListMixin, ViewerMixin, ListView):  # type: ignore
             sample = self.works_matching(rows_wanted=REFINE_SAMPLE, ordered=False).values("pk")[:REFINE_SAMPLE]
             links = WorkTag.objects.for_cards(self.viewer).filter(work__in=sample).exclude(tag__in=chosen)
             counts = links.most_common_tags(15)
-            cache.set(key, counts, REFINE_CACHE_SECONDS)
+            cache.set(key, counts, settings.NTRDB_LIST_CACHE_SECONDS)
         rows = [
             {
                 **row,

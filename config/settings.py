@@ -247,9 +247,10 @@ NTRDB_RESETS_PER_ADDRESS_PER_HOUR = env_int("NTRDB_RESETS_PER_ADDRESS_PER_HOUR",
 NTRDB_RESETS_PER_IP_PER_HOUR = env_int("NTRDB_RESETS_PER_IP_PER_HOUR", 10, minimum=1)
 # Lists count matches up to this many and then say "more than"; see catalog/pagination.py.
 NTRDB_COUNT_CAP = env_int("NTRDB_COUNT_CAP", 2000, minimum=100)
-# How long a list's count is kept for the next page, sort or visitor of the same list
-# (catalog/pagination.py); 0 counts on every request.
-NTRDB_COUNT_CACHE_SECONDS = env_int("NTRDB_COUNT_CACHE_SECONDS", 60, minimum=0)
+# How long a works list's count and refine panel are kept for the next page, sort or visitor of
+# the same list (catalog/pagination.py, catalog/views.py); any catalog edit renews them at once
+# (catalog/generation.py). 0 computes both on every request.
+NTRDB_LIST_CACHE_SECONDS = env_int("NTRDB_LIST_CACHE_SECONDS", 120, minimum=0)
 # Cover uploads: files above this size, or images above this many pixels, are refused (the
 # pixel limit is checked before decoding, so a decompression bomb costs nothing).
 NTRDB_COVER_MAX_BYTES = env_int("NTRDB_COVER_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)

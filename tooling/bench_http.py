@@ -102,6 +102,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="Compute every list's count and refine panel on each request (NTRDB_LIST_CACHE_SECONDS=0).",
+    )
     options = parser.parse_args(argv)
     if not shutil.which("wrk"):
         print("make bench-http needs wrk (Debian: apt-get install wrk).", file=sys.stderr)
@@ -118,6 +123,8 @@ def main(argv: list[str]) -> int:
         GUNICORN_ACCESS_LOG="/dev/null",  # the same for every load; not what is measured
     )
     env["DJANGO_SETTINGS_MODULE"] = "config.bench_settings"
+    if options.cold:
+        env["NTRDB_LIST_CACHE_SECONDS"] = "0"
     try:
         manage(env, "migrate", "-v0")
         manage(env, "collectstatic", "--noinput", "-v0")
@@ -130,7 +137,11 @@ def main(argv: list[str]) -> int:
             files[load].write_text("\n".join(urls) + "\n")
         figures: dict[str, list[dict]] = {load: [] for load in loads}
         with GunicornServer(env, workdir / "gunicorn.log", workers=options.workers) as server:
-            print(f"gunicorn, {options.workers} workers, {options.works:,} works on {database.vendor}", flush=True)
+            caches = "no list caches" if options.cold else "list caches on"
+            print(
+                f"gunicorn, {options.workers} workers, {options.works:,} works on {database.vendor}, {caches}",
+                flush=True,
+            )
             for load in loads:  # warm each worker's caches and connections first
                 run_wrk(server.base_url, files[load], script, 3, options.connections)
             for round_number in range(1, options.rounds + 1):
@@ -175,7 +186,7 @@ def report(figures: dict[str, list[dict]], options, vendor: str) -> int:
             failures.append(f"{load}: {share:.1%} of the bare view's throughput, under {target:.0%}")
         if figure["not_ok"]:
             failures.append(f"{load}: {figure['not_ok']} requests failed or answered an error")
-    output = BENCH_DIR / f"http-results-{vendor}-{options.works}.json"
+    output = BENCH_DIR / f"http-results-{vendor}-{options.works}{'-cold' if options.cold else ''}.json"
     output.write_text(json.dumps({"works": options.works, "database": vendor, "loads": summary}, indent=2))
     if failures:
         print("\nOff target:\n  " + "\n  ".join(failures))
