@@ -102,19 +102,21 @@ def work_cards(works: Iterable[Any], viewer: Viewer) -> list[WorkCard]:
     """The cards of ``works`` (rows of ``visibility.works_for_viewer``), in their order, in one query."""
     works = list(works)
     links = _Links()
-    tags = _card_tags([work for work in works if not work.is_locked], viewer, links)
+    # A work loaded without ``is_locked`` counts as locked when it is 18+, as its cover does.
+    locked = {work.pk: getattr(work, "is_locked", visibility.is_adult_work(work)) for work in works}
+    tags = _card_tags([work for work in works if not locked[work.pk]], viewer, links)
     cards = []
     for work in works:
         common = {
             "url": links.work(work.slug),
             "title": work.title,
-            "is_locked": work.is_locked,
+            "is_locked": locked[work.pk],
             "cover": card_cover(work, links=links),
             "badge": visibility.age_badge(work),
             "kind": work.get_kind_display() if work.kind else "",
             "length": work.length_display,
         }
-        if work.is_locked:
+        if locked[work.pk]:
             year = work.year
             cards.append(WorkCard(**common, when=str(year) if year else ""))
         else:
