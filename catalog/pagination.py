@@ -11,6 +11,20 @@ def capped_count(works) -> int:
     return works.order_by().values("pk")[: settings.NTRDB_COUNT_CAP + 1].count()
 
 
+def cached_capped_count(works, key: str) -> int:
+    """``capped_count``, kept under ``key`` for ``NTRDB_LIST_CACHE_SECONDS``.
+
+    Every page and sort of one list, for every viewer of one kind, has the same count; on
+    PostgreSQL counting a broad tag filter to the cap costs tens of milliseconds. The key holds
+    ``catalog.generation``, so an edit to the catalog reaches the next request.
+    """
+    count = cache.get(key)
+    if count is None:
+        count = capped_count(works)
+        cache.set(key, count, settings.NTRDB_LIST_CACHE_SECONDS)
+    return count
+
+
 class CappedCountPaginator(Paginator):
     """A paginator that stops counting at ``NTRDB_COUNT_CAP`` results.
 
@@ -29,20 +43,9 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        """The capped count; with a ``cache_key``, kept for ``NTRDB_LIST_CACHE_SECONDS``.
-
-        Every page and sort of one list, for every viewer of one kind, has the same count; on
-        PostgreSQL counting a broad tag filter to the cap costs tens of milliseconds, so a
-        visitor paging through a list (or the next one asking for it) reads it from the cache.
-        A new work shows in the count that much later, as the list itself shows it at once.
-        """
         if self.cache_key is None:
             return capped_count(self.counted)
-        count = cache.get(self.cache_key)
-        if count is None:
-            count = capped_count(self.counted)
-            cache.set(self.cache_key, count, settings.NTRDB_LIST_CACHE_SECONDS)
-        return count
+        return cached_capped_count(self.counted, self.cache_key)
 
     @staticmethod
     def rows_to_read(page_number, per_page: int) -> int:

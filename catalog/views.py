@@ -21,7 +21,7 @@ from catalog import generation, sections, sorts, visibility
 from catalog.covers import open_thumbnail, placeholder_svg, placeholder_version
 from catalog.filters import WorkFilter
 from catalog.models import Tag, TagCategory, Work, WorkTag
-from catalog.pagination import CappedCountPaginator, capped_count
+from catalog.pagination import CappedCountPaginator, cached_capped_count, capped_count
 from catalog.search import search
 from catalog.tag_filter import TagFilter
 from core.old_slugs import redirect_to_current
@@ -102,11 +102,10 @@ class TagFilteredListMixin:
         if level is None or not self.includes_tags() or paginator.is_capped:
             return {"spoiler_only_count": 0}
         cap = settings.NTRDB_COUNT_CAP
-        key = self.list_cache_key(f"count-with-spoilers-{level}")
-        every = cache.get(key)
-        if every is None:
-            every = capped_count(self.works_matching(rows_wanted=cap + 1, ordered=False, spoiler_level=level))
-            cache.set(key, every, settings.NTRDB_LIST_CACHE_SECONDS)
+        every = cached_capped_count(
+            self.works_matching(rows_wanted=cap + 1, ordered=False, spoiler_level=level),
+            self.list_cache_key(f"count-with-spoilers-{level}"),
+        )
         return {
             "spoiler_only_count": min(every, cap) - paginator.count,
             "spoiler_only_capped": every > cap,
@@ -126,12 +125,9 @@ class TagFilteredListMixin:
     def list_cache_key(self, what: str) -> str:
         """A cache key for something every page and sort of this list shares (its count, its
         refine panel), for viewers of this one kind (``visibility.viewer_variant``)."""
+        query = without_empty_values(self.request.GET)
         conditions = sorted(
-            (name, value)
-            for name, values in self.request.GET.lists()
-            if name not in ("page", "sort")
-            for value in values
-            if value
+            (name, value) for name, values in query.lists() if name not in ("page", "sort") for value in values
         )
         digest = hashlib.sha256(repr((self.request.path, conditions)).encode()).hexdigest()[:32]
         return f"works-list:{what}:{generation.current()}:{visibility.viewer_variant(self.viewer)}:{digest}"

@@ -124,14 +124,14 @@ def results_path(vendor: str, works: int) -> Path:
     return BENCH_DIR / f"results-{vendor}-{works}.json"
 
 
-def _page_key(label: str) -> str:
+def page_key(label: str) -> str:
     # "work with 853 reviews" and "work with 5,674 reviews" are the same page at two sizes.
     return label.split(" with ")[0]
 
 
 def off_target(results: list[dict], baseline: list[dict] | None, baseline_works: int | None) -> list[str]:
     """Every way one size's figures miss the targets (issue #4): p50, p95, queries, growth."""
-    earlier = {_page_key(row["page"]): row for row in baseline or []}
+    earlier = {page_key(row["page"]): row for row in baseline or []}
     failures = []
     for row in results:
         if row["p50_ms"] > TARGET_P50_MS or row["p95_ms"] > TARGET_P95_MS:
@@ -140,7 +140,7 @@ def off_target(results: list[dict], baseline: list[dict] | None, baseline_works:
             )
         if row["queries"] > TARGET_QUERIES:
             failures.append(f"{row['page']}: {row['queries']} queries, over {TARGET_QUERIES}")
-        before = earlier.get(_page_key(row["page"]))
+        before = earlier.get(page_key(row["page"]))
         if before and growth(row, before) > TARGET_GROWTH:
             failures.append(f"{row['page']}: {growth(row, before):.1f}x slower than at {baseline_works:,} works")
     return failures
@@ -161,15 +161,15 @@ def table(vendor: str, runs: dict[int, dict]) -> tuple[str, list[str]]:
         header += f"{'growth':>8}"
     lines.append(header)
     failures = []
-    first = {_page_key(row["page"]): row for row in runs[smallest]["results"]}
+    first = {page_key(row["page"]): row for row in runs[smallest]["results"]}
     for index, row in enumerate(runs[smallest]["results"]):
-        line = f"{_page_key(row['page']):<42}"
+        line = f"{page_key(row['page']):<42}"
         for n in sizes:
             other = runs[n]["results"][index]
             cell = f"{other['p50_ms']} / {other['p95_ms']} ({other['queries']})"
             line += f"{cell:>24}"
         if len(sizes) > 1:
-            line += f"{growth(runs[sizes[-1]]['results'][index], first[_page_key(row['page'])]):>8.2f}"
+            line += f"{growth(runs[sizes[-1]]['results'][index], first[page_key(row['page'])]):>8.2f}"
         lines.append(line)
     for n in sizes:
         baseline = runs[smallest]["results"] if n != smallest else None

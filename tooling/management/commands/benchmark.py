@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment
 from catalog.models import Tag, Work
 from catalog.search import fold
 from community.models import Review
-from tooling.bench import TARGET_GROWTH, TARGET_P50_MS, TARGET_P95_MS, TARGET_QUERIES, growth, off_target
+from tooling.bench import TARGET_GROWTH, TARGET_P50_MS, TARGET_P95_MS, TARGET_QUERIES, growth, off_target, page_key
 from tooling.demo_data import DEMO_PREFIX
 
 # Demo works the recall check looks for: the first ones generated, so the same titles exist at
@@ -173,7 +173,7 @@ class Command(BaseCommand):
         earlier = None
         if compare_path and Path(compare_path).exists():
             earlier = json.loads(Path(compare_path).read_text())
-        before = {row["page"].split(" with ")[0]: row for row in (earlier or {}).get("results", [])}
+        before = {page_key(row["page"]): row for row in (earlier or {}).get("results", [])}
         self.stdout.write(f"\n{works:,} works, {connection.vendor}\n")
         header = f"{'page':<40} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}"
         if earlier:
@@ -181,8 +181,8 @@ class Command(BaseCommand):
         self.stdout.write(header)
         for row in results:
             line = f"{row['page']:<40} {row['p50_ms']:>8} {row['p95_ms']:>8} {row['queries']:>8}"
-            if row["page"].split(" with ")[0] in before:
-                line += f" {growth(row, before[row['page'].split(' with ')[0]]):>12.2f}"
+            if page_key(row["page"]) in before:
+                line += f" {growth(row, before[page_key(row['page'])]):>12.2f}"
             self.stdout.write(line)
         failures = off_target(results, earlier and earlier["results"], earlier and earlier["works"])
         failures += [f"search recall: {miss}" for miss in misses]
