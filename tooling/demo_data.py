@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from accounts.models import User
 from catalog.models import AgeRating, DatePrecision, Kind, SearchEntry, Tag, TagCategory, Work, WorkTag
 from catalog.search.index import entries_for
+from catalog.similar import similar_works_rebuild
 from community.models import Review
 from tooling.demo_vocabulary import KATAKANA, PARTICLE_KANA, PARTICLES, SCORE_WEIGHTS, SENTENCES, SYLLABLES, TAG_WORDS
 
@@ -294,6 +295,10 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
             entries.extend(entries_for(obj))
         _bulk(SearchEntry, entries, Progress("search index", len(entries), stream))
         counts["search_entries"] = len(entries)
+
+        # Each work's similar works (catalog.similar), as the nightly refresh keeps them.
+        stream.write("similar works  (computing)\n")
+        counts["similar_works"] = similar_works_rebuild()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             # VACUUM also moves the rows queued in the GIN pending list into the trigram index;
