@@ -224,8 +224,9 @@ class WorkAdmin(OldSlugsAdmin, SearchIndexedAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # Its tag links or its publication may have changed: its similar works, and its place in others'.
-        similar_works_refresh(work_ids=[form.instance.pk])
+        # Its tag links or its publication changed: its similar works, and its place in others'.
+        if not change or "is_published" in form.changed_data or any(f.has_changed() for f in formsets):
+            similar_works_refresh(work_ids=[form.instance.pk])
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

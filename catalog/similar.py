@@ -274,13 +274,18 @@ def _refresh_one(work_id: int, total: int, bonus: Mapping[int, float]) -> None:
     SimilarWork.objects.bulk_create(_rows(work_id, kept))
 
     # The lists that name it, and those it may now enter: the pair's scores are the same both ways.
-    for other in referrers:
-        scores = _pair(tags, links.get(other, {}), idf, bonus.get(other, 0.0)) if other in links else None
-        pair = SimilarWork.objects.filter(work_id=other, similar_id=work_id)
+    updated, gone = [], []
+    for row in SimilarWork.objects.filter(similar_id=work_id):
+        other = row.work_id
+        scores = _pair(tags, links[other], idf, bonus.get(other, 0.0)) if other in links else None
         if scores is None:
-            pair.delete()
-        else:
-            pair.update(**dict(zip(SCORE_FIELDS, scores, strict=True)))
+            gone.append(row.pk)
+            continue
+        for field, score in zip(SCORE_FIELDS, scores, strict=True):
+            setattr(row, field, score)
+        updated.append(row)
+    SimilarWork.objects.filter(pk__in=gone).delete()
+    SimilarWork.objects.bulk_update(updated, SCORE_FIELDS, batch_size=BATCH)
     entering = set(kept) - referrers
     SimilarWork.objects.bulk_create([row for other in entering for row in _rows(other, {work_id: kept[other]})])
     _trim(entering)
