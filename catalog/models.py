@@ -381,7 +381,7 @@ class SimilarWork(models.Model):
 
     # No index of its own: similarwork_unique_pair starts with it.
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="similar_works", db_index=False)
-    similar = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="similar_to")
+    similar = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="similar_of")
     score_0 = models.FloatField(default=0)
     score_1 = models.FloatField(default=0)
     score_2 = models.FloatField(default=0)

@@ -177,8 +177,8 @@ def similar_works_for_viewer(works: Works, work: Any, viewer: Viewer) -> Works:
     A locked card's similarity says no more than a tag's page does (that the 18+ work carries a tag
     the viewer may see), and its order consults nothing a locked card hides.
     """
-    column = f"similar_to__{similarity_column(viewer)}"
-    similar = works_for_viewer(works, viewer).filter(**{"similar_to__work": work, f"{column}__gt": 0})
+    column = f"similar_of__{similarity_column(viewer)}"
+    similar = works_for_viewer(works, viewer).filter(**{"similar_of__work": work, f"{column}__gt": 0})
     return similar.annotate(similarity=F(column))
 
 

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 (
                     "similar",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="similar_to", to="catalog.work"
+                        on_delete=django.db.models.deletion.CASCADE, related_name="similar_of", to="catalog.work"
                     ),
                 ),
                 (

@@ -14,7 +14,7 @@ from catalog import similar
 from catalog.models import AgeRating, SimilarWork, TagCategory, Work, WorkTag
 from catalog.services import tag_merge
 from catalog.similar import similar_works_rebuild, similar_works_refresh
-from tests.builders import make_member, make_tag, make_work, tag_work, work_form
+from tests.builders import make_member, make_tag, make_work, tag_form, tag_work, work_form
 from tests.pages import html, login, pass_age_gate
 
 _TITLE = re.compile(r'<h3 class="work-card__title"><a href="[^"]*">(.*?)</a>')
@@ -224,3 +224,33 @@ def test_the_block_costs_the_same_queries_whatever_it_shows(shelf, client):
         response = client.get("/works/source/")
     assert len(similar_titles(response)) == similar.SHOWN
     assert len(large) == len(small)
+
+
+def test_a_tag_made_explicit_stops_counting_before_the_gate_at_once(db, client, curator_client):
+    others()
+    shared = make_tag("Shared")
+    make_work("Source", tags=[shared])
+    make_work("Match", tags=[shared])
+    similar_works_rebuild()
+    assert similar_titles(client.get("/works/source/")) == ["Match"]
+    data = tag_form(shared, category=TagCategory.CONTENT)
+    assert curator_client.post(reverse("admin:catalog_tag_change", args=[shared.pk]), data).status_code == 302
+    assert similar_titles(client.get("/works/source/")) == []
+
+
+def test_publishing_in_the_admin_brings_a_work_in(shelf, client, curator_client):
+    similar_works_rebuild()
+    draft = make_work("Late arrival", tags=[shelf["rare"]], published=False)
+    response = curator_client.post(
+        reverse("admin:catalog_work_changelist"), {"action": "publish", "_selected_action": [draft.pk]}
+    )
+    assert response.status_code == 302
+    assert "Late arrival" in similar_titles(client.get("/works/source/"))
+
+
+def test_many_changed_works_rebuild_the_table(shelf, monkeypatch):
+    monkeypatch.setattr(similar, "REBUILD_ABOVE", 1)
+    rebuilt = []
+    monkeypatch.setattr(similar, "similar_works_rebuild", lambda **kwargs: rebuilt.append(kwargs))
+    similar_works_refresh(work_ids=[shelf["source"].pk, shelf["rare_match"].pk])
+    assert rebuilt == [{"extra_pairs": ()}]
