@@ -36,7 +36,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Count, FloatField, Sum, Value, When
 
 from accounts.models import SpoilerLevel
@@ -219,15 +219,22 @@ def similar_works_rebuild(*, extra_pairs: Pairs = ()) -> int:
     """Recompute every published work's similar works, in one transaction. Returns the rows stored."""
     links = _links_of(Work.objects.published())
     SimilarWork.objects.all().delete()
+    # Plain rows through the cursor: model instances for two million pairs cost more than computing them.
+    table = SimilarWork._meta.db_table
+    columns = ", ".join(("work_id", "similar_id", *SCORE_FIELDS))
+    placeholders = ", ".join(["%s"] * (2 + len(SCORE_FIELDS)))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
     stored = 0
-    batch: list[SimilarWork] = []
-    for work, kept in compute(links, total=Work.objects.published().count(), extra_pairs=extra_pairs):
-        batch.extend(_rows(work, kept))
-        if len(batch) >= BATCH:
-            SimilarWork.objects.bulk_create(batch)
-            stored += len(batch)
-            batch = []
-    SimilarWork.objects.bulk_create(batch)
+    batch: list[tuple] = []
+    with connection.cursor() as cursor:
+        for work, kept in compute(links, total=Work.objects.published().count(), extra_pairs=extra_pairs):
+            batch.extend((work, other, *scores) for other, scores in kept.items())
+            if len(batch) >= BATCH:
+                cursor.executemany(sql, batch)
+                stored += len(batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
     return stored + len(batch)
 
 
