@@ -66,7 +66,7 @@ Pairs = Iterable[tuple[int, int, float]]
 
 def pair_scores(tags: TagLinks, other: TagLinks, idf: Mapping[int, float]) -> Scores:
     """The pair's score for each kind of viewer (SCORE_FIELDS' order): a shared tag counts from the
-    deeper of its two links' spoiler levels up, and in the explicit columns only if it is explicit."""
+    deeper of its two links' spoiler levels up; an explicit tag only in the ``explicit_`` columns."""
     scores = [0.0] * len(SCORE_FIELDS)
     top = len(LEVELS)
     for tag in tags.keys() & other.keys():
