@@ -11,7 +11,8 @@ A tag counts only where the viewer may see it, so each pair carries one score pe
 and with explicit tags. The policy picks the viewer's (``visibility.similar_works_for_viewer``),
 and also leaves out what the viewer's lists never show (unpublished works, works with their hidden
 tags, 18+ works for those who chose not to list them). So that those filters still leave a row of
-cards, each work keeps its ``KEEP`` best for every kind of viewer.
+cards, each work keeps its ``KEEP`` best for every kind of viewer. Only published works are
+compared: a draft's preview shows no similar works, and it joins others' lists once published.
 
 Finding the candidates: the rarest tags of a work are read first, whole, and a tag carried by
 thousands of works contributes a window of its works (the same every run, a different one for each
