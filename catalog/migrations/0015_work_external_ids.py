@@ -4,14 +4,6 @@ import django.core.validators
 from django.db import migrations, models
 
 
-def analyze_on_sqlite(apps, schema_editor):
-    """SQLite adds these columns by copying the table into a new one, which starts without the
-    planner's statistics: without them the home page's featured works scan every work (80 ms at
-    100,000 works instead of 1). PostgreSQL keeps its statistics and runs autovacuum."""
-    if schema_editor.connection.vendor == "sqlite":
-        schema_editor.execute("ANALYZE catalog_work")
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("catalog", "0014_tag_sort_name"),
@@ -113,5 +105,4 @@ class Migration(migrations.Migration):
                 name="work_external_ids_positive",
             ),
         ),
-        migrations.RunPython(analyze_on_sqlite, migrations.RunPython.noop, elidable=True),
     ]

@@ -4,6 +4,14 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def analyze_on_sqlite(apps, schema_editor):
+    """0015 added the external ids on SQLite by copying catalog_work into a new table, which starts
+    without the planner's statistics: without them the home page's featured works scan every work
+    (83 ms at 100,000 works instead of 16). PostgreSQL keeps its statistics and runs autovacuum."""
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute("ANALYZE catalog_work")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("catalog", "0015_work_external_ids"),
@@ -45,4 +53,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.RunPython(analyze_on_sqlite, migrations.RunPython.noop, elidable=True),
     ]
