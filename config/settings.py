@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "accounts",
     "catalog",
     "glossary",
+    "lists",
     "community",
     "ops",
     "tooling",
