@@ -180,9 +180,10 @@ def _wanted(file: FileEntry, work: Work, existing: ListEntry | None, warnings: l
     if total is not None and progress > total:
         warnings.append(f"The file counts {progress} {noun}; {work.title} has {total}: progress set to {total}.")
         progress = total
-    if file.status == Status.COMPLETED and total is not None and progress == 0:
+    status = file.status
+    if status == Status.COMPLETED and total is not None and progress == 0:
         progress = total  # completed with nothing counted: as completing does on the site
-    wanted: dict[str, Any] = {"status": file.status, "progress": progress}
+    wanted: dict[str, Any] = {"status": status, "progress": progress}
     if file.score:
         wanted["score"] = file.score
     if file.notes:
