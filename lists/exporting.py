@@ -22,16 +22,13 @@ from catalog import visibility
 from catalog.choices import Kind
 from catalog.models import Work
 from lists.choices import progress_total, status_label
-from lists.mal import FORMATS, ExportRow, write_export
+from lists.mal import FORMATS, ExportRow, mal_id_field, write_export
 from lists.models import ListEntry
 
-# A work's ids on other catalogs, when the model records them (being added: external ids on works).
-EXTERNAL_ID_FIELDS = {
-    "mal_id": "myanimelist_id",
-    "anilist_id": "anilist_id",
-    "anidb_id": "anidb_id",
-    "vndb_id": "vndb_id",
-}
+# A work's ids on other catalogs, as the files name them, when the model records them (external ids
+# on works are being added; until then these columns stay empty).
+EXTERNAL_IDS = ["myanimelist_id", "anilist_id", "anidb_id", "vndb_id"]
+
 
 CSV_COLUMNS = [
     "title",
@@ -48,7 +45,7 @@ CSV_COLUMNS = [
     "notes",
     "is_private",
     "url",
-    *EXTERNAL_ID_FIELDS.values(),
+    *EXTERNAL_IDS,
     "updated_at",
 ]
 
@@ -56,8 +53,11 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _external_id_fields() -> dict[str, str]:
+    """{Work field: the files' name} for the external ids the model has."""
     names = {model_field.name for model_field in Work._meta.get_fields()}
-    return {field: key for field, key in EXTERNAL_ID_FIELDS.items() if field in names}
+    fields = {field: field for field in EXTERNAL_IDS[1:] if field in names}
+    mal_field = mal_id_field()
+    return {mal_field: "myanimelist_id", **fields} if mal_field else fields
 
 
 def own_entries(member: User, viewer: Viewer) -> QuerySet[ListEntry]:
@@ -82,7 +82,7 @@ def mal_export(entries: QuerySet[ListEntry], kind: str, username: str) -> Iterat
     """The MyAnimeList file of the member's entries of ``kind`` (anime or manga), as chunks."""
     of_kind = entries.filter(work__kind=kind)
     totals = Counter(of_kind.order_by().values_list("status", flat=True))
-    mal_field = next((field for field, key in _external_id_fields().items() if key == "myanimelist_id"), None)
+    mal_field = mal_id_field()
 
     def rows() -> Iterator[ExportRow]:
         for entry in of_kind.iterator(chunk_size=500):
@@ -129,6 +129,7 @@ def _record(entry: ListEntry, absolute_url: Callable[[str], str]) -> dict[str, A
         "is_private": entry.is_private,
         "url": absolute_url(work.get_absolute_url()),
     }
+    record.update(dict.fromkeys(EXTERNAL_IDS))
     for field, key in _external_id_fields().items():
         record[key] = getattr(work, field) or None
     record["updated_at"] = entry.updated_at.isoformat()

@@ -4,7 +4,7 @@ member reviews, and the one transaction that writes it.
 Matching, for each entry of the file, among the works an import may name
 (``visibility.works_for_list_import``) of the entry's kind:
 
-1. by MyAnimeList id, when the catalog records one (``mal_id_field``; MyAnimeList numbers anime
+1. by MyAnimeList id, when the catalog records one (``lists.mal.mal_id_field``; MyAnimeList numbers anime
    and manga apart, so the kind is part of the id);
 2. otherwise by title through the search folding (``catalog.search.fold``, the form the search
    index stores every title, original and alternative title in): a work whose main title folds
@@ -43,7 +43,7 @@ from catalog.choices import DatePrecision, format_partial_date
 from catalog.models import SearchEntry, Work
 from catalog.search import fold
 from lists.choices import Status, progress_total, progress_unit, status_label
-from lists.mal import FileEntry
+from lists.mal import FileEntry, mal_id_field
 from lists.models import ListEntry, ListSettings
 from lists.services import entry_save
 
@@ -56,16 +56,8 @@ SKIPPED = "skipped"
 OUTCOMES = (NEW, CHANGED, UNCHANGED, AMBIGUOUS, NOT_FOUND, SKIPPED)
 WRITTEN = (NEW, CHANGED)
 
-# The Work field holding a work's MyAnimeList id. It is being added (external ids on works); until
-# it is on the model, entries are matched by title alone. The first of these names the model has.
-_MAL_ID_FIELDS = ("mal_id", "myanimelist_id")
 # Titles are stored folded and cut to the index's column (catalog.search.index.index_entries).
 _INDEX_TEXT_LENGTH = 512
-
-
-def mal_id_field() -> str | None:
-    names = {model_field.name for model_field in Work._meta.get_fields()}
-    return next((name for name in _MAL_ID_FIELDS if name in names), None)
 
 
 @dataclass(frozen=True)

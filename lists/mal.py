@@ -34,6 +34,7 @@ from defusedxml.ElementTree import iterparse
 from django.conf import settings
 
 from catalog.choices import DatePrecision, Kind
+from catalog.models import Work
 from lists.choices import Status
 from lists.models import ListEntry
 
@@ -106,6 +107,17 @@ _STATUS_WORDS = {
     "plantoread": Status.PLANNED,
     "6": Status.PLANNED,
 }
+
+
+# The Work field holding a work's MyAnimeList id. It is being added (external ids on works); until
+# it is on the model, imports match by title alone and exports write id 0. The first of these
+# names the model has.
+_MAL_ID_FIELDS = ("mal_id", "myanimelist_id")
+
+
+def mal_id_field() -> str | None:
+    names = {model_field.name for model_field in Work._meta.get_fields()}
+    return next((name for name in _MAL_ID_FIELDS if name in names), None)
 
 
 class MalFileError(Exception):

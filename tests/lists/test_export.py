@@ -111,6 +111,18 @@ def test_the_anime_file_is_a_myanimelist_export(listed, adult_member, adult_memb
     assert b"Summer Route" not in content and b"Paper Moon" not in content
 
 
+def test_a_recorded_myanimelist_id_is_written(listed, adult_member, adult_member_client, monkeypatch):
+    """Through a stand-in integer column (the episode count) until Work records the id itself."""
+    from lists import exporting
+
+    monkeypatch.setattr(exporting, "mal_id_field", lambda: "episodes")
+    entries = {
+        e["series_title"]: e for e in anime_entries(body(adult_member_client.get(file_url("alice", "anime.xml"))))
+    }
+    assert entries["Sunset <Tag> & Co"]["series_animedb_id"] == "12"
+    assert entries["Plain Plans"]["series_animedb_id"] == "0"  # none recorded
+
+
 def test_the_manga_file_words_manga_as_myanimelist_does(listed, adult_member, adult_member_client):
     content = body(adult_member_client.get(file_url("alice", "manga.xml")))
     root = ET.fromstring(content)
@@ -173,6 +185,7 @@ def test_the_json_holds_every_entry(listed, adult_member, adult_member_client):
     assert sunset["status"] == Status.COMPLETED
     assert (sunset["started_on"], sunset["started_precision"]) == ("2021-04-01", DatePrecision.MONTH)
     assert sunset["url"].endswith(listed["anime"].get_absolute_url())
+    assert sunset["myanimelist_id"] is None and "vndb_id" in sunset  # every external id named, null when unknown
 
 
 def test_an_unpublished_works_entry_waits_out_of_the_files(listed, adult_member, adult_member_client):

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from catalog.models import DatePrecision, Kind
 from lists import importing
 from lists.choices import Status
+from lists.mal import mal_id_field
 from lists.models import ListEntry, ListSettings
 from lists.services import entry_save
 from tests.builders import make_work
@@ -411,10 +412,10 @@ def test_a_manga_export_matches_manga(adult_member, adult_member_client):
     assert entry.work.kind == Kind.MANGA
 
 
-@pytest.mark.skipif(importing.mal_id_field() is None, reason="works do not record a MyAnimeList id yet")
+@pytest.mark.skipif(mal_id_field() is None, reason="works do not record a MyAnimeList id yet")
 def test_a_recorded_myanimelist_id_wins_over_the_title(adult_member, adult_member_client):
     works = make_catalog()
-    field = importing.mal_id_field()
+    field = mal_id_field()
     # The id of the file's "Twin Title" entry: no longer ambiguous.
     type(works["twin_b"]).objects.filter(pk=works["twin_b"].pk).update(**{field: 41003})
     # A work recorded under another id is another work on MyAnimeList, whatever its title.
@@ -422,6 +423,20 @@ def test_a_recorded_myanimelist_id_wins_over_the_title(adult_member, adult_membe
     summary = post_file(adult_member_client, "alice", shipped_file())
     assert outcomes(summary)["Twin Title"] == importing.NEW
     assert outcomes(summary)["Hiru no Kaze"] == importing.NOT_FOUND
+
+
+def test_matching_by_myanimelist_id_through_a_stand_in_field(adult_member, adult_member_client, monkeypatch):
+    """Until Work records a MyAnimeList id, the id path runs against a stand-in integer column
+    (the episode count): an id match wins over an ambiguous title, within the entry's kind, and a
+    work recorded under another id is no title match."""
+    works = make_catalog()
+    monkeypatch.setattr(importing, "mal_id_field", lambda: "episodes")
+    type(works["twin_b"]).objects.filter(pk=works["twin_b"].pk).update(episodes=41003)
+    summary = post_file(adult_member_client, "alice", shipped_file())
+    found = {entry.file.title: entry for entry in summary.context["plan"].entries}
+    assert (found["Twin Title"].outcome, found["Twin Title"].work) == (importing.NEW, works["twin_b"])
+    assert found["Hiru no Kaze"].outcome == importing.NOT_FOUND  # recorded as 12, the file says 41001
+    assert found["Kimi no Toukyou"].outcome == importing.NOT_FOUND  # recorded as 1, the file says 41005
 
 
 # --- query counts ---------------------------------------------------------------------------------
