@@ -39,6 +39,9 @@ from lists.choices import Status
 from lists.models import ListEntry
 
 GZIP_MAGIC = b"\x1f\x8b"
+# <myanimelist>, an entry, its fields (and a CDATA or two): nothing in an export nests deeper.
+MAX_DEPTH = 4
+ELEMENTS_PER_ENTRY = 60
 ROOT = "myanimelist"
 # Comments longer than a list entry's notes are cut to them (and the summary says so).
 NOTES_MAX_LENGTH: int = ListEntry._meta.get_field("notes").max_length or 2000
@@ -319,40 +322,53 @@ def _entry(element: Element, index: int, kind: str) -> FileEntry:
 def parse_export(xml: bytes) -> list[FileEntry]:
     """The entries of a MyAnimeList export, in file order; ``MalFileError`` if it is not one or is unsafe."""
     max_entries = settings.NTRDB_IMPORT_MAX_ENTRIES
+    # An entry has some 25 fields; far more elements than that, or nesting deeper than an entry's
+    # fields, is no export, and would only make the parser hold a large tree.
+    max_elements = max_entries * ELEMENTS_PER_ENTRY + ELEMENTS_PER_ENTRY
     entries: list[FileEntry] = []
-    depth = 0
-    root_seen = False
+    depth = elements = 0
+    root: Element | None = None
     try:
-        # iterparse reads the file element by element, and each entry is dropped once read, so
-        # the memory held stays small; forbid_dtd refuses any DOCTYPE, entities and all.
+        # iterparse reads the file element by element, and each child of the root is dropped once
+        # read, so the memory held stays small; forbid_dtd refuses any DOCTYPE, entities and all.
         for event, element in iterparse(io.BytesIO(xml), events=("start", "end"), forbid_dtd=True):
             if event == "start":
                 depth += 1
-                if depth == 1:
-                    root_seen = True
+                elements += 1
+                if root is None:
+                    root = element
                     if element.tag != ROOT:
                         raise MalFileError(
                             f"This is not a MyAnimeList export: its root element is <{_tag_name(element.tag)}>, "
                             f"not <{ROOT}>."
                         )
+                if depth > MAX_DEPTH or elements > max_elements:
+                    raise MalFileError(
+                        "The file is not laid out as a MyAnimeList export: it holds far more XML than its entries."
+                    )
                 continue
             depth -= 1
-            if depth == 1 and element.tag in ENTRY_TAGS:
+            if depth != 1 or root is None:
+                continue
+            if element.tag in ENTRY_TAGS:
                 if len(entries) >= max_entries:
                     raise MalFileError(
                         f"The file holds more than {max_entries:,} entries; import it in parts of at most that many."
                     )
                 entries.append(_entry(element, len(entries), ENTRY_TAGS[element.tag]))
-                element.clear()
+            root.remove(element)
     except DefusedXmlException:
         raise MalFileError(
             "The file declares a document type or entities, which a MyAnimeList export never does; "
             "it was not read, for safety."
         )
+    except (LookupError, ValueError):
+        # expat knows few encodings and no multi-byte ones but UTF-8 and UTF-16.
+        raise MalFileError("The file's character encoding cannot be read; a MyAnimeList export is UTF-8.")
     except ParseError as error:
         line, column = getattr(error, "position", (0, 0))
         raise MalFileError(f"The file is not well-formed XML (line {line}, column {column}); nothing was read.")
-    if not root_seen:
+    if root is None:
         raise MalFileError("The file holds no XML.")
     if not entries:
         raise MalFileError("The file is a MyAnimeList export with no anime or manga entries in it.")
@@ -360,7 +376,8 @@ def parse_export(xml: bytes) -> list[FileEntry]:
 
 
 def _tag_name(tag: str) -> str:
-    return re.sub(r"^\{[^}]*\}", "", tag)[:40]
+    """The tag as ElementTree names it: ``{namespace}name`` when it has a namespace, which MyAnimeList's has not."""
+    return tag[:80]
 
 
 # --- writing -------------------------------------------------------------------------------------

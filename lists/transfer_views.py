@@ -100,10 +100,11 @@ def import_page(request, username):
         return _upload_page(
             request, owner, ImportUploadForm(), ["The file is too large for a MyAnimeList export; nothing was read."]
         )
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method != "POST" or not form.is_valid():
-        status = 400 if request.method == "POST" else 200
-        return render(request, "lists/import_upload.html", {"owner": owner, "form": form}, status=status)
+    if request.method != "POST":
+        return render(request, "lists/import_upload.html", {"owner": owner, "form": ImportUploadForm()})
+    form = ImportUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "lists/import_upload.html", {"owner": owner, "form": form}, status=400)
     entries = form.cleaned_data["file"]
     payload = sign_entries(entries, owner.pk)
     if settings.DATA_UPLOAD_MAX_MEMORY_SIZE is not None and len(payload) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 2:

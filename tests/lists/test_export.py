@@ -90,6 +90,7 @@ def test_the_anime_file_is_a_myanimelist_export(listed, adult_member, adult_memb
     assert response.status_code == 200
     assert response["Content-Type"] == "application/xml; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="ntrdb-alice-animelist.xml"'
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     content = body(response)
     assert content.startswith(b'<?xml version="1.0" encoding="utf-8"?>')
     root = ET.fromstring(content)

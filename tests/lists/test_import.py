@@ -338,6 +338,10 @@ def _entry_xml(title: str) -> bytes:
         (EXTERNAL_DTD, "declares a document type or entities"),
         (b"\x1f\x8b\x08\x00 damaged", "cannot be unpacked"),
         (gzipped(b""), "empty once unpacked"),
+        (b'<?xml version="1.0" encoding="bogus"?><myanimelist/>', "character encoding cannot be read"),
+        ('<?xml version="1.0" encoding="Shift_JIS"?><myanimelist/>'.encode("shift_jis"), "character encoding"),
+        (b"<myanimelist>" + b"<a>" * 50 + b"</a>" * 50 + b"</myanimelist>", "far more XML than its entries"),
+        (b'<m:myanimelist xmlns:m="urn:x"><anime/></m:myanimelist>', "root element is <{urn:x}myanimelist>"),
     ],
     ids=[
         "empty",
@@ -351,6 +355,10 @@ def _entry_xml(title: str) -> bytes:
         "external-dtd",
         "bad-gzip",
         "empty-gzip",
+        "unknown-encoding",
+        "multibyte-encoding",
+        "nested-deep",
+        "namespaced-root",
     ],
 )
 def test_a_broken_or_hostile_file_is_refused_with_a_clear_message(adult_member, adult_member_client, content, message):
@@ -360,11 +368,32 @@ def test_a_broken_or_hostile_file_is_refused_with_a_clear_message(adult_member, 
     assert ListEntry.objects.count() == 0
 
 
+def test_a_form_without_a_file_asks_for_one(adult_member, adult_member_client):
+    response = adult_member_client.post(import_url("alice"), {})
+    assert response.status_code == 400
+    assert form_errors(response) == ["This field is required."]
+
+
+def test_a_file_of_many_more_elements_than_entries_is_refused(adult_member, adult_member_client, settings):
+    """Memory stays small: the parser is stopped once the elements outnumber any export of the limit."""
+    settings.NTRDB_IMPORT_MAX_ENTRIES = 10
+    response = post_file(adult_member_client, "alice", b"<myanimelist>" + b"<x/>" * 1000 + b"</myanimelist>")
+    assert response.status_code == 400
+    assert any("far more XML than its entries" in error for error in form_errors(response))
+
+
 def test_a_file_above_the_upload_limit_is_refused(adult_member, adult_member_client, settings):
     settings.NTRDB_IMPORT_MAX_UPLOAD_BYTES = 2048
     response = post_file(adult_member_client, "alice", shipped_file())
     assert response.status_code == 400
     assert any("larger than" in error or "too large" in error for error in form_errors(response))
+
+
+def test_a_request_far_above_the_limit_is_refused_before_its_body_is_read(adult_member, adult_member_client, settings):
+    settings.NTRDB_IMPORT_MAX_UPLOAD_BYTES = 1024
+    response = post_file(adult_member_client, "alice", b"<myanimelist>" + b" " * 200_000 + b"</myanimelist>")
+    assert response.status_code == 400
+    assert "The file is too large for a MyAnimeList export; nothing was read." in html(response)
 
 
 def test_a_gzip_bomb_is_read_no_further_than_the_limit(adult_member, adult_member_client, settings):
