@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalog.models import DatePrecision, Kind
+from catalog.models import AgeRating, DatePrecision, Kind
 from lists import importing
 from lists.choices import Status
 from lists.mal import mal_id_field
@@ -245,6 +245,46 @@ def test_an_18_plus_work_is_skipped_for_a_minor_and_said_so(catalog, minor_membe
     confirm(minor_member_client, "kid", summary)
     assert not ListEntry.objects.filter(work=catalog["triangle"]).exists()
     assert ListEntry.objects.filter(user=minor_member).count() == 4
+
+
+def _one_entry(title: str) -> bytes:
+    return b"<myanimelist>" + _entry_xml(title) + b"</myanimelist>"
+
+
+def test_an_unpublished_work_is_never_matched(adult_member, adult_member_client):
+    make_work("Quiet Draft", kind=Kind.ANIME, published=False)
+    assert outcomes(post_file(adult_member_client, "alice", _one_entry("Quiet Draft"))) == {
+        "Quiet Draft": importing.NOT_FOUND
+    }
+
+
+def test_a_work_the_member_hides_by_tag_is_still_matched(adult_member, adult_member_client):
+    """They named it in their own file; their list shows it too (the owner's view ignores hidden tags)."""
+    from tests.builders import make_tag
+
+    tag = make_tag("Deal Breaker")
+    make_work("Hidden Favourite", kind=Kind.ANIME, tags=[tag])
+    adult_member.hidden_tags.add(tag)
+    assert outcomes(post_file(adult_member_client, "alice", _one_entry("Hidden Favourite"))) == {
+        "Hidden Favourite": importing.NEW
+    }
+
+
+def test_a_locked_work_is_matched_by_its_main_title_only(
+    adult_member_client, minor_member, minor_member_client, adult_member
+):
+    """Before the gate an 18+ work is found by its main title alone, as search finds it: its other
+    names stay unsaid, even to say that the work is there and skipped."""
+    make_work("Triangle Blue", kind=Kind.ANIME, age_rating=AgeRating.R18, alternative_titles="Sankaku Blue")
+    assert outcomes(post_file(minor_member_client, "kid", _one_entry("Sankaku Blue"))) == {
+        "Sankaku Blue": importing.NOT_FOUND
+    }
+    assert outcomes(post_file(minor_member_client, "kid", _one_entry("Triangle Blue"))) == {
+        "Triangle Blue": importing.SKIPPED
+    }
+    assert outcomes(post_file(adult_member_client, "alice", _one_entry("Sankaku Blue"))) == {
+        "Sankaku Blue": importing.NEW
+    }
 
 
 def test_a_visitor_is_sent_to_log_in(client, adult_member):
