@@ -39,6 +39,7 @@ from lists.choices import Status
 from lists.models import ListEntry
 
 GZIP_MAGIC = b"\x1f\x8b"
+ZIP_MAGIC = b"PK\x03\x04"
 # <myanimelist>, an entry, its fields (and a CDATA or two): nothing in an export nests deeper.
 MAX_DEPTH = 4
 ELEMENTS_PER_ENTRY = 60
@@ -231,6 +232,8 @@ def read_upload(upload: IO[bytes], size: int | None) -> bytes:
         raise MalFileError(f"The file is larger than {_megabytes(max_upload)}; a MyAnimeList export is far smaller.")
     if not raw.strip():
         raise MalFileError("The file is empty.")
+    if raw.startswith(ZIP_MAGIC):
+        raise MalFileError("This is a ZIP archive: upload the .xml or .xml.gz file it holds.")
     if not raw.startswith(GZIP_MAGIC):
         if len(raw) > max_xml:
             raise MalFileError(f"The file is larger than {_megabytes(max_xml)} of XML.")
