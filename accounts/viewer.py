@@ -28,6 +28,8 @@ class Viewer:
     # draft preview (the policy, ``catalog.visibility.read_work``, decides what that shows).
     may_preview_unpublished: bool = False
     is_member: bool = False
+    # The member's own id, so the policy can tell their own list (and later their own things) from others'.
+    member_id: int | None = None
     hidden_tag_ids: frozenset[int] = field(default_factory=frozenset)
     # (tag id, category) of each hidden tag: the policy ignores hidden explicit tags until the gate is passed.
     hidden_tag_categories: frozenset[tuple[int, str]] = field(default_factory=frozenset)
@@ -93,6 +95,7 @@ def build_viewer(request: HttpRequest) -> Viewer:
         is_staff=user.is_staff,
         may_preview_unpublished=may_preview,
         is_member=True,
+        member_id=user.pk,
         hidden_tag_ids=frozenset(pk for pk, _ in hidden),
         hidden_tag_categories=hidden,
         max_spoiler_level=user.max_spoiler_level,

@@ -563,6 +563,65 @@ def reviews_have_feed(work: Any) -> bool:
     return not is_draft(work) and not is_locked(work, ANONYMOUS_VIEWER)
 
 
+# --- personal lists ----------------------------------------------------------------------------
+
+
+def may_list(member: Any, work: Any) -> bool:
+    """Whether a member may put ``work`` on their list (and so vote on it): as for posting, an 18+
+    work only by an adult member, and never a draft."""
+    return may_post_on(member, work)
+
+
+def is_own_list(owner_id: int, viewer: Viewer) -> bool:
+    return viewer.member_id is not None and viewer.member_id == owner_id
+
+
+def list_entries_for_viewer(
+    entries: AnyRows, works: AllRows, viewer: Viewer, *, owner_id: int, list_is_private: bool
+) -> AnyRows:
+    """The entries of one member's list that a viewer sees, each annotated ``is_locked`` (its work's lock).
+
+    The owner sees every entry of a published work: their own hidden tags do not thin their own
+    list, since they chose each work on it, and an entry whose work was unpublished waits, kept,
+    until the work is back. Anyone else sees nothing of a private list, and otherwise the public
+    entries of the works their own lists show (``works_for_viewer``: their hidden tags and their
+    choice not to list 18+ works apply), 18+ ones as locked cards before the gate. Notes are the
+    owner's alone (``may_read_entry_notes``). ``works`` is the Work manager to rule on.
+    """
+    if is_own_list(owner_id, viewer):
+        shown = entries.filter(work__is_published=True)
+    elif list_is_private:
+        return entries.none()
+    else:
+        visible = works_for_viewer(works.all(), viewer).filter(pk=OuterRef("work_id"))
+        shown = entries.filter(is_private=False).filter(Exists(visible))
+    if viewer.passed_age_gate:
+        return shown.annotate(is_locked=Value(False))
+    return shown.annotate(
+        is_locked=models.ExpressionWrapper(Q(work__age_rating=GATED_RATING), output_field=models.BooleanField())
+    )
+
+
+def works_for_list_import(works: Works, viewer: Viewer) -> Works:
+    """The works an import of a member's list (``lists.importing``) may match an entry to, each
+    annotated ``is_locked``: every published work, whatever the member's hidden tags or choice not to
+    list 18+ works, since they named each one themselves (their own list shows them all too).
+    Whether each may go on the list is ``may_list``'s; a locked one is matched by its main title
+    only (``search_matches_other_names``), as search finds it."""
+    return works.published().annotate(is_locked=lock_expression(viewer))
+
+
+def may_read_entry_notes(entry: Any, viewer: Viewer) -> bool:
+    """A list entry's notes are private to its owner, whatever the entry's or the list's privacy."""
+    return is_own_list(entry.user_id, viewer)
+
+
+def entry_starts_private(work: Any, adult_entries_private: bool) -> bool:
+    """Whether a new entry starts private: an 18+ work's does when the member's setting says so
+    (on by default), so adding one never shows it to others until the member chooses to."""
+    return is_adult_work(work) and adult_entries_private
+
+
 # --- badges ------------------------------------------------------------------------------------
 
 

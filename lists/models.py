@@ -1,0 +1,116 @@
+"""A member's personal list: one entry per work they watched, read or played (or mean to)."""
+
+from typing import Self
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from catalog.choices import DatePrecision, format_partial_date
+from catalog.models import Work
+from lists.choices import Status, progress_total, progress_unit, status_label
+
+SCORES = range(1, 11)
+
+
+class ListEntryQuerySet(models.QuerySet):
+    def of_member(self, member_id: int) -> Self:
+        return self.filter(user_id=member_id)
+
+    def votes(self) -> Self:
+        """Entries that carry a score: the votes a work's score is made of."""
+        return self.filter(score__isnull=False)
+
+
+class ListEntry(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="list_entries")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="list_entries")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    # Episodes of an anime, volumes of a manga (lists.choices.progress_unit); never past the work's
+    # count when the catalog knows it (lists.services checks, as the count may be added later).
+    progress = models.PositiveIntegerField(default=0)
+    score = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    started_on = models.DateField(null=True, blank=True)
+    started_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    finished_on = models.DateField(null=True, blank=True)
+    finished_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    notes = models.TextField(blank=True, max_length=2000, help_text="Only you see your notes.")
+    is_private = models.BooleanField(default=False, help_text="Only you see a private entry.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ListEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "list entries"
+        constraints = [
+            # One entry per member and work: a second "add to list" updates the first.
+            models.UniqueConstraint(fields=["user", "work"], name="list_entry_one_per_member_and_work"),
+            models.CheckConstraint(condition=Q(score__gte=1) & Q(score__lte=10), name="list_entry_score_1_to_10"),
+            models.CheckConstraint(
+                condition=Q(finished_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(finished_on__gte=F("started_on")),
+                name="list_entry_finished_after_started",
+            ),
+        ]
+        indexes = [
+            # A member's list page: their entries by status, most recently updated first.
+            models.Index(fields=["user", "status", "-updated_at"], name="list_entry_user_status_idx"),
+            # A work's votes (average, count, chart) read from the index alone.
+            models.Index(fields=["work", "score"], name="list_entry_work_score_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.work}: {self.status}"
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status, self.work.kind)
+
+    @property
+    def progress_unit(self):
+        return progress_unit(self.work.kind)
+
+    @property
+    def progress_total(self) -> int | None:
+        return progress_total(self.work)
+
+    @property
+    def started_display(self) -> str:
+        return format_partial_date(self.started_on, self.started_precision)
+
+    @property
+    def finished_display(self) -> str:
+        return format_partial_date(self.finished_on, self.finished_precision)
+
+
+class ListSettings(models.Model):
+    """A member's choices about their list; the row is made the first time they save them,
+    until then the defaults below apply (``ListSettings.of``)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="list_settings"
+    )
+    is_private = models.BooleanField(
+        default=False, verbose_name="Keep my whole list private", help_text="Nobody else sees any of it."
+    )
+    adult_entries_private = models.BooleanField(
+        default=True,
+        verbose_name="Make new entries of 18+ works private",
+        help_text="Each entry can still be made public one by one.",
+    )
+
+    class Meta:
+        verbose_name_plural = "list settings"
+
+    def __str__(self):
+        return f"List settings of {self.user}"
+
+    @classmethod
+    def of(cls, user_id: int) -> "ListSettings":
+        """The member's settings, or the defaults (unsaved) if they never changed them."""
+        return cls.objects.filter(user_id=user_id).first() or cls(user_id=user_id)

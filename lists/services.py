@@ -1,0 +1,143 @@
+"""Writes to members' lists. Views, the import and the admin call these; nothing else writes list data.
+
+Each service is keyword-only, validates with ``full_clean()`` and runs in one transaction, so a
+refused write leaves nothing behind.
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from accounts.models import User
+from catalog import visibility
+from catalog.models import Work
+from lists.choices import Status, progress_total, progress_unit
+from lists.models import ListEntry, ListSettings
+
+
+class _Unset:
+    """A change not asked for: the entry keeps what it has (None would clear a score or a date)."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+
+
+@dataclass(frozen=True)
+class EntrySaved:
+    entry: ListEntry
+    created: bool
+    # Progress reached the work's full count on an entry not yet completed: the page offers
+    # "Mark as completed" instead of deciding for the member.
+    offers_completion: bool
+
+
+def _lock_member(member: User) -> None:
+    """Lock the member's row until the transaction ends, so two writes to one member's list (two
+    tabs, a double click, an import beside an edit) apply one after the other and neither is lost."""
+    User.objects.select_for_update().filter(pk=member.pk).values_list("pk").first()
+
+
+def _require_may_list(member: User, work: Work) -> None:
+    if not visibility.may_list(member, work):
+        if visibility.is_draft(work):
+            raise PermissionDenied("This work is not published.")
+        raise PermissionDenied("Only members aged 18 or over can list 18+ works.")
+
+
+def _check_progress(work: Work, progress: int) -> None:
+    unit = progress_unit(work.kind)
+    if unit is None:
+        if progress:
+            raise ValidationError({"progress": "Progress is not counted for this kind of work; set a status instead."})
+        return
+    total = progress_total(work)
+    if total is not None and progress > total:
+        noun = unit.label.lower() if total != 1 else unit.label.lower().rstrip("s")
+        raise ValidationError({"progress": f"{work.title} has {total} {noun}."})
+
+
+@transaction.atomic
+def entry_save(
+    *,
+    member: User,
+    work: Work,
+    status: str = UNSET,
+    progress: int = UNSET,
+    score: int | None = UNSET,
+    started_on: datetime.date | None = UNSET,
+    started_precision: str = UNSET,
+    finished_on: datetime.date | None = UNSET,
+    finished_precision: str = UNSET,
+    notes: str = UNSET,
+    is_private: bool = UNSET,
+) -> EntrySaved:
+    """Add the work to the member's list or change its entry; only the fields given change.
+
+    A new entry without a status is planned, or in progress if it has progress. Completing fills
+    the progress to the work's full count when the catalog knows it. A new entry of an 18+ work
+    starts private when the member's settings say so (``visibility.entry_starts_private``).
+    """
+    _require_may_list(member, work)
+    _lock_member(member)
+    entry = ListEntry.objects.select_for_update().filter(user=member, work=work).first()
+    created = entry is None
+    if entry is None:
+        settings = ListSettings.of(member.pk)
+        entry = ListEntry(
+            user=member,
+            work=work,
+            is_private=visibility.entry_starts_private(work, settings.adult_entries_private),
+        )
+        if status is UNSET:
+            status = Status.IN_PROGRESS if progress is not UNSET and progress else Status.PLANNED
+    changes = {
+        "status": status,
+        "progress": progress,
+        "score": score,
+        "started_on": started_on,
+        "started_precision": started_precision,
+        "finished_on": finished_on,
+        "finished_precision": finished_precision,
+        "notes": notes,
+        "is_private": is_private,
+    }
+    for field, value in changes.items():
+        if value is not UNSET:
+            setattr(entry, field, value)
+    total = progress_total(work)
+    if status == Status.COMPLETED and progress is UNSET and total is not None:
+        entry.progress = total
+    if entry.progress is None:
+        entry.progress = 0
+    _check_progress(work, entry.progress)
+    entry.full_clean(exclude=["user", "work"], validate_unique=False)
+    entry.save()
+    return EntrySaved(
+        entry=entry,
+        created=created,
+        offers_completion=total is not None and entry.progress == total and entry.status != Status.COMPLETED,
+    )
+
+
+@transaction.atomic
+def entry_remove(*, member: User, work: Work) -> bool:
+    """Take the work off the member's list; False if it was not on it."""
+    _lock_member(member)
+    deleted, _ = ListEntry.objects.filter(user=member, work=work).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def list_settings_update(*, member: User, is_private: bool, adult_entries_private: bool) -> ListSettings:
+    settings = ListSettings.of(member.pk)
+    settings.is_private = is_private
+    settings.adult_entries_private = adult_entries_private
+    settings.full_clean()
+    settings.save()
+    return settings
