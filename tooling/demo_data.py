@@ -35,6 +35,8 @@ BATCH = 5000
 MAX_LIST_ENTRIES = 2_000_000
 # The member with the longest list: the benchmark's list page reads theirs.
 HEAVY_LISTER_ENTRIES = 5000
+# One work in this many was released in the last four weeks.
+RECENT_RELEASE_EVERY = 500
 # How members' entries are spread over the statuses, and how often each status carries a score,
 # roughly as on MyAnimeList: most entries completed or planned, planned ones never scored.
 STATUS_WEIGHTS = {
@@ -166,7 +168,7 @@ def _list_entries(rng, size: DemoSize, work_ids, pick_work, *, minors: set[int],
     statuses = list(STATUS_WEIGHTS)
     pick_status = _weighted_picker(rng, list(STATUS_WEIGHTS.values()))
     pick_score = _weighted_picker(rng, SCORE_WEIGHTS)
-    entries = []
+    entries: list[ListEntry] = []
     for member_id, length in zip(members, lengths, strict=True):
         if len(entries) >= size.list_entries:
             break
@@ -209,6 +211,7 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
     assert size.members is not None and size.reviews is not None  # set by DemoSize.__post_init__
     rng = random.Random(seed)
     now = timezone.now()
+    today = datetime.date.today()
     counts = {}
 
     with transaction.atomic():
@@ -264,6 +267,11 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
             kind = rng.choice(kinds)
             start = datetime.date(rng.randint(1985, 2025), rng.randint(1, 12), 1)
             run = rng.random() < 0.4
+            precision = DatePrecision.MONTH
+            if i % RECENT_RELEASE_EVERY == RECENT_RELEASE_EVERY - 1:
+                # A few works out this month, so "New this month" has something to show; chosen
+                # without a draw from rng, so every other generated value stays as it was.
+                start, run, precision = today - datetime.timedelta(days=i % 28), False, DatePrecision.DAY
             work_rows.append(
                 Work(
                     title=title,
@@ -276,7 +284,7 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
                     episodes=rng.randint(1, 26) if kind == Kind.ANIME else None,
                     volumes=rng.randint(1, 20) if kind == Kind.MANGA else None,
                     released_from=start,
-                    released_from_precision=DatePrecision.MONTH,
+                    released_from_precision=precision,
                     released_until=start + datetime.timedelta(days=rng.randint(30, 900)) if run else None,
                     released_until_precision=DatePrecision.MONTH,
                     is_published=rng.random() > 0.01,
@@ -309,7 +317,6 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
         progress.advance(len(work_ids) % BATCH or 0)
 
         # Members: unusable passwords (no hashing cost); a few are minors.
-        today = datetime.date.today()
         member_rows = []
         for i in range(size.members):
             age = rng.randint(14, 60) if rng.random() < 0.05 else rng.randint(18, 60)
