@@ -36,6 +36,8 @@ class TagSlugsField(forms.ModelMultipleChoiceField):
             value = [slug for slug in dict.fromkeys(value) if slug]
             if len(value) > MAX_TAGS_PER_FIELD:
                 raise forms.ValidationError(f"Choose at most {MAX_TAGS_PER_FIELD} tags here.", code="too_many_tags")
+        if not value and not self.required:
+            return []  # as the parent's empty QuerySet means, without the cost of one
         return super().clean(value)
 
     def _check_values(self, value):

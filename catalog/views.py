@@ -103,7 +103,7 @@ class TagFilteredListMixin:
             return {"spoiler_only_count": 0}
         cap = settings.NTRDB_COUNT_CAP
         every = cached_capped_count(
-            self.works_matching(rows_wanted=cap + 1, ordered=False, spoiler_level=level),
+            lambda: self.works_matching(rows_wanted=cap + 1, ordered=False, spoiler_level=level),
             self.list_cache_key(f"count-with-spoilers-{level}"),
         )
         return {
@@ -117,20 +117,28 @@ class TagFilteredListMixin:
         return self.works_matching(rows_wanted=rows)
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        counted = self.works_matching(rows_wanted=settings.NTRDB_COUNT_CAP + 1, ordered=False)
         return CappedCountPaginator(
-            queryset, per_page, counted=counted, cache_key=self.list_cache_key("count"), **kwargs
+            queryset,
+            per_page,
+            counted=lambda: self.works_matching(rows_wanted=settings.NTRDB_COUNT_CAP + 1, ordered=False),
+            cache_key=self.list_cache_key("count"),
+            **kwargs,
         )
 
     def list_cache_key(self, what: str) -> str:
         """A cache key for something every page and sort of this list shares (its count, its
         refine panel), for viewers of this one kind (``visibility.viewer_variant``)."""
+        return f"works-list:{what}:{self._list_cache_key_rest}"
+
+    @cached_property
+    def _list_cache_key_rest(self) -> str:
+        """The part of every ``list_cache_key`` of this request after ``what``: read once per request."""
         query = without_empty_values(self.request.GET)
         conditions = sorted(
             (name, value) for name, values in query.lists() if name not in ("page", "sort") for value in values
         )
         digest = hashlib.sha256(repr((self.request.path, conditions)).encode()).hexdigest()[:32]
-        return f"works-list:{what}:{generation.current()}:{visibility.viewer_variant(self.viewer)}:{digest}"
+        return f"{generation.current()}:{visibility.viewer_variant(self.viewer)}:{digest}"
 
     def paginate_queryset(self, queryset, page_size):
         # get_page() turns a malformed or out-of-range ?page= into a valid page instead of a 404.

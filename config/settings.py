@@ -114,7 +114,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     _REDIS_CACHE = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache.RedisCache",  # one client per pool (core/cache.py)
         "LOCATION": REDIS_URL,
         # A stalled Redis fails requests quickly (a 503) instead of holding workers.
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
