@@ -77,13 +77,16 @@ TEMPLATES = [
         },
     },
     {
-        # The grid of work cards every list page prints (catalog.templatetags.catalog_tags.work_grid):
-        # Jinja2 renders it several times faster than Django's engine (docs/performance.md). Pages
-        # and every other partial stay Django templates.
+        # The hottest templates: the grid of work cards every list page prints
+        # (catalog.templatetags.catalog_tags.work_grid), the works list's content and the partials it
+        # shares with other pages (pagination, the age-gate offer), which Django templates include
+        # through {% jinja %} (core/templatetags/jinja.py). Jinja2 renders them several times faster
+        # than Django's engine (docs/performance.md); layouts and every other page stay Django templates.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "NAME": "jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
+        "OPTIONS": {"environment": "core.jinja2.environment"},
     },
 ]
 

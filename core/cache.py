@@ -13,7 +13,7 @@ from django.core.cache.backends.redis import RedisCacheClient
 class ReusedClientRedisCacheClient(RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._clients: dict[int, object] = {}
+        self._clients: dict = {}
 
     def get_client(self, key=None, *, write=False):
         index = self._get_connection_pool_index(write)
