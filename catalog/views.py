@@ -145,7 +145,12 @@ class TagFilteredListMixin:
             (name, value) for name, values in query.lists() if name not in ("page", "sort") for value in values
         )
         digest = hashlib.sha256(repr((self.request.path, conditions)).encode()).hexdigest()[:32]
-        return f"{generation.current()}:{visibility.viewer_variant(self.viewer)}:{digest}"
+        return f"{self.catalog_generation}:{visibility.viewer_variant(self.viewer)}:{digest}"
+
+    @cached_property
+    def catalog_generation(self) -> int:
+        """``catalog.generation``, read once per request for every key that holds it."""
+        return generation.current()
 
     def paginate_queryset(self, queryset, page_size):
         # get_page() turns a malformed or out-of-range ?page= into a valid page instead of a 404.
@@ -207,7 +212,7 @@ class WorkListView(TagFilteredListMixin, ViewerMixin, ListView):  # type: ignore
         """The tag picker's options, the same for every list and every viewer of one side of the age
         gate: rendered once per catalog generation and side of the gate, for five minutes, and used by
         each of the three tag fields."""
-        key = f"work-filter-tag-options:{generation.current()}:{visibility.gate_variant(self.viewer)}"
+        key = f"work-filter-tag-options:{self.catalog_generation}:{visibility.gate_variant(self.viewer)}"
         options = cache.get(key)
         if options is None:
             groups = group_tags_by_category(Tag.objects.for_viewer(self.viewer).only("name", "slug", "category"))
