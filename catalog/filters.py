@@ -36,6 +36,8 @@ class TagSlugsField(forms.ModelMultipleChoiceField):
             value = [slug for slug in dict.fromkeys(value) if slug]
             if len(value) > MAX_TAGS_PER_FIELD:
                 raise forms.ValidationError(f"Choose at most {MAX_TAGS_PER_FIELD} tags here.", code="too_many_tags")
+        if not value and not self.required:
+            return []  # as the parent's empty QuerySet means, without the cost of one
         return super().clean(value)
 
     def _check_values(self, value):
@@ -152,6 +154,30 @@ class WorkFilter(django_filters.FilterSet):
         # The viewer the list reads for, when the view changed it for this request (a reveal of spoilers).
         self._viewer = viewer
         super().__init__(*args, **kwargs)
+
+    _form_class: type[forms.Form] | None = None
+
+    def get_form_class(self) -> type[forms.Form]:
+        """The form class, built once per process: django-filter builds it, and every field, on each
+        request. Only the tag fields differ between requests (their choices and the viewer told
+        about a gated tag), and ``form`` sets those on each form's own copies of the fields."""
+        cls = type(self)
+        if cls._form_class is None:
+            unbound = cls(queryset=self.queryset.none())  # no request: the tag fields choose nothing yet
+            fields = {name: filter_.field for name, filter_ in unbound.filters.items()}
+            cls._form_class = type(f"{cls.__name__}Form", (self._meta.form,), fields)
+        return cls._form_class
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            request = self.request
+            for name in self.TAG_FIELDS:
+                field = form.fields[name]
+                field.queryset = visible_tags(request)
+                field.viewer = getattr(request, "viewer", ANONYMOUS_VIEWER)
+        return self._form
 
     @property
     def viewer(self):

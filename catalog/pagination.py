@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -11,16 +14,17 @@ def capped_count(works) -> int:
     return works.order_by().values("pk")[: settings.NTRDB_COUNT_CAP + 1].count()
 
 
-def cached_capped_count(works, key: str) -> int:
-    """``capped_count``, kept under ``key`` for ``NTRDB_LIST_CACHE_SECONDS``.
+def cached_capped_count(works: Callable[[], Any], key: str) -> int:
+    """``capped_count`` of ``works()``, kept under ``key`` for ``NTRDB_LIST_CACHE_SECONDS``.
 
     Every page and sort of one list, for every viewer of one kind, has the same count; on
     PostgreSQL counting a broad tag filter to the cap costs tens of milliseconds. The key holds
-    ``catalog.generation``, so an edit to the catalog reaches the next request.
+    ``catalog.generation``, so an edit to the catalog reaches the next request. ``works`` is
+    called only when the count is not cached: planning the query costs more than reading the key.
     """
     count = cache.get(key)
     if count is None:
-        count = capped_count(works)
+        count = capped_count(works())
         cache.set(key, count, settings.NTRDB_LIST_CACHE_SECONDS)
     return count
 
@@ -32,19 +36,28 @@ class CappedCountPaginator(Paginator):
     matching row; past a few thousand nobody pages that deep, so the count (and the
     last page) stop at the cap and the page says "more than N".
 
-    ``counted`` is the same set of rows in a shape suited to counting, when the page's own
-    shape is not (see ``WorkQuerySet.with_tag_filter``).
+    ``counted`` returns the same set of rows in a shape suited to counting, when the page's own
+    shape is not (see ``WorkQuerySet.with_tag_filter``); it is called only if the count is not
+    cached under ``cache_key``.
     """
 
-    def __init__(self, object_list, per_page, *args, counted=None, cache_key: str | None = None, **kwargs):
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *args,
+        counted: Callable[[], Any] | None = None,
+        cache_key: str | None = None,
+        **kwargs,
+    ):
         super().__init__(object_list, per_page, *args, **kwargs)
-        self.counted = object_list if counted is None else counted
+        self.counted = counted or (lambda: object_list)
         self.cache_key = cache_key
 
     @cached_property
     def count(self) -> int:
         if self.cache_key is None:
-            return capped_count(self.counted)
+            return capped_count(self.counted())
         return cached_capped_count(self.counted, self.cache_key)
 
     @staticmethod

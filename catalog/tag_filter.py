@@ -203,7 +203,10 @@ def plan_tag_filter(
             groups.remove(rarest)
             links = works.links().filter(tag_id__in=rarest, spoiler_level__lte=level)
             works = works.filter(pk__in=links.values("work_id"))
-        for group in groups:
+        # Rarest first: the database tests the conditions in the order written, and a work that
+        # fails the first is not probed again (a walk of the sort index then costs a fifth to a
+        # half less: docs/performance.md).
+        for group in sorted(groups, key=share):
             works = works.filter(works.has_any_tag(group, max_spoiler_level=level))
     if tag_filter.none_of:
         works = works.without_tags(*tag_filter.groups(tag_filter.none_of))

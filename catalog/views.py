@@ -1,23 +1,27 @@
 import hashlib
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
 from accounts.models import SpoilerLevel
 from accounts.views import render_age_gate
-from catalog import discovery, generation, sections, sorts, visibility
+from catalog import cards, discovery, generation, sections, sorts, visibility
 from catalog.covers import open_thumbnail, placeholder_svg, placeholder_version
 from catalog.filters import WorkFilter
 from catalog.models import Tag, TagCategory, Work, WorkTag
@@ -25,6 +29,7 @@ from catalog.pagination import CappedCountPaginator, cached_capped_count, capped
 from catalog.search import search
 from catalog.tag_filter import TagFilter
 from core.old_slugs import redirect_to_current
+from core.pagination import page_nav
 
 
 class ViewerMixin:
@@ -58,6 +63,8 @@ class HomeView(ViewerMixin, TemplateView):
 
 
 REFINE_SAMPLE = 1000
+# As long as the Django fragment cache kept the tag picker's options before; a catalog edit renews them at once.
+TAG_OPTIONS_SECONDS = 300
 
 
 class TagFilteredListMixin:
@@ -105,7 +112,7 @@ class TagFilteredListMixin:
             return {"spoiler_only_count": 0}
         cap = settings.NTRDB_COUNT_CAP
         every = cached_capped_count(
-            self.works_matching(rows_wanted=cap + 1, ordered=False, spoiler_level=level),
+            lambda: self.works_matching(rows_wanted=cap + 1, ordered=False, spoiler_level=level),
             self.list_cache_key(f"count-with-spoilers-{level}"),
         )
         return {
@@ -119,20 +126,33 @@ class TagFilteredListMixin:
         return self.works_matching(rows_wanted=rows)
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        counted = self.works_matching(rows_wanted=settings.NTRDB_COUNT_CAP + 1, ordered=False)
         return CappedCountPaginator(
-            queryset, per_page, counted=counted, cache_key=self.list_cache_key("count"), **kwargs
+            queryset,
+            per_page,
+            counted=lambda: self.works_matching(rows_wanted=settings.NTRDB_COUNT_CAP + 1, ordered=False),
+            cache_key=self.list_cache_key("count"),
+            **kwargs,
         )
 
     def list_cache_key(self, what: str) -> str:
         """A cache key for something every page and sort of this list shares (its count, its
         refine panel), for viewers of this one kind (``visibility.viewer_variant``)."""
+        return f"works-list:{what}:{self._list_cache_key_rest}"
+
+    @cached_property
+    def _list_cache_key_rest(self) -> str:
+        """The part of every ``list_cache_key`` of this request after ``what``: read once per request."""
         query = without_empty_values(self.request.GET)
         conditions = sorted(
             (name, value) for name, values in query.lists() if name not in ("page", "sort") for value in values
         )
         digest = hashlib.sha256(repr((self.request.path, conditions)).encode()).hexdigest()[:32]
-        return f"works-list:{what}:{generation.current()}:{visibility.viewer_variant(self.viewer)}:{digest}"
+        return f"{self.catalog_generation}:{visibility.viewer_variant(self.viewer)}:{digest}"
+
+    @cached_property
+    def catalog_generation(self) -> int:
+        """``catalog.generation``, read once per request for every key that holds it."""
+        return generation.current()
 
     def paginate_queryset(self, queryset, page_size):
         # get_page() turns a malformed or out-of-range ?page= into a valid page instead of a 404.
@@ -177,19 +197,30 @@ class WorkListView(TagFilteredListMixin, ViewerMixin, ListView):  # type: ignore
         context = super().get_context_data(filterset=self.filterset, **kwargs)
         context["tag_field_names"] = WorkFilter.TAG_FIELDS
         context["selected_tags"] = self.filterset.selected_tags()
-        # Called by the template only when its cached fragment of tag options has expired.
-        context["tag_options_variant"] = visibility.gate_variant(self.viewer)
+        context["tag_options"] = self.tag_options()
         context["refine_sample_size"] = REFINE_SAMPLE
-        context["tag_option_groups"] = lambda: group_tags_by_category(
-            Tag.objects.for_viewer(self.viewer).only("name", "slug", "category")
-        )
         context["hidden_by_preferences"] = self.hidden_count()
         context["showing_hidden"] = self.showing_hidden and bool(self.request.viewer.hidden_tag_ids)
         context["active_filters"] = self.active_filters()
         # A sort alone orders the works without filtering any out.
         context["is_filtered"] = any(chip.field != "sort" for chip in context["active_filters"])
         context["refine_tags"], context["refine_sampled"] = self.refine_tags(context["paginator"].count)
+        # The cards as the grid prints them, for the viewer of the request (as {% work_grid %} does).
+        context["cards"] = cards.work_cards(context["works"], self.request.viewer)
+        context["nav"] = page_nav(self.request, context["page_obj"])
         return context
+
+    def tag_options(self) -> str:
+        """The tag picker's options, the same for every list and every viewer of one side of the age
+        gate: rendered once per catalog generation and side of the gate, for five minutes, and used by
+        each of the three tag fields."""
+        key = f"work-filter-tag-options:{self.catalog_generation}:{visibility.gate_variant(self.viewer)}"
+        options = cache.get(key)
+        if options is None:
+            groups = group_tags_by_category(Tag.objects.for_viewer(self.viewer).only("name", "slug", "category"))
+            options = render_to_string("catalog/_tag_options.html", {"tag_option_groups": groups}, using="jinja2")
+            cache.set(key, options, TAG_OPTIONS_SECONDS)
+        return mark_safe(options)  # rendered by Jinja2, which escaped it
 
     def refine_tags(self, result_count: int):
         """The most frequent tags among the results (among REFINE_SAMPLE of them, on big lists).
@@ -205,22 +236,28 @@ class WorkListView(TagFilteredListMixin, ViewerMixin, ListView):  # type: ignore
             links = WorkTag.objects.for_cards(self.viewer).filter(work__in=sample).exclude(tag__in=chosen)
             counts = links.most_common_tags(15)
             cache.set(key, counts, settings.NTRDB_LIST_CACHE_SECONDS)
+        adding_tag, excluding_tag = self.url_adding("tags"), self.url_adding("exclude_tags")
         rows = [
-            {
-                **row,
-                "add_url": self.url_adding("tags", row["tag__slug"]),
-                "exclude_url": self.url_adding("exclude_tags", row["tag__slug"]),
-            }
+            {**row, "add_url": adding_tag(row["tag__slug"]), "exclude_url": excluding_tag(row["tag__slug"])}
             for row in counts
         ]
         return rows, result_count > REFINE_SAMPLE
 
-    def url_adding(self, field: str, value: str) -> str:
-        """This list's URL with one more value for ``field``, back on page one."""
+    def url_adding(self, field: str) -> Callable[[str], str]:
+        """This list's URL with one more value for ``field``, back on page one, for many values: the
+        rest of the query string is encoded once. The value goes after the field's own values, or at
+        the end when the field is not set, as ``QueryDict.setlist`` would place it."""
         query = self.request.GET.copy()
-        query.setlist(field, [v for v in query.getlist(field) if v] + [value])
         query.pop("page", None)
-        return f"?{query.urlencode()}"
+        names = list(query)
+        at = names.index(field) + 1 if field in query else len(names)
+        before, after = QueryDict(mutable=True), QueryDict(mutable=True)
+        for name in names[:at]:
+            before.setlist(name, [value for value in query.getlist(name) if value or name != field])
+        for name in names[at:]:
+            after.setlist(name, query.getlist(name))
+        head, tail = before.urlencode(), after.urlencode()
+        return lambda value: "?" + "&".join(part for part in (head, urlencode({field: value}), tail) if part)
 
     def url_removing(self, field: str, value: str | None) -> str:
         """This list's URL without one value of ``field`` (or without the field, for None), back on page one."""

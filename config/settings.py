@@ -78,13 +78,16 @@ TEMPLATES = [
         },
     },
     {
-        # The grid of work cards every list page prints (catalog.templatetags.catalog_tags.work_grid):
-        # Jinja2 renders it several times faster than Django's engine (docs/performance.md). Pages
-        # and every other partial stay Django templates.
+        # The hottest templates: the grid of work cards every list page prints
+        # (catalog.templatetags.catalog_tags.work_grid), the works list's content and the partials it
+        # shares with other pages (pagination, the age-gate offer), which Django templates include
+        # through {% jinja %} (core/templatetags/jinja.py). Jinja2 renders them several times faster
+        # than Django's engine (docs/performance.md); layouts and every other page stay Django templates.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "NAME": "jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
+        "OPTIONS": {"environment": "core.jinja2.environment"},
     },
 ]
 
@@ -115,7 +118,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     _REDIS_CACHE = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache.RedisCache",  # one client per pool (core/cache.py)
         "LOCATION": REDIS_URL,
         # A stalled Redis fails requests quickly (a 503) instead of holding workers.
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},

@@ -5,6 +5,7 @@ once, and cached), so numbered links cost no query.
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.core.paginator import Page
 
@@ -49,3 +50,34 @@ def missing_page(asked: str | None, page: Page) -> int | None:
     except ValueError:
         return None
     return number if number != page.number else None
+
+
+def page_nav(request, page: Page, parameter: str = "page") -> dict:
+    """What includes/pagination.html shows for ``page``: numbered links, and the page asked for if it is missing.
+
+    Each link is this page's query string with only the page changed (the first page without one),
+    the page last: the rest of the query string is encoded once for every link.
+    """
+    if request is None:
+        rest = ""
+    else:
+        query = request.GET.copy()
+        query.pop(parameter, None)
+        rest = query.urlencode()
+    joiner = "&" if rest else ""
+
+    def href(number: int) -> str:
+        if request is None:
+            return f"?{parameter}={number}"
+        return f"?{rest}" if number == 1 else f"?{rest}{joiner}{urlencode({parameter: number})}"
+
+    links = [
+        {"number": link.number, "is_current": link.is_current, "href": href(link.number) if link.number else ""}
+        for link in page_window(page.number, page.paginator.num_pages)
+    ]
+    return {
+        "links": links,
+        "previous": href(page.number - 1) if page.has_previous() else "",
+        "next": href(page.number + 1) if page.has_next() else "",
+        "missing": missing_page(request.GET.get(parameter) if request is not None else None, page),
+    }

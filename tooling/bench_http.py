@@ -32,6 +32,8 @@ from tooling.bench import BENCH_DIR, DATABASE_PREFIX, databases
 from tooling.server import GunicornServer, manage, production_env
 
 URLS_PER_LOAD = 200
+CLAIM_KEY = "bench-http-run"
+WRK_THREADS = 2
 TARGET_SHARE = {"works": 0.25, "filtered": 0.10}
 SORTS = ["title", "-year", "year", "-score", "-reviews", "newest"]
 
@@ -39,7 +41,17 @@ WRK_SCRIPT = r"""
 local paths = {}
 for line in io.lines(os.getenv("BENCH_URLS")) do paths[#paths + 1] = line end
 local counter = 0
-init = function(args) counter = math.random(#paths) end
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("thread_number", threads)
+end
+-- Each thread starts at its own share of the list. (It used to start at math.random(#paths),
+-- which, unseeded, is the same number in every thread: the threads asked for the same URL at
+-- the same moment, and both workers computed the same uncached count at once.)
+init = function(args)
+  counter = math.floor((thread_number - 1) * #paths / tonumber(os.getenv("BENCH_THREADS")))
+end
 request = function()
   counter = counter % #paths + 1
   return wrk.format("GET", paths[counter])
@@ -83,22 +95,37 @@ def url_sets(env: dict[str, str], seed: int = 12) -> dict[str, list[str]]:
 
 
 def shared_cache() -> str:
-    """A Redis database of its own for the run's cache, emptied first, as production shares one
-    cache between its workers; empty when no Redis answers (each worker then caches alone)."""
+    """A Redis database of this run's own for the site's cache, as production shares one cache
+    between its workers; empty when no Redis answers (each worker then caches alone).
+
+    The run claims the first empty database from 15 down (a marker key, set only if absent, in an
+    otherwise empty database) and ``release_cache`` empties it at the end: two runs at once (two
+    engineers' worktrees) once shared database 13 and emptied each other's caches mid-run.
+    """
     import redis
 
-    url = "redis://127.0.0.1:6379/13"
-    try:
+    for number in range(15, 0, -1):
+        url = f"redis://127.0.0.1:6379/{number}"
+        try:
+            client = redis.Redis.from_url(url, socket_connect_timeout=2)
+            if client.dbsize() == 0 and client.set(CLAIM_KEY, "1", nx=True, ex=3600):
+                return url
+        except redis.RedisError:
+            return ""
+    return ""
+
+
+def release_cache(url: str) -> None:
+    import redis
+
+    if url:
         redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
-    except redis.RedisError:
-        return ""
-    return url
 
 
 def run_wrk(base_url: str, urls_file: Path, script: Path, seconds: int, connections: int) -> dict:
     result = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), base_url],
-        env={"BENCH_URLS": str(urls_file), "PATH": "/usr/bin:/bin"},
+        ["wrk", f"-t{WRK_THREADS}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), base_url],
+        env={"BENCH_URLS": str(urls_file), "BENCH_THREADS": str(WRK_THREADS), "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,
         check=True,
@@ -175,6 +202,7 @@ def main(argv: list[str]) -> int:
                     )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        release_cache(redis_url)
     return report(figures, options, database.vendor)
 
 

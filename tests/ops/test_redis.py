@@ -56,7 +56,7 @@ def test_cache_and_sessions_go_to_redis_and_survive_a_restart(tmp_path, redis_te
     assert first.returncode == 0, first.stderr
     written = json.loads(first.stdout)
     assert written["status"] == 302, "the age gate was passed without touching the database"
-    assert written["cache_backend"] == "django.core.cache.backends.redis.RedisCache"
+    assert written["cache_backend"] == "core.cache.RedisCache"
     assert written["session_engine"] == "django.contrib.sessions.backends.cache"
 
     keys = {key.decode() for key in redis_test_db.keys("*")}
