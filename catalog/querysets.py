@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef
 
 from accounts.viewer import Viewer
 from catalog import visibility
-from catalog.tag_filter import TagFilter, plan_tag_filter
+from catalog.tag_filter import TagFilter, no_deeper_than, plan_tag_filter
 
 TAG_COUNT_CACHE_SECONDS = 300
 
@@ -160,7 +160,7 @@ class WorkQuerySet(models.QuerySet):
         """SQL: the work has a link to one of ``tag_ids`` (at most ``max_spoiler_level`` deep)."""
         links = self.links().filter(work=OuterRef("pk"), tag_id__in=tag_ids)
         if max_spoiler_level is not None:
-            links = links.filter(spoiler_level__lte=max_spoiler_level)
+            links = links.filter(no_deeper_than(max_spoiler_level))
         return Exists(links)
 
 
