@@ -13,8 +13,10 @@ from accounts.models import User
 from catalog.models import AgeRating, Kind, Tag, TagCategory, Work, WorkTag
 from catalog.search import search_index_update
 from community.models import HelpfulVote, Review, Status
-from community.services import work_refresh_rating
+from community.services import work_refresh_review_count
 from glossary.models import Term, TermFAQ
+from lists.models import ListEntry
+from lists.votes import work_refresh_score
 from tests.builders import make_member, years_ago
 from tests.pages import pass_age_gate
 
@@ -183,7 +185,6 @@ def add_reviews(work, n: int) -> None:
             Review(
                 author=author,
                 work=work,
-                score=(i % 10) + 1,
                 body=f"Review number {i}, long enough to pass the minimum length of fifty.\nSecond line.",
                 has_spoilers=(i % 3 == 0),
                 status=Status.HIDDEN if i % 17 == 16 else Status.VISIBLE,
@@ -194,4 +195,10 @@ def add_reviews(work, n: int) -> None:
     if len(reviews) > 1:
         HelpfulVote.objects.bulk_create([HelpfulVote(review=r, voter=authors[0]) for r in reviews[1:]])
         Review.objects.filter(pk__in=[r.pk for r in reviews[1:]]).update(helpful_count=1)
-    work_refresh_rating(work=work)
+    # Each review carries its author's vote, on their list.
+    ListEntry.objects.bulk_create(
+        ListEntry(user=author, work=work, status="completed", score=(i % 10) + 1, vote_counted=True)
+        for i, author in enumerate(authors)
+    )
+    work_refresh_review_count(work=work)
+    work_refresh_score(work=work)

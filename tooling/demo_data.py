@@ -2,11 +2,12 @@
 
 Everything is drawn from one seeded ``random.Random``, so ``--works 100000 --seed 1``
 builds the same database on every machine. Rows are written with ``bulk_create`` and
-the denormalised fields (score average, review count, helpful count) are computed
+the denormalised fields (score average, vote count, review count, helpful count) are computed
 here rather than through the per-row services, which would take hours at this size.
 """
 
 import bisect
+import collections
 import datetime
 import itertools
 import random
@@ -14,7 +15,9 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -23,6 +26,8 @@ from accounts.models import User
 from catalog.models import AgeRating, DatePrecision, Kind, SearchEntry, Tag, TagCategory, Work, WorkTag
 from catalog.search.index import entries_for
 from community.models import Review
+from lists.choices import Status, progress_total
+from lists.models import ListEntry
 from tooling.demo_vocabulary import KATAKANA, PARTICLE_KANA, PARTICLES, SCORE_WEIGHTS, SENTENCES, SYLLABLES, TAG_WORDS
 
 DEMO_PREFIX = "demo-"
@@ -206,8 +211,10 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
         counts["work_tags"] = counts.get("work_tags", 0) + len(links)
         progress.advance(len(work_ids) % BATCH or 0)
 
-        # Members: unusable passwords (no hashing cost); a few are minors.
+        # Members: unusable passwords (no hashing cost); a few are minors. They joined between a
+        # month and eight years ago, drawn from a generator of their own so the rest is as before.
         today = datetime.date.today()
+        joined = random.Random(f"{seed}-joined")
         member_rows = []
         for i in range(size.members):
             age = rng.randint(14, 60) if rng.random() < 0.05 else rng.randint(18, 60)
@@ -216,6 +223,7 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
                     username=f"{DEMO_PREFIX}member-{i}",
                     password="!",
                     birth_date=today.replace(year=today.year - age) - datetime.timedelta(days=rng.randint(1, 360)),
+                    date_joined=now - datetime.timedelta(days=joined.randint(30, 8 * 365)),
                 )
             )
         _bulk(User, member_rows, Progress("members", len(member_rows), stream))
@@ -235,7 +243,7 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
         pick_work = _weighted_picker(rng, work_weights)
         pick_score = _weighted_picker(rng, SCORE_WEIGHTS)
         seen: set[tuple[int, int]] = set()
-        stats: dict[int, list[int]] = {}
+        votes: list[tuple[int, int, int]] = []  # (author, work, score): each review's score is a list entry
         review_rows = []
         progress = Progress("reviews", size.reviews, stream)
         attempts = 0
@@ -246,13 +254,11 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
             if (author_id, work_id) in seen:
                 continue
             seen.add((author_id, work_id))
-            score = pick_score() + 1
-            stats.setdefault(work_id, []).append(score)
+            votes.append((author_id, work_id, pick_score() + 1))
             review_rows.append(
                 Review(
                     author_id=author_id,
                     work_id=work_id,
-                    score=score,
                     body=" ".join(rng.sample(SENTENCES, rng.randint(2, 5))),
                     has_spoilers=rng.random() < 0.1,
                     helpful_count=int(rng.paretovariate(2)) - 1,
@@ -266,14 +272,53 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
         progress.advance(len(review_rows))
         counts["reviews"] = len(seen)
 
-        # Denormalised rating fields, one UPDATE per reviewed work, batched in a CASE-free way.
+        # The reviewers' list entries: completed, with the review's score (their vote), private when
+        # 18+ (the default). A member's votes count once they list enough works (lists.votes; every
+        # demo account is old enough).
+        shape = {
+            pk: (rating, progress_total(SimpleNamespace(kind=kind, episodes=episodes, volumes=volumes)) or 0)
+            for pk, rating, kind, episodes, volumes in Work.objects.filter(pk__in=work_ids).values_list(
+                "pk", "age_rating", "kind", "episodes", "volumes"
+            )
+        }
+        listed = collections.Counter(author_id for author_id, _, _ in votes)
+        minimum = settings.NTRDB_VOTE_MIN_LIST_ENTRIES
+        entry_rows = [
+            ListEntry(
+                user_id=author_id,
+                work_id=work_id,
+                status=Status.COMPLETED,
+                progress=shape[work_id][1],
+                score=score,
+                is_private=shape[work_id][0] == AgeRating.R18,
+                vote_counted=listed[author_id] >= minimum,
+            )
+            for author_id, work_id, score in votes
+        ]
+        _bulk(ListEntry, entry_rows, Progress("list entries", len(entry_rows), stream))
+        counts["list_entries"] = len(entry_rows)
+
+        # Denormalised score and count fields, one UPDATE per reviewed work, batched in a CASE-free way.
+        stats: dict[int, list[int]] = {}
+        for author_id, work_id, score in votes:
+            stats.setdefault(work_id, [])
+            if listed[author_id] >= minimum:
+                stats[work_id].append(score)
         with connection.cursor() as cursor:
             rows = []
             for work_id, scores in stats.items():
-                average = Decimal(sum(scores) / len(scores)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-                rows.append((str(average), len(scores), work_id))
+                average = (
+                    str(Decimal(sum(scores) / len(scores)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+                    if scores
+                    else None
+                )
+                rows.append((average, len(scores), work_id))
             table = Work._meta.db_table
-            cursor.executemany(f"UPDATE {table} SET score_average = %s, review_count = %s WHERE id = %s", rows)
+            cursor.executemany(f"UPDATE {table} SET score_average = %s, vote_count = %s WHERE id = %s", rows)
+            review_counts = collections.Counter(work_id for _, work_id, _ in votes)
+            cursor.executemany(
+                f"UPDATE {table} SET review_count = %s WHERE id = %s", [(n, pk) for pk, n in review_counts.items()]
+            )
 
         # Spread creation times over the past years, newest highest id.
         span = max(len(work_ids), 1)
