@@ -153,12 +153,13 @@ CATALOG_PAGES = {
 # A list filtered by tags (a tag's page too) costs two more: the tag tree, so a broader tag matches
 # its narrower ones (catalog.tag_filter.tag_children, cached), and the count of works that carry
 # the chosen tags only as spoilers deeper than the viewer reads (the one-click reveal's offer).
+# A member's work page also reads the score on their list, which the review form starts from.
 CATALOG_PINS = {
     "home": {"visitor": 6, "adult": 7, "member": 10},
     "work-list": {"visitor": 5, "adult": 6, "member": 10},
     "work-list-filtered": {"visitor": 11, "adult": 12, "member": 16},
-    "work-detail-all-ages": {"visitor": 5, "adult": 6, "member": 10},
-    "work-detail-r18": {"visitor": 1, "adult": 6, "member": 10},
+    "work-detail-all-ages": {"visitor": 5, "adult": 6, "member": 11},
+    "work-detail-r18": {"visitor": 1, "adult": 6, "member": 11},
     "tag-list": {"visitor": 2, "adult": 3, "member": 6},
     "tag-detail": {"visitor": 8, "adult": 9, "member": 12},
     "glossary-index": {"visitor": 2, "adult": 3, "member": 6},

@@ -3,6 +3,7 @@
 import datetime
 import re
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -482,39 +483,20 @@ class TestReviewLimits:
 def test_concurrent_reviews_of_one_work_keep_its_count_and_average():
     """Regression (found by make loadtest): on PostgreSQL each review counted without the
     others committed alongside it, leaving review_count short."""
-    import threading
-
-    from django.db import connection, connections
+    from django.db import connection
 
     from community.services import review_create
     from tests.builders import make_member, make_work
+    from tests.threads import all_at_once
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite takes the write lock at BEGIN (IMMEDIATE), so reviews never overlap there")
     work = make_work("Busy Work")
     members = [make_member(age=30) for _ in range(8)]
-    start = threading.Barrier(len(members))
-    errors = []
-
-    def write(member, score):
-        try:
-            start.wait()
-            review_create(
-                author=member,
-                work=work,
-                score=score,
-                body="A concurrent review, long enough to pass the length check. " * 2,
-            )
-        except Exception as error:  # reported below; a thread's exception is otherwise lost
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=write, args=(m, 1 + i)) for i, m in enumerate(members)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    body = "A concurrent review, long enough to pass the length check. " * 2
+    errors = all_at_once(
+        [partial(review_create, author=m, work=work, score=1 + i, body=body) for i, m in enumerate(members)]
+    )
     assert errors == []
     work.refresh_from_db()
     assert (work.review_count, work.vote_count) == (8, 8)
