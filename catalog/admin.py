@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from catalog import visibility
+from catalog import external_ids, visibility
 from catalog.covers import (
     ACCEPTED_DESCRIPTION,
     COVER_SIZES,
@@ -49,7 +49,18 @@ class WorkTagInline(admin.TabularInline):
     fields = ["tag", "spoiler_level", "note"]
 
 
+def external_id_field(label: str, example: str, only: str = "") -> forms.CharField:
+    """A form field for an id on another catalog: text, as either the id or its page's address is accepted."""
+    return forms.CharField(required=False, label=label, help_text=f"{only}The id, or the page's address: {example}.")
+
+
 class WorkAdminForm(forms.ModelForm):
+    # Ids on other catalogs: the id or its page's address, as a curator pastes it (catalog.external_ids).
+    mal_id = external_id_field("MyAnimeList id", "https://myanimelist.net/anime/1234/Title (manga: /manga/)")
+    anilist_id = external_id_field("AniList id", "https://anilist.co/anime/1234 (manga: /manga/)")
+    anidb_id = external_id_field("AniDB id", "https://anidb.net/anime/1234", only="Anime only. ")
+    vndb_id = external_id_field("VNDB id", "https://vndb.org/v17", only="Visual novels only. ")
+
     cover_upload = forms.FileField(
         required=False,
         label="New cover",
@@ -65,6 +76,23 @@ class WorkAdminForm(forms.ModelForm):
         if slug in RESERVED_WORK_SLUGS:
             raise ValidationError(f"“{slug}” is taken by another page at /works/{slug}/. Choose another slug.")
         return slug
+
+    def _kind(self) -> str:
+        # ``kind`` is cleaned before the id fields (it comes first in the form); a MyAnimeList or
+        # AniList address names anime or manga, which must match it.
+        return self.cleaned_data.get("kind", self.instance.kind) or ""
+
+    def clean_mal_id(self):
+        return external_ids.parse_media_id(self.cleaned_data["mal_id"] or "", external_ids.MAL, self._kind())
+
+    def clean_anilist_id(self):
+        return external_ids.parse_media_id(self.cleaned_data["anilist_id"] or "", external_ids.ANILIST, self._kind())
+
+    def clean_anidb_id(self):
+        return external_ids.parse_anidb_id(self.cleaned_data["anidb_id"] or "")
+
+    def clean_vndb_id(self):
+        return external_ids.normalise_vndb_id(self.cleaned_data["vndb_id"] or "")
 
     def clean_cover_upload(self):
         upload = self.cleaned_data.get("cover_upload")
@@ -134,6 +162,14 @@ class WorkAdmin(OldSlugsAdmin, SearchIndexedAdmin):
                     ("released_from", "released_from_precision"),
                     ("released_until", "released_until_precision"),
                 ]
+            },
+        ),
+        (
+            "Elsewhere",
+            {
+                "fields": [("mal_id", "anilist_id"), ("anidb_id", "vndb_id")],
+                "description": "The work's ids on other catalogs, linked on its page; the MyAnimeList "
+                "import matches works by their MyAnimeList id.",
             },
         ),
         ("Curation", {"fields": ["is_published", "is_featured"]}),

@@ -6,11 +6,12 @@ visibility policy (``catalog.visibility``); writes with side effects are service
 """
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 
 from accounts.models import SpoilerLevel
-from catalog import sorts, visibility
+from catalog import external_ids, sorts, visibility
 from catalog.choices import AgeRating, DatePrecision, Kind, TagCategory, format_partial_date
 from catalog.covers import cover_token
 from catalog.querysets import TagQuerySet, WorkQuerySet, WorkTagQuerySet
@@ -129,6 +130,36 @@ class Work(models.Model):
     review_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The work's ids on other catalogs (catalog.external_ids): linked on its page, and how the
+    # MyAnimeList import finds it. Each is checked against the kinds its catalog lists (clean).
+    mal_id = models.PositiveIntegerField(
+        "MyAnimeList id",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="The number in its MyAnimeList address: myanimelist.net/anime/<id> or /manga/<id>.",
+    )
+    anilist_id = models.PositiveIntegerField(
+        "AniList id",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="The number in its AniList address: anilist.co/anime/<id> or /manga/<id>.",
+    )
+    anidb_id = models.PositiveIntegerField(
+        "AniDB id",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Anime only: the number in its AniDB address, anidb.net/anime/<id>.",
+    )
+    vndb_id = models.CharField(
+        "VNDB id",
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^v[1-9][0-9]*\Z", "A VNDB visual novel id is a “v” and a number, such as v17.")],
+        help_text="Visual novels only: “v” and the number in its VNDB address, vndb.org/v<number>.",
+    )
 
     objects = WorkQuerySet.as_manager()
 
@@ -139,6 +170,41 @@ class Work(models.Model):
                 condition=Q(released_until__isnull=True)
                 | Q(released_from__isnull=False, released_until__gte=models.F("released_from")),
                 name="work_release_run_in_order",
+            ),
+            # One work per id on another catalog, so an import that matches by id finds one work or
+            # none. MyAnimeList numbers anime and manga separately (anime/1 and manga/1 are two
+            # works), so its id is unique per kind; AniList, AniDB and VNDB number all they list
+            # as one series. Only where set: most works have no id.
+            models.UniqueConstraint(
+                fields=["kind", "mal_id"],
+                condition=Q(mal_id__isnull=False),
+                name="work_unique_mal_id_per_kind",
+                violation_error_message="Another work of this kind already has this MyAnimeList id.",
+            ),
+            models.UniqueConstraint(
+                fields=["anilist_id"],
+                condition=Q(anilist_id__isnull=False),
+                name="work_unique_anilist_id",
+                violation_error_message="Another work already has this AniList id.",
+            ),
+            models.UniqueConstraint(
+                fields=["anidb_id"],
+                condition=Q(anidb_id__isnull=False),
+                name="work_unique_anidb_id",
+                violation_error_message="Another work already has this AniDB id.",
+            ),
+            models.UniqueConstraint(
+                fields=["vndb_id"],
+                condition=~Q(vndb_id=""),
+                name="work_unique_vndb_id",
+                violation_error_message="Another work already has this VNDB id.",
+            ),
+            # Ids start at 1 on every one of those catalogs; a 0 is a typing slip, not an id.
+            models.CheckConstraint(
+                condition=(Q(mal_id__isnull=True) | Q(mal_id__gte=1))
+                & (Q(anilist_id__isnull=True) | Q(anilist_id__gte=1))
+                & (Q(anidb_id__isnull=True) | Q(anidb_id__gte=1)),
+                name="work_external_ids_positive",
             ),
         ]
         indexes = [
@@ -154,6 +220,18 @@ class Work(models.Model):
 
     def get_absolute_url(self):
         return slug_url("catalog:work-detail", self.slug)
+
+    def clean(self):
+        """An id on another catalog only for a kind that catalog lists (AniDB: anime; VNDB: visual novels)."""
+        super().clean()
+        errors = external_ids.kind_errors(self)
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def external_links(self) -> list[external_ids.ExternalLink]:
+        """Its pages on other catalogs, for the page's "Elsewhere" row."""
+        return external_ids.external_links(self)
 
     @property
     def alternative_title_list(self) -> list[str]:

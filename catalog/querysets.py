@@ -126,6 +126,20 @@ class WorkQuerySet(models.QuerySet):
         """The work whose placeholder the viewer may see, or 404 (``visibility.read_placeholder``)."""
         return visibility.read_placeholder(self, viewer, slug)
 
+    def by_mal_id(self, kind: str, mal_id: int):
+        """The work of ``kind`` (anime or manga) with this MyAnimeList id, or None: MyAnimeList numbers
+        anime and manga apart, so the kind is part of the id (``work_unique_mal_id_per_kind``). Of these
+        rows: ``Work.objects.for_viewer(viewer).by_mal_id(...)`` looks among the viewer's works only."""
+        return self.filter(kind=kind, mal_id=mal_id).first()
+
+    def by_mal_ids(self, kind: str, mal_ids) -> dict[int, Any]:
+        """{MyAnimeList id: work} for those of ``mal_ids`` a work of ``kind`` records, in one query (an import)."""
+        wanted = {int(mal_id) for mal_id in mal_ids}
+        if not wanted:
+            return {}
+        works: list[Any] = list(self.filter(kind=kind, mal_id__in=wanted))
+        return {work.mal_id: work for work in works}
+
     def with_tag_filter(self, tag_filter: TagFilter, *, rows_wanted: int, ordered: bool = True) -> WorkQuerySet:
         """Works passing ``tag_filter``, in the query shape that reads the fewest rows (``catalog.tag_filter``)."""
         return plan_tag_filter(self, tag_filter, rows_wanted=rows_wanted, ordered=ordered)

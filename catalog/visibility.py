@@ -571,6 +571,15 @@ def list_entries_for_viewer(
     )
 
 
+def works_for_list_import(works: Works, viewer: Viewer) -> Works:
+    """The works an import of a member's list (``lists.importing``) may match an entry to, each
+    annotated ``is_locked``: every published work, whatever the member's hidden tags or choice not to
+    list 18+ works, since they named each one themselves (their own list shows them all too).
+    Whether each may go on the list is ``may_list``'s; a locked one is matched by its main title
+    only (``search_matches_other_names``), as search finds it."""
+    return works.published().annotate(is_locked=lock_expression(viewer))
+
+
 def may_read_entry_notes(entry: Any, viewer: Viewer) -> bool:
     """A list entry's notes are private to its owner, whatever the entry's or the list's privacy."""
     return is_own_list(entry.user_id, viewer)

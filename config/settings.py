@@ -260,3 +260,10 @@ NTRDB_LIST_CACHE_SECONDS = env_int("NTRDB_LIST_CACHE_SECONDS", 120, minimum=0)
 # pixel limit is checked before decoding, so a decompression bomb costs nothing).
 NTRDB_COVER_MAX_BYTES = env_int("NTRDB_COVER_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 NTRDB_COVER_MAX_PIXELS = env_int("NTRDB_COVER_MAX_PIXELS", 25_000_000, minimum=10_000)
+# Importing a MyAnimeList export (lists/mal.py): the upload as sent (gzipped or not), the XML once
+# unpacked (read at most this far, so a gzip bomb stops there), and its entries. A real export is
+# about 1 KB of XML an entry, a tenth of that gzipped. The summary's signed form (lists/transfer_forms.py) is good for this long.
+NTRDB_IMPORT_MAX_UPLOAD_BYTES = env_int("NTRDB_IMPORT_MAX_UPLOAD_BYTES", 4 * 1024 * 1024, minimum=1024)
+NTRDB_IMPORT_MAX_XML_BYTES = env_int("NTRDB_IMPORT_MAX_XML_BYTES", 16 * 1024 * 1024, minimum=1024)
+NTRDB_IMPORT_MAX_ENTRIES = env_int("NTRDB_IMPORT_MAX_ENTRIES", 5000, minimum=1)
+NTRDB_IMPORT_CONFIRM_SECONDS = env_int("NTRDB_IMPORT_CONFIRM_SECONDS", 60 * 60, minimum=60)

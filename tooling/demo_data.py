@@ -8,6 +8,7 @@ here rather than through the per-row services, which would take hours at this si
 
 import bisect
 import collections
+import contextlib
 import datetime
 import itertools
 import random
@@ -15,7 +16,6 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -26,12 +26,31 @@ from accounts.models import User
 from catalog.models import AgeRating, DatePrecision, Kind, SearchEntry, Tag, TagCategory, Work, WorkTag
 from catalog.search.index import entries_for
 from community.models import Review
-from lists.choices import Status, progress_total
-from lists.models import ListEntry
+from lists.choices import Status
+from lists.models import ListEntry, ListSettings
 from tooling.demo_vocabulary import KATAKANA, PARTICLE_KANA, PARTICLES, SCORE_WEIGHTS, SENTENCES, SYLLABLES, TAG_WORDS
 
 DEMO_PREFIX = "demo-"
 BATCH = 5000
+MAX_LIST_ENTRIES = 2_000_000
+# The member with the longest list: the benchmark's list page reads theirs.
+HEAVY_LISTER_ENTRIES = 5000
+# How members' entries are spread over the statuses, and how often each status carries a score,
+# roughly as on MyAnimeList: most entries completed or planned, planned ones never scored.
+STATUS_WEIGHTS = {
+    Status.COMPLETED: 55,
+    Status.PLANNED: 22,
+    Status.IN_PROGRESS: 10,
+    Status.ON_HOLD: 5,
+    Status.DROPPED: 8,
+}
+SCORED_SHARE = {
+    Status.COMPLETED: 0.8,
+    Status.DROPPED: 0.6,
+    Status.IN_PROGRESS: 0.3,
+    Status.ON_HOLD: 0.3,
+    Status.PLANNED: 0,
+}
 
 
 @dataclass
@@ -40,10 +59,15 @@ class DemoSize:
     tags: int = 500
     members: int | None = None
     reviews: int | None = None
+    # Personal list entries: twenty per work, as on the issue's 100,000-work catalog (2,000,000),
+    # capped there so a million-work database stays a build of minutes, not hours.
+    list_entries: int | None = None
 
     def __post_init__(self):
         self.members = self.members or max(50, self.works // 5)
         self.reviews = self.reviews if self.reviews is not None else self.works * 3
+        if self.list_entries is None:
+            self.list_entries = min(self.works * 20, MAX_LIST_ENTRIES)
 
 
 class Progress:
@@ -106,6 +130,79 @@ def _bulk(model, rows, progress: Progress | None = None):
         model.objects.bulk_create(chunk, batch_size=BATCH)
         if progress:
             progress.advance(len(chunk))
+
+
+@contextlib.contextmanager
+def _timestamps_as_given(model):
+    """Let ``bulk_create`` keep the ``updated_at`` each demo row was given: ``auto_now`` would stamp
+    every row with the same instant, and "last updated" would sort a demo list by id alone."""
+    field = model._meta.get_field("updated_at")
+    field.auto_now = False
+    try:
+        yield
+    finally:
+        field.auto_now = True
+
+
+def _list_entries(rng, size: DemoSize, work_ids, pick_work, *, minors: set[int], members: list[int], now) -> list:
+    """Members' list entries: list lengths with a long tail (a few members list thousands, most a
+    few dozen; the first member, alone, lists HEAVY_LISTER_ENTRIES), works drawn by popularity, statuses
+    by STATUS_WEIGHTS, scores skewed high (SCORE_WEIGHTS), most 18+ entries private as the
+    default setting makes them. Minors list no 18+ work, as the services refuse it."""
+    assert size.list_entries is not None
+    works = {
+        pk: (kind, episodes, volumes, rating == AgeRating.R18)
+        for pk, kind, episodes, volumes, rating in Work.objects.filter(pk__in=work_ids, is_published=True)
+        .order_by("pk")
+        .values_list("pk", "kind", "episodes", "volumes", "age_rating")
+    }
+    listable = [index for index, pk in enumerate(work_ids) if pk in works]
+    longest = min(HEAVY_LISTER_ENTRIES, len(listable) // 2)
+    average = size.list_entries / max(len(members), 1)
+    # Pareto with shape 1.5 has a mean of 3 x its scale: lengths average about ``average``.
+    lengths = [longest] + [
+        max(1, min(longest // 2, int(rng.paretovariate(1.5) * average / 3))) for _ in range(len(members) - 1)
+    ]
+    statuses = list(STATUS_WEIGHTS)
+    pick_status = _weighted_picker(rng, list(STATUS_WEIGHTS.values()))
+    pick_score = _weighted_picker(rng, SCORE_WEIGHTS)
+    entries = []
+    for member_id, length in zip(members, lengths, strict=True):
+        if len(entries) >= size.list_entries:
+            break
+        length = min(length, size.list_entries - len(entries))
+        chosen: set[int] = set()
+        attempts = 0
+        while len(chosen) < length and attempts < length * 20:
+            attempts += 1
+            work_id = work_ids[pick_work()]
+            if work_id not in works or (member_id in minors and works[work_id][3]):
+                continue
+            chosen.add(work_id)
+        for work_id in sorted(chosen):
+            kind, episodes, volumes, adult = works[work_id]
+            total = episodes if kind == Kind.ANIME else volumes if kind == Kind.MANGA else None
+            status = statuses[pick_status()]
+            progress = 0
+            if total and status == Status.COMPLETED:
+                progress = total
+            elif total and status != Status.PLANNED:
+                progress = rng.randint(0, total - 1)
+            updated = now - datetime.timedelta(minutes=rng.randint(1, 3 * 365 * 24 * 60))
+            finished = updated.date() if status == Status.COMPLETED and rng.random() < 0.5 else None
+            entries.append(
+                ListEntry(
+                    user_id=member_id,
+                    work_id=work_id,
+                    status=status,
+                    progress=progress,
+                    score=pick_score() + 1 if rng.random() < SCORED_SHARE[status] else None,
+                    finished_on=finished,
+                    is_private=rng.random() < (0.7 if adult else 0.05),
+                    updated_at=updated,
+                )
+            )
+    return entries
 
 
 def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
@@ -227,6 +324,9 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
                 )
             )
         _bulk(User, member_rows, Progress("members", len(member_rows), stream))
+        all_members = list(
+            User.objects.filter(username__startswith=DEMO_PREFIX).order_by("pk").values_list("pk", flat=True)
+        )
         adults = list(
             User.objects.filter(
                 username__startswith=DEMO_PREFIX, birth_date__lte=today.replace(year=today.year - 19)
@@ -234,90 +334,60 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
         )
         counts["members"] = len(member_rows)
 
-        # Reviews: popularity follows a long tail; the most popular work gets at least 200.
+        # List entries, then reviews written by members about works on their lists.
         popularity = list(range(len(work_ids)))
         rng.shuffle(popularity)
         work_weights = [0.0] * len(work_ids)
         for rank, index in enumerate(popularity, start=1):
             work_weights[index] = 1 / rank**0.8
         pick_work = _weighted_picker(rng, work_weights)
-        pick_score = _weighted_picker(rng, SCORE_WEIGHTS)
-        seen: set[tuple[int, int]] = set()
-        votes: list[tuple[int, int, int]] = []  # (author, work, score): each review's score is a list entry
-        review_rows = []
-        progress = Progress("reviews", size.reviews, stream)
-        attempts = 0
-        while len(seen) < size.reviews and attempts < size.reviews * 3:
-            attempts += 1
-            work_id = work_ids[pick_work()]
-            author_id = rng.choice(adults)
-            if (author_id, work_id) in seen:
-                continue
-            seen.add((author_id, work_id))
-            votes.append((author_id, work_id, pick_score() + 1))
-            review_rows.append(
-                Review(
-                    author_id=author_id,
-                    work_id=work_id,
-                    body=" ".join(rng.sample(SENTENCES, rng.randint(2, 5))),
-                    has_spoilers=rng.random() < 0.1,
-                    helpful_count=int(rng.paretovariate(2)) - 1,
-                )
-            )
-            if len(review_rows) >= BATCH:
-                Review.objects.bulk_create(review_rows, batch_size=BATCH)
-                progress.advance(len(review_rows))
-                review_rows = []
-        Review.objects.bulk_create(review_rows, batch_size=BATCH)
-        progress.advance(len(review_rows))
-        counts["reviews"] = len(seen)
+        entries = _list_entries(
+            rng, size, work_ids, pick_work, minors=set(all_members) - set(adults), members=all_members, now=now
+        )
+        # Whose votes count (lists.votes): every demo account is old enough, so those listing enough works.
+        listed = collections.Counter(entry.user_id for entry in entries)
+        for entry in entries:
+            entry.vote_counted = listed[entry.user_id] >= settings.NTRDB_VOTE_MIN_LIST_ENTRIES
+        with _timestamps_as_given(ListEntry):
+            _bulk(ListEntry, entries, Progress("list entries", len(entries), stream))
+        counts["list_entries"] = len(entries)
+        ListSettings.objects.bulk_create(
+            ListSettings(user_id=member_id, is_private=True) for member_id in all_members if rng.random() < 0.05
+        )
 
-        # The reviewers' list entries: completed, with the review's score (their vote), private when
-        # 18+ (the default). A member's votes count once they list enough works (lists.votes; every
-        # demo account is old enough).
-        shape = {
-            pk: (rating, progress_total(SimpleNamespace(kind=kind, episodes=episodes, volumes=volumes)) or 0)
-            for pk, rating, kind, episodes, volumes in Work.objects.filter(pk__in=work_ids).values_list(
-                "pk", "age_rating", "kind", "episodes", "volumes"
-            )
-        }
-        listed = collections.Counter(author_id for author_id, _, _ in votes)
-        minimum = settings.NTRDB_VOTE_MIN_LIST_ENTRIES
-        entry_rows = [
-            ListEntry(
-                user_id=author_id,
-                work_id=work_id,
-                status=Status.COMPLETED,
-                progress=shape[work_id][1],
-                score=score,
-                is_private=shape[work_id][0] == AgeRating.R18,
-                vote_counted=listed[author_id] >= minimum,
-            )
-            for author_id, work_id, score in votes
-        ]
-        _bulk(ListEntry, entry_rows, Progress("list entries", len(entry_rows), stream))
-        counts["list_entries"] = len(entry_rows)
-
-        # Denormalised score and count fields, one UPDATE per reviewed work, batched in a CASE-free way.
+        # Reviews: of scored entries, so each review carries its author's list score.
+        adult_set = set(adults)
+        scored = [entry for entry in entries if entry.score is not None and entry.user_id in adult_set]
+        chosen_entries = rng.sample(scored, min(size.reviews, len(scored)))
         stats: dict[int, list[int]] = {}
-        for author_id, work_id, score in votes:
-            stats.setdefault(work_id, [])
-            if listed[author_id] >= minimum:
-                stats[work_id].append(score)
+        for entry in entries:
+            if entry.score is not None and entry.vote_counted:
+                stats.setdefault(entry.work_id, []).append(entry.score)
+        review_rows = [
+            Review(
+                author_id=entry.user_id,
+                work_id=entry.work_id,
+                body=" ".join(rng.sample(SENTENCES, rng.randint(2, 5))),
+                has_spoilers=rng.random() < 0.1,
+                helpful_count=int(rng.paretovariate(2)) - 1,
+            )
+            for entry in chosen_entries
+        ]
+        _bulk(Review, review_rows, Progress("reviews", len(review_rows), stream))
+        counts["reviews"] = len(review_rows)
+
+        # Denormalised rating fields (the counted votes' average and number, the reviews' count), one
+        # UPDATE per work.
+        reviews_per_work = collections.Counter(review.work_id for review in review_rows)
         with connection.cursor() as cursor:
             rows = []
             for work_id, scores in stats.items():
-                average = (
-                    str(Decimal(sum(scores) / len(scores)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-                    if scores
-                    else None
-                )
-                rows.append((average, len(scores), work_id))
+                average = Decimal(sum(scores) / len(scores)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+                rows.append((str(average), len(scores), work_id))
             table = Work._meta.db_table
             cursor.executemany(f"UPDATE {table} SET score_average = %s, vote_count = %s WHERE id = %s", rows)
-            review_counts = collections.Counter(work_id for _, work_id, _ in votes)
             cursor.executemany(
-                f"UPDATE {table} SET review_count = %s WHERE id = %s", [(n, pk) for pk, n in review_counts.items()]
+                f"UPDATE {table} SET review_count = %s WHERE id = %s", [(n, pk) for pk, n in reviews_per_work.items()]
             )
 
         # Spread creation times over the past years, newest highest id.

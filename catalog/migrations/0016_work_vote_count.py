@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0014_tag_sort_name"),
+        ("catalog", "0015_work_external_ids"),
     ]
 
     operations = [
