@@ -166,7 +166,7 @@ def _list_entries(rng, size: DemoSize, work_ids, pick_work, *, minors: set[int],
     statuses = list(STATUS_WEIGHTS)
     pick_status = _weighted_picker(rng, list(STATUS_WEIGHTS.values()))
     pick_score = _weighted_picker(rng, SCORE_WEIGHTS)
-    entries = []
+    entries: list[ListEntry] = []
     for member_id, length in zip(members, lengths, strict=True):
         if len(entries) >= size.list_entries:
             break
