@@ -52,7 +52,9 @@ def member_votes_count(member: User) -> bool:
 
 def member_flag(member: User) -> bool:
     """What the member's entries say now (one of them, as all say the same); False with none."""
-    return bool(ListEntry.objects.filter(user_id=member.pk).values_list("vote_counted", flat=True).first())
+    # Unordered: any entry will do, found through the member's index (first() would order by id,
+    # and a planner may then walk the primary key to reach the member's first entry).
+    return any(ListEntry.objects.filter(user_id=member.pk).order_by().values_list("vote_counted", flat=True)[:1])
 
 
 def member_flag_set(member: User, counts: bool) -> set[int]:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import member_delete
+from catalog import generation
 from catalog.models import Work
 from lists.models import ListEntry
 from lists.services import entry_remove, entry_save
@@ -69,6 +70,16 @@ class TestFromVotes:
             entry_save(member=adult_member, work=safe_work, notes="Rewatch")
         assert not [q["sql"] for q in queries.captured_queries if "catalog_work" in q["sql"]]
         assert not [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]  # nor the rule
+
+    def test_only_a_moved_average_moves_the_catalog_generation(self, safe_work):
+        """The lists' cached counts filter on the average (minimum score), not on the vote count: a
+        vote that leaves the rounded average as it was keeps those caches."""
+        entry_save(member=make_member(), work=safe_work, score=8)
+        before = generation.current()
+        entry_save(member=make_member(), work=safe_work, score=8)
+        assert generation.current() == before
+        entry_save(member=make_member(), work=safe_work, score=5)
+        assert generation.current() > before
 
     def test_a_deleted_members_votes_leave_the_scores(self, adult_member, other_adult_member, safe_work):
         other = make_work("Other Work")
