@@ -19,6 +19,7 @@ from catalog.covers import (
 from catalog.models import RESERVED_WORK_SLUGS, SearchEntry, Tag, Work, WorkTag
 from catalog.search import search_index_remove, search_index_update
 from catalog.services import tag_merge, work_cover_remove, work_cover_set
+from catalog.similar import similar_works_refresh
 from catalog.tag_filter import forget_tag_tree
 from core.admin import CurationAdmin, OldSlugsAdmin
 
@@ -221,6 +222,12 @@ class WorkAdmin(OldSlugsAdmin, SearchIndexedAdmin):
         response["Cache-Control"] = "private, no-cache"
         return response
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Its tag links or its publication changed: its similar works, and its place in others'.
+        if not change or "is_published" in form.changed_data or any(f.has_changed() for f in formsets):
+            similar_works_refresh(work_ids=[form.instance.pk])
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if upload := form.cleaned_data.get("cover_upload"):
@@ -241,12 +248,18 @@ class WorkAdmin(OldSlugsAdmin, SearchIndexedAdmin):
 
     @admin.action(description="Publish selected works", permissions=["change"])
     def publish(self, request, queryset):
-        count = queryset.update(is_published=True)
+        with transaction.atomic():
+            ids = list(queryset.values_list("pk", flat=True))
+            count = queryset.update(is_published=True)
+            similar_works_refresh(work_ids=ids)
         self.message_user(request, f"Published {count} work(s).", messages.SUCCESS)
 
     @admin.action(description="Unpublish selected works", permissions=["change"])
     def unpublish(self, request, queryset):
-        count = queryset.update(is_published=False)
+        with transaction.atomic():
+            ids = list(queryset.values_list("pk", flat=True))
+            count = queryset.update(is_published=False)
+            similar_works_refresh(work_ids=ids)
         self.message_user(request, f"Unpublished {count} work(s).", messages.SUCCESS)
 
     @admin.action(description="Feature selected works on the home page", permissions=["change"])
@@ -284,6 +297,9 @@ class TagAdmin(OldSlugsAdmin, SearchIndexedAdmin):
         # The form's validation ran Tag.clean, which refuses a parent beneath the tag itself.
         super().save_model(request, obj, form, change)
         forget_tag_tree()
+        if change and "category" in form.changed_data:
+            # Into or out of the explicit category: which viewers its links count for changed.
+            similar_works_refresh(work_ids=obj.work_tags.values_list("work_id", flat=True))
 
     @admin.action(description="Merge selected tags into…", permissions=["change", "delete"])
     def merge(self, request, queryset):

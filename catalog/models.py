@@ -26,6 +26,7 @@ __all__ = [
     "Kind",
     "RESERVED_WORK_SLUGS",
     "SearchEntry",
+    "SimilarWork",
     "Tag",
     "TagCategory",
     "TagOldSlug",
@@ -369,3 +370,34 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return f"{self.kind}:{self.object_id} {self.text}"
+
+
+class SimilarWork(models.Model):
+    """One of the works most like ``work`` by the tags they share, each tag weighted by how rare it is
+    (``catalog.similar``, which keeps this table; the work's page reads it through the policy).
+
+    A score per kind of viewer, since a tag counts only where the viewer may see it: ``score_<n>``
+    through the links no deeper a spoiler than level n on both works, leaving out explicit tags
+    (which do not exist before the age gate); ``explicit_score_<n>`` the same with explicit tags.
+    ``visibility.similar_works_for_viewer`` picks the viewer's column.
+    """
+
+    # No index of its own: similarwork_unique_pair starts with it.
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="similar_works", db_index=False)
+    similar = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="similar_of")
+    score_0 = models.FloatField(default=0)
+    score_1 = models.FloatField(default=0)
+    score_2 = models.FloatField(default=0)
+    explicit_score_0 = models.FloatField(default=0)
+    explicit_score_1 = models.FloatField(default=0)
+    explicit_score_2 = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            # One row per pair: a refresh replaces a pair's scores, never adds a second row.
+            models.UniqueConstraint(fields=["work", "similar"], name="similarwork_unique_pair"),
+            models.CheckConstraint(condition=~Q(similar=models.F("work")), name="similarwork_not_itself"),
+        ]
+
+    def __str__(self):
+        return f"{self.work_id} ~ {self.similar_id}"

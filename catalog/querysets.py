@@ -126,6 +126,11 @@ class WorkQuerySet(models.QuerySet):
         """The work whose placeholder the viewer may see, or 404 (``visibility.read_placeholder``)."""
         return visibility.read_placeholder(self, viewer, slug)
 
+    def similar_to(self, work, viewer: Viewer, limit: int) -> WorkQuerySet:
+        """The ``limit`` works most like ``work`` for this viewer, most similar first
+        (``visibility.similar_works_for_viewer``; the scores are ``catalog.similar``'s)."""
+        return visibility.similar_works_for_viewer(self, work, viewer).order_by("-similarity", "pk")[:limit]
+
     def by_mal_id(self, kind: str, mal_id: int):
         """The work of ``kind`` (anime or manga) with this MyAnimeList id, or None: MyAnimeList numbers
         anime and manga apart, so the kind is part of the id (``work_unique_mal_id_per_kind``). Of these

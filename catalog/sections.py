@@ -8,8 +8,9 @@
   ``main`` (after the newest works); ``provider(request, None)``.
 
 Glossary adds the terms a work illustrates and the home page's glossary teaser (the three
-perspectives, in ``intro``); community
-adds reviews (and their feed link).
+perspectives, in ``intro``); community adds reviews (and their feed link) and the home page's
+"Recently reviewed" (``main``). Catalog's own blocks (a work's similar works, the home page's
+"New this month": ``catalog.discovery``) are partials of its templates, not sections.
 """
 
 from core.sections import PageSections

@@ -10,6 +10,7 @@ from catalog.covers import cover_file_names, delete_cover_files_on_commit, delet
 from catalog.generation import catalog_changed
 from catalog.models import Tag, Work, WorkTag
 from catalog.search import search_index_remove, search_index_update
+from catalog.similar import similar_works_refresh
 from catalog.tag_filter import forget_tag_tree
 from core import curation_log, old_slugs
 
@@ -29,6 +30,8 @@ def tag_merge(*, source: Tag, target: Tag, curator: User | None = None) -> int:
 
     moved = 0
     target_links = {wt.work_id: wt for wt in WorkTag.objects.filter(tag=target)}
+    # Their links move to the target or take a deeper spoiler level: their similar works change.
+    changed_works = list(WorkTag.objects.filter(tag=source).values_list("work_id", flat=True))
     for link in WorkTag.objects.filter(tag=source):
         existing = target_links.get(link.work_id)
         if existing is None:
@@ -73,6 +76,7 @@ def tag_merge(*, source: Tag, target: Tag, curator: User | None = None) -> int:
     source.delete()
     search_index_update(target)
     forget_tag_tree()
+    similar_works_refresh(work_ids=changed_works)
     return moved
 
 

@@ -17,7 +17,7 @@ from django.views.generic import ListView, TemplateView
 
 from accounts.models import SpoilerLevel
 from accounts.views import render_age_gate
-from catalog import generation, sections, sorts, visibility
+from catalog import discovery, generation, sections, sorts, visibility
 from catalog.covers import open_thumbnail, placeholder_svg, placeholder_version
 from catalog.filters import WorkFilter
 from catalog.models import Tag, TagCategory, Work, WorkTag
@@ -50,6 +50,8 @@ class HomeView(ViewerMixin, TemplateView):
         return super().get_context_data(
             featured_works=works.filter(is_featured=True).order_by("-created_at")[:6],
             newest_works=works.order_by(*sorts.newest_first())[:6],
+            new_releases=discovery.new_releases(self.viewer),
+            new_release_days=discovery.NEW_RELEASE_DAYS,
             **sections.home_page.context(self.request),
             **kwargs,
         )
@@ -340,6 +342,7 @@ def render_work(request, access):
             "spoiler_counts": spoiler_counts([wt for wt in work_tags if visibility.is_folded(wt, viewer)]),
             "hidden_tags": visibility.hidden_tags_to_name(work_tags, viewer),
             "hidden_spoiler_tag_count": visibility.hidden_spoiler_tag_count(work_tags, viewer),
+            "similar_works": discovery.similar_works(work, viewer),
             **sections.work_page.context(request, work, open_tag_ids=open_tag_ids),
         },
     )

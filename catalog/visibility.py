@@ -64,6 +64,7 @@ class Rows(Protocol):
     def get(self, *args: Any, **kwargs: Any) -> Any: ...
     def first(self) -> Any: ...
     def values(self, *fields: Any, **expressions: Any) -> Any: ...
+    def order_by(self, *fields: Any) -> Self: ...
 
 
 class PublishedRows(Rows, Protocol):
@@ -158,6 +159,27 @@ def works_for_viewer(works: Works, viewer: Viewer) -> Works:
     if not viewer.show_adult_works:
         works = works.exclude(age_rating=GATED_RATING)
     return works.annotate(is_locked=lock_expression(viewer))
+
+
+def similarity_column(viewer: Viewer) -> str:
+    """Which of a ``SimilarWork``'s scores the viewer's "similar works" read: the one counting only the
+    tag links they may see, no deeper a spoiler on either work than they read, and explicit tags only
+    once the age gate is passed (before it, those tags do not exist for them)."""
+    explicit = EXPLICIT_CATEGORY not in unseen_tag_categories(viewer)
+    return f"{'explicit_' if explicit else ''}score_{viewer.max_spoiler_level}"
+
+
+def similar_works_for_viewer(works: Works, work: Any, viewer: Viewer) -> Works:
+    """The works like ``work`` that the viewer's lists show (``works_for_viewer``: published, none with
+    their hidden tags, 18+ ones as locked cards), each annotated ``similarity``: its score through the
+    tags the viewer may see (``similarity_column``); a work that shares none of those is left out.
+
+    A locked card's similarity says no more than a tag's page does (that the 18+ work carries a tag
+    the viewer may see), and its order consults nothing a locked card hides.
+    """
+    column = f"similar_of__{similarity_column(viewer)}"
+    similar = works_for_viewer(works, viewer).filter(**{"similar_of__work": work, f"{column}__gt": 0})
+    return similar.annotate(similarity=F(column))
 
 
 def works_hidden_by_preferences(works: Works, viewer: Viewer) -> Works:
@@ -494,6 +516,15 @@ def reviews_for_viewer(reviews: Published, works: AllRows, viewer: Viewer) -> Pu
     works the viewer's lists show unlocked. ``works`` is the Work manager to rule on."""
     open_works = works_for_viewer(works.all(), viewer).filter(is_locked=False).values("pk")
     return reviews.published().filter(work__in=open_works)
+
+
+def works_with_reviews_for_viewer(works: Works, reviews: Published, viewer: Viewer, *, newest: int) -> Works:
+    """The works of the viewer's lists with one of the ``newest`` published ``reviews`` that the viewer
+    may read away from the work's page (the home page's "Recently reviewed"): as ``reviews_for_viewer``,
+    only works shown unlocked. A locked card there would say that an 18+ work has reviews, which its
+    card keeps back (``public_review_count``)."""
+    recent = reviews.published().order_by("-created_at").values("work_id")[:newest]
+    return works_for_viewer(works, viewer).filter(is_locked=False, pk__in=recent)
 
 
 def reviews_behind_gate(reviews: Published, works: AllRows, viewer: Viewer) -> Published:

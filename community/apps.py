@@ -17,6 +17,7 @@ class CommunityConfig(AppConfig):
         from glossary import sections as glossary_sections
 
         catalog_sections.work_page.register(views.review_section)
+        catalog_sections.home_page.register(views.recently_reviewed_section)
         glossary_sections.term_page.register(views.comment_section)
         accounts_sections.member_page.register(views.member_posts_section)
         accounts_sections.profile_page.register(views.notification_links_section)

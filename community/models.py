@@ -3,7 +3,7 @@ from typing import Self
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from catalog import visibility
 from catalog.models import Work
@@ -31,6 +31,10 @@ class ModeratedQuerySet(models.QuerySet):
         return self.annotate(open_report_count=Count("reports", filter=Q(reports__status=Report.State.OPEN)))
 
 
+# "Recently reviewed" looks among this many of the newest reviews for the works to show.
+RECENT_REVIEWS_READ = 200
+
+
 REVIEW_SORTS = {"newest": ("-created_at", "-pk"), "helpful": ("-helpful_count", "-created_at", "-pk")}
 
 
@@ -47,6 +51,17 @@ class ReviewQuerySet(ModeratedQuerySet):
         score the review carries (None once the author cleared it). One subquery per row, read
         through the list's one-entry-per-member-and-work index: no query more on any page."""
         return visibility.reviews_with_author_score(self, ListEntry.objects.all())
+
+    def recently_reviewed_works(self, viewer, limit: int):
+        """The works with the newest published reviews that the viewer may read, the most recently
+        reviewed first, each annotated ``last_reviewed`` (``visibility.works_with_reviews_for_viewer``).
+
+        Only the RECENT_REVIEWS_READ newest reviews are looked at, read newest first by their index,
+        so the query costs the same whatever the number of reviews.
+        """
+        newest = self.published().filter(work=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+        works = visibility.works_with_reviews_for_viewer(Work.objects.all(), self, viewer, newest=RECENT_REVIEWS_READ)
+        return works.annotate(last_reviewed=Subquery(newest)).order_by("-last_reviewed", "pk")[:limit]
 
     def for_work_page(self, work, sort: str = "newest"):
         ordering = REVIEW_SORTS.get(sort, REVIEW_SORTS["newest"])

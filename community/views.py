@@ -92,6 +92,17 @@ def review_section(request, work: Work, **details) -> Section:
 COMMENTS_PER_PAGE = 20
 
 
+RECENTLY_REVIEWED_SHOWN = 6
+
+
+def recently_reviewed_section(request, subject=None, **details) -> Section | None:
+    """The home page's "Recently reviewed": the works with the newest reviews this viewer may read."""
+    works = list(Review.objects.recently_reviewed_works(request.viewer, RECENTLY_REVIEWED_SHOWN))
+    if not works:
+        return None
+    return Section(templates={"main": "community/_recently_reviewed.html"}, context={"recently_reviewed": works})
+
+
 def comment_section(request, term: Term, **details) -> Section:
     """A glossary term's comments and the form to add one."""
     paginator = Paginator(Comment.objects.threads_for_term(term, request.viewer), COMMENTS_PER_PAGE)

@@ -8,10 +8,12 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.models import User
 from catalog.models import AgeRating, Kind, Tag, TagCategory, Work, WorkTag
 from catalog.search import search_index_update
+from catalog.similar import similar_works_rebuild
 from community.models import HelpfulVote, Review, Status
 from community.services import work_refresh_review_count
 from glossary.models import Term, TermFAQ
@@ -60,10 +62,11 @@ def seed_base() -> Term:
 
 
 def grow(term: Term, start: int, k: int) -> None:
-    """Add k of everything each page lists: works (every other one 18+, each with the five base tags),
-    tags on the first two works (each with its own glossary term, related to ``term``, every other one
-    beneath a base tag), FAQ entries."""
+    """Add k of everything each page lists: works (every other one 18+, each with the five base tags,
+    two in ten released this week), tags on the first two works (each with its own glossary term,
+    related to ``term``, every other one beneath a base tag), FAQ entries; then the similar works."""
     base_tags = list(Tag.objects.filter(slug__startswith="base-").order_by("pk"))
+    this_week = timezone.localdate() - datetime.timedelta(days=3)
     works = Work.objects.bulk_create(
         Work(
             title=f"Alpha work {i:03d}",
@@ -72,7 +75,8 @@ def grow(term: Term, start: int, k: int) -> None:
             kind=Kind.ANIME,
             age_rating=AgeRating.R18 if i % 2 else AgeRating.ALL,
             episodes=i + 1,
-            released_from=datetime.date(2000 + i % 20, 1, 1),
+            # Two in ten came out this week, for the home page's "New this month".
+            released_from=this_week if i % 10 < 2 else datetime.date(2000 + i % 20, 1, 1),
             is_published=True,
             is_featured=True,
         )
@@ -109,6 +113,7 @@ def grow(term: Term, start: int, k: int) -> None:
         TermFAQ(term=term, question=f"Question {i}?", answer="Answer.", position=i) for i in range(start, start + k)
     )
     search_index_update(term, *works, *terms, *tags)
+    similar_works_rebuild()  # the first two works are alike (the tags they share)
 
 
 CATALOG_VIEWERS = ["visitor", "adult", "member"]
@@ -153,13 +158,18 @@ CATALOG_PAGES = {
 # A list filtered by tags (a tag's page too) costs two more: the tag tree, so a broader tag matches
 # its narrower ones (catalog.tag_filter.tag_children, cached), and the count of works that carry
 # the chosen tags only as spoilers deeper than the viewer reads (the one-click reveal's offer).
+# The discovery blocks (catalog.discovery, community's "Recently reviewed") cost two queries each,
+# their works and their cards' tags, or one when no card is unlocked: the work pages' "Similar
+# works" (work-001 and work-000 are alike; a locked card for the visitor), the home page's "New
+# this month" (two works in ten came out this week) and "Recently reviewed" (no reviews here:
+# tests/community/test_recently_reviewed.py pins it full).
 # A member's work page also reads the score on their list, which the review form starts from.
 CATALOG_PINS = {
-    "home": {"visitor": 6, "adult": 7, "member": 10},
+    "home": {"visitor": 9, "adult": 10, "member": 13},
     "work-list": {"visitor": 5, "adult": 6, "member": 10},
     "work-list-filtered": {"visitor": 11, "adult": 12, "member": 16},
-    "work-detail-all-ages": {"visitor": 5, "adult": 6, "member": 11},
-    "work-detail-r18": {"visitor": 1, "adult": 6, "member": 11},
+    "work-detail-all-ages": {"visitor": 6, "adult": 8, "member": 13},
+    "work-detail-r18": {"visitor": 1, "adult": 8, "member": 13},
     "tag-list": {"visitor": 2, "adult": 3, "member": 6},
     "tag-detail": {"visitor": 8, "adult": 9, "member": 12},
     "glossary-index": {"visitor": 2, "adult": 3, "member": 6},

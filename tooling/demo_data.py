@@ -25,6 +25,7 @@ from django.utils.text import slugify
 from accounts.models import User
 from catalog.models import AgeRating, DatePrecision, Kind, SearchEntry, Tag, TagCategory, Work, WorkTag
 from catalog.search.index import entries_for
+from catalog.similar import similar_works_rebuild
 from community.models import Review
 from lists.choices import Status
 from lists.models import ListEntry, ListSettings
@@ -35,6 +36,8 @@ BATCH = 5000
 MAX_LIST_ENTRIES = 2_000_000
 # The member with the longest list: the benchmark's list page reads theirs.
 HEAVY_LISTER_ENTRIES = 5000
+# One work in this many was released in the last four weeks.
+RECENT_RELEASE_EVERY = 500
 # How members' entries are spread over the statuses, and how often each status carries a score,
 # roughly as on MyAnimeList: most entries completed or planned, planned ones never scored.
 STATUS_WEIGHTS = {
@@ -209,6 +212,7 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
     assert size.members is not None and size.reviews is not None  # set by DemoSize.__post_init__
     rng = random.Random(seed)
     now = timezone.now()
+    today = datetime.date.today()
     counts = {}
 
     with transaction.atomic():
@@ -264,6 +268,11 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
             kind = rng.choice(kinds)
             start = datetime.date(rng.randint(1985, 2025), rng.randint(1, 12), 1)
             run = rng.random() < 0.4
+            precision = DatePrecision.MONTH
+            if i % RECENT_RELEASE_EVERY == RECENT_RELEASE_EVERY - 1:
+                # A few works out this month, so "New this month" has something to show; chosen
+                # without a draw from rng, so every other generated value stays as it was.
+                start, run, precision = today - datetime.timedelta(days=i % 28), False, DatePrecision.DAY
             work_rows.append(
                 Work(
                     title=title,
@@ -276,7 +285,7 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
                     episodes=rng.randint(1, 26) if kind == Kind.ANIME else None,
                     volumes=rng.randint(1, 20) if kind == Kind.MANGA else None,
                     released_from=start,
-                    released_from_precision=DatePrecision.MONTH,
+                    released_from_precision=precision,
                     released_until=start + datetime.timedelta(days=rng.randint(30, 900)) if run else None,
                     released_until_precision=DatePrecision.MONTH,
                     is_published=rng.random() > 0.01,
@@ -310,7 +319,6 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
 
         # Members: unusable passwords (no hashing cost); a few are minors. They joined between a
         # month and eight years ago, drawn from a generator of their own so the rest is as before.
-        today = datetime.date.today()
         joined = random.Random(f"{seed}-joined")
         member_rows = []
         for i in range(size.members):
@@ -409,6 +417,10 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
             entries.extend(entries_for(obj))
         _bulk(SearchEntry, entries, Progress("search index", len(entries), stream))
         counts["search_entries"] = len(entries)
+
+        # Each work's similar works (catalog.similar), as the nightly refresh keeps them.
+        stream.write("similar works  (computing)\n")
+        counts["similar_works"] = similar_works_rebuild()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             # VACUUM also moves the rows queued in the GIN pending list into the trigram index;

@@ -21,6 +21,7 @@ from django.db import transaction
 from catalog.models import DatePrecision, Tag, Work, WorkTag
 from catalog.search import search_index_update
 from catalog.services import tag_set_parent
+from catalog.similar import similar_works_rebuild
 from glossary.models import Term, TermFAQ
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seeds"
@@ -216,4 +217,5 @@ def load_seeds(directory: Path = SEED_DIR, *, update: bool = False) -> SeedRepor
             )
 
     search_index_update(*touched)
+    similar_works_rebuild()  # a few dozen works: a full rebuild takes milliseconds
     return report

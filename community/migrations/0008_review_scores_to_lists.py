@@ -149,7 +149,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("community", "0007_review_score_optional"),
         ("lists", "0002_votes_counted"),
-        ("catalog", "0016_work_vote_count"),
+        ("catalog", "0017_work_vote_count"),
         ("accounts", "0005_user_pending_email"),
     ]
 

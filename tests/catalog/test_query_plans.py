@@ -172,3 +172,28 @@ def test_a_filtered_page_walks_the_sort_index_and_probes_each_tag_from_an_index(
     plan = plan_of(_page_query(client, "/works/?tags=tag-1&exclude_tags=tag-2&sort=-score"))
     assert walks_index(plan, "work_pub_score_idx") and not sorts_in(plan), plan
     assert "worktag" in plan and "Seq Scan on catalog_worktag" not in plan and "SCAN catalog_worktag" not in plan, plan
+
+
+def test_the_discovery_blocks_read_a_few_index_entries(catalog):
+    """Similar works are one work's stored pairs (similarwork_unique_pair); "New this month" walks the
+    release-date index from today back; "Recently reviewed" reads the newest reviews first, never every review."""
+    from accounts.viewer import ANONYMOUS_VIEWER
+    from catalog import discovery
+    from catalog.similar import similar_works_rebuild
+
+    similar_works_rebuild()
+    _fresh_statistics()
+    (similar,) = statements_of(lambda: discovery.similar_works(catalog, ANONYMOUS_VIEWER))
+    plan = plan_of(similar)
+    # By the unique pair's index (SQLite names it sqlite_autoindex_...), never a scan of the table.
+    assert "catalog_similarwork" in plan, plan
+    assert "SCAN catalog_similarwork" not in plan and "Seq Scan on catalog_similarwork" not in plan, plan
+
+    (releases,) = statements_of(lambda: list(discovery.new_releases(ANONYMOUS_VIEWER)))
+    plan = plan_of(releases)
+    assert "work_pub_released_idx" in plan and not sorts_in(plan), plan
+
+    (reviewed,) = statements_of(lambda: list(Review.objects.recently_reviewed_works(ANONYMOUS_VIEWER, 6)))
+    plan = plan_of(reviewed)
+    assert "community_review_created_at" in plan, plan
+    assert "SCAN community_review\n" not in plan + "\n" and "Seq Scan on community_review" not in plan, plan

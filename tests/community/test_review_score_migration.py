@@ -17,7 +17,7 @@ from lists.services import entry_remove, entry_save
 BEFORE = [
     ("community", "0006_curators_without_search_index"),
     ("lists", "0002_votes_counted"),
-    ("catalog", "0016_work_vote_count"),
+    ("catalog", "0017_work_vote_count"),
 ]
 REVIEWED_ON = timezone.now() - datetime.timedelta(days=400)
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0015_work_external_ids"),
+        ("catalog", "0016_similar_works"),
     ]
 
     operations = [
