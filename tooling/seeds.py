@@ -21,7 +21,7 @@ from django.db import transaction
 from catalog.models import DatePrecision, Tag, Work, WorkTag
 from catalog.search import search_index_update
 from catalog.services import tag_set_parent
-from catalog.similar import similar_works_rebuild
+from catalog.similar import similar_works_refresh
 from glossary.models import Term, TermFAQ
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seeds"
@@ -217,5 +217,7 @@ def load_seeds(directory: Path = SEED_DIR, *, update: bool = False) -> SeedRepor
             )
 
     search_index_update(*touched)
-    similar_works_rebuild()  # a few dozen works: a full rebuild takes milliseconds
+    # The seeded works' similar works only: a rebuild would recompute a whole demo catalog loaded
+    # beside them (two minutes at 100,000 works) for the sake of a few dozen.
+    similar_works_refresh(work_ids=[work.pk for work in works.values()])
     return report
