@@ -123,8 +123,11 @@ class Work(models.Model):
     cover = models.FileField(blank=True, editable=False, max_length=100, help_text="The cover as uploaded.")
     cover_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
     tags = models.ManyToManyField(Tag, through="WorkTag", related_name="works", blank=True)
-    # Kept by community.services in the same transaction as each review change.
+    # The mean of members' list scores that count (lists.votes) and how many they are, kept by
+    # lists.votes in the same transaction as each vote change.
     score_average = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True, editable=False)
+    vote_count = models.PositiveIntegerField(default=0, editable=False)
+    # Kept by community.services in the same transaction as each review change.
     review_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)

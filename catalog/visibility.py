@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, Protocol, Self, TypeVar
 
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.http import Http404
 
 from accounts.models import SpoilerLevel
@@ -614,6 +614,16 @@ def works_for_list_import(works: Works, viewer: Viewer) -> Works:
 def may_read_entry_notes(entry: Any, viewer: Viewer) -> bool:
     """A list entry's notes are private to its owner, whatever the entry's or the list's privacy."""
     return is_own_list(entry.user_id, viewer)
+
+
+def reviews_with_author_score(reviews: AnyRows, entries: Rows) -> AnyRows:
+    """Annotate each review ``author_score``: the score on its author's list for its work, the score
+    the review carries. Whoever may read the review sees it, even when the entry or the whole list is
+    private: the member gives it with the review (the form says so), and it says nothing the
+    review's own words could not. The rest of a private entry (status, progress, dates, notes)
+    stays private. ``entries`` is the ListEntry manager's rows."""
+    score = entries.filter(user_id=OuterRef("author_id"), work_id=OuterRef("work_id")).values("score")[:1]
+    return reviews.annotate(author_score=Subquery(score))
 
 
 def entry_starts_private(work: Any, adult_entries_private: bool) -> bool:

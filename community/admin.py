@@ -93,11 +93,28 @@ class ModeratedPostAdmin(CurationAdmin):
 
 @admin.register(Review)
 class ReviewAdmin(ModeratedPostAdmin):
-    list_display = ["__str__", "status", "score", "open_reports", "helpful_count", "created_at"]
+    list_display = ["__str__", "status", "author_score", "open_reports", "helpful_count", "created_at"]
     list_select_related = ["author", "work"]
     search_fields = ["body", "author__username", "work__title"]
-    fields = ["author", "work", "score", "has_spoilers", "body", "status", "report_reasons", "created_at", "updated_at"]
-    readonly_fields = ModeratedPostAdmin.readonly_fields + ["work", "score", "body"]
+    fields = [
+        "author",
+        "work",
+        "author_score",
+        "has_spoilers",
+        "body",
+        "status",
+        "report_reasons",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = ModeratedPostAdmin.readonly_fields + ["work", "author_score", "body"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_author_score()
+
+    @admin.display(description="score (the author's list)")
+    def author_score(self, review):
+        return review.author_score
 
 
 @admin.register(Comment)

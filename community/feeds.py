@@ -33,7 +33,9 @@ class WorkReviewsFeed(AtomFeed):
         return work.reviews.for_work_page(work)[:REVIEWS_FEED_SIZE]
 
     def item_title(self, review):
-        return f"{review.author.username} rates it {review.score}/10"
+        if review.author_score is None:
+            return f"{review.author.username} reviews it"
+        return f"{review.author.username} rates it {review.author_score}/10"
 
     def item_link(self, review):
         return f"{review.work.get_absolute_url()}#review-{review.pk}"

@@ -13,10 +13,15 @@ from community.models import (
 
 
 class ReviewForm(forms.Form):
+    # The author's list score of the work: the form shows it and sets it (lists.services). A
+    # review may go without one; it then shows no score.
     score = forms.TypedChoiceField(
-        choices=[("", "Choose a score")] + [(n, f"{n} / 10") for n in range(10, 0, -1)],
+        choices=[("", "No score")] + [(n, f"{n} / 10") for n in range(10, 0, -1)],
         coerce=int,
-        help_text="10 is the best.",
+        empty_value=None,
+        required=False,
+        label="Your score",
+        help_text="10 is the best. It is the score on your list, shown with your review even if your list is private.",
     )
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 8}),

@@ -1,12 +1,13 @@
 from typing import Self
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinLengthValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 
 from catalog import visibility
 from catalog.models import Work
+from lists.models import ListEntry
 
 REVIEW_MIN_LENGTH = 50
 REVIEW_MAX_LENGTH = 20_000
@@ -38,11 +39,18 @@ REVIEW_SORTS = {"newest": ("-created_at", "-pk"), "helpful": ("-helpful_count", 
 
 
 class ReviewQuerySet(ModeratedQuerySet):
-    def counted_in_score(self) -> Self:
-        """Reviews that count in a work's score: published ones, and those held back by reports
-        until a curator decides (so reports alone cannot move the score); hidden or removed
-        ones do not count."""
+    def counted(self) -> Self:
+        """Reviews that count in a work's review count: published ones, and those held back by
+        reports until a curator decides (so reports alone cannot move the figure); hidden or
+        removed ones do not count. A review's score is its author's vote (``lists.votes``), which
+        counts whatever becomes of the review."""
         return self.filter(status__in=[Status.VISIBLE, Status.PENDING])
+
+    def with_author_score(self) -> Self:
+        """Annotate ``author_score``: the score on the author's list for the review's work, the
+        score the review carries (None once the author cleared it). One subquery per row, read
+        through the list's one-entry-per-member-and-work index: no query more on any page."""
+        return visibility.reviews_with_author_score(self, ListEntry.objects.all())
 
     def recently_reviewed_works(self, viewer, limit: int):
         """The works with the newest published reviews that the viewer may read, the most recently
@@ -57,24 +65,13 @@ class ReviewQuerySet(ModeratedQuerySet):
 
     def for_work_page(self, work, sort: str = "newest"):
         ordering = REVIEW_SORTS.get(sort, REVIEW_SORTS["newest"])
-        return self.published().filter(work=work).select_related("author").order_by(*ordering)
-
-    def score_distribution(self, work) -> list[dict]:
-        """Ten bars, scores 1-10, from one aggregate query."""
-        # The same reviews as the work's score_average and review_count, so the chart, the
-        # average and "from N reviews" always agree (a held-back review counts in all three).
-        counts = dict(self.counted_in_score().filter(work=work).order_by().values_list("score").annotate(n=Count("*")))
-        top = max(counts.values(), default=0)
-        return [
-            {"score": score, "count": counts.get(score, 0), "share": (counts.get(score, 0) / top) if top else 0}
-            for score in range(1, 11)
-        ]
+        return self.published().filter(work=work).select_related("author").with_author_score().order_by(*ordering)
 
 
 class Review(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
     work = models.ForeignKey("catalog.Work", on_delete=models.CASCADE, related_name="reviews")
-    score = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(10)])
+    # No score of its own: a review carries its author's list score (``with_author_score``).
     body = models.TextField(validators=[MinLengthValidator(REVIEW_MIN_LENGTH), MaxLengthValidator(REVIEW_MAX_LENGTH)])
     has_spoilers = models.BooleanField(default=False, help_text="The body stays collapsed until the reader opens it.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.VISIBLE, db_index=True)
@@ -88,18 +85,15 @@ class Review(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["author", "work"], name="review_one_per_member_per_work"),
-            models.CheckConstraint(condition=Q(score__gte=1) & Q(score__lte=10), name="review_score_1_to_10"),
         ]
         indexes = [
+            # Either of these serves the review count's COUNT(*) by work and status from the index alone.
             models.Index(fields=["work", "status", "-created_at"], name="review_work_newest_idx"),
             models.Index(fields=["work", "status", "-helpful_count"], name="review_work_helpful_idx"),
-            # Covers the score chart's GROUP BY score, so it reads no table rows (42 ms -> 2 ms
-            # for a work with 5,674 reviews).
-            models.Index(fields=["work", "status", "score"], name="review_work_score_idx"),
         ]
 
     def __str__(self):
-        return f"{self.author} on {self.work}: {self.score}/10"
+        return f"{self.author} on {self.work}"
 
     @property
     def is_published(self) -> bool:

@@ -6,7 +6,6 @@ transaction, so a refused write leaves nothing behind.
 
 from collections.abc import Callable
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from typing import Any
 
@@ -14,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -35,6 +34,7 @@ from community.models import (
 )
 from community.notifications import email_notification
 from glossary.models import Term
+from lists.services import UNSET, entry_score_set
 
 # --- rules shared by the services -------------------------------------------------------------
 
@@ -72,11 +72,12 @@ def _check_not_duplicate(queryset: QuerySet[Any, Any], body: str) -> None:
         raise ValidationError("You just posted exactly this. It was not posted twice.")
 
 
-def work_refresh_rating(*, work: Work) -> None:
-    """Recompute the denormalised score average and review count from the reviews that count.
+def work_refresh_review_count(*, work: Work) -> None:
+    """Recompute the denormalised review count from the reviews that count.
 
     Published reviews and those held back by reports count until a curator decides
-    (``Review.objects.counted_in_score``), so reports alone cannot move a work's score.
+    (``Review.objects.counted``), so reports alone cannot move the figure. A work's score is its
+    members' votes (``lists.votes``): what happens to a review's text does not move it.
 
     Runs inside the caller's transaction. The work's row is locked first, so a concurrent
     review of the same work commits before this one counts (on PostgreSQL, where each
@@ -84,20 +85,27 @@ def work_refresh_rating(*, work: Work) -> None:
     other's review and the stored count would end up one short.
     """
     Work.objects.select_for_update().filter(pk=work.pk).values_list("pk").first()
-    stats = Review.objects.counted_in_score().filter(work=work).aggregate(avg=Avg("score"), n=Count("*"))
-    average = stats["avg"]
-    if average is not None:
-        average = Decimal(str(average)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    Work.objects.filter(pk=work.pk).update(score_average=average, review_count=stats["n"])
-    catalog_changed()  # the score and review filters count through these figures
-    work.score_average, work.review_count = average, stats["n"]
+    count = Review.objects.counted().filter(work=work).count()
+    Work.objects.filter(pk=work.pk).update(review_count=count)
+    catalog_changed()  # the minimum-reviews filter and the sort by reviews read this figure
+    work.review_count = count
+
+
+def _score_set(author: User, work: Work, score: int | None) -> None:
+    """The score given with a review is the author's vote: it goes on their list (``lists.services``)."""
+    if score is not UNSET:
+        entry_score_set(member=author, work=work, score=score)
 
 
 # --- reviews ------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def review_create(*, author: User, work: Work, score: int, body: str, has_spoilers: bool = False) -> Review:
+def review_create(
+    *, author: User, work: Work, body: str, score: int | None = UNSET, has_spoilers: bool = False
+) -> Review:
+    """Post a review. ``score`` is the author's list score of the work, set with it (None clears it;
+    not given, the list keeps what it has): the review shows whatever their list says."""
     _require_may_post_on(author, work, "review")
     _one_post_at_a_time(author)
     if Review.objects.filter(author=author, work=work).exists():
@@ -109,7 +117,7 @@ def review_create(*, author: User, work: Work, score: int, body: str, has_spoile
         message=f"You can post at most {settings.NTRDB_REVIEWS_PER_DAY} reviews a day. Please come back tomorrow.",
     )
     _check_not_duplicate(Review.objects.filter(author=author), body)
-    review = Review(author=author, work=work, score=score, body=body, has_spoilers=has_spoilers)
+    review = Review(author=author, work=work, body=body, has_spoilers=has_spoilers)
     review.full_clean()
     try:
         with transaction.atomic():
@@ -117,27 +125,30 @@ def review_create(*, author: User, work: Work, score: int, body: str, has_spoile
     except IntegrityError:
         # A second request from the same member won the race.
         raise ValidationError("You have already reviewed this work. Edit your review instead.") from None
-    work_refresh_rating(work=work)
+    _score_set(author, work, score)
+    work_refresh_review_count(work=work)
     return review
 
 
 @transaction.atomic
-def review_update(*, review: Review, editor: User, score: int, body: str, has_spoilers: bool) -> Review:
+def review_update(*, review: Review, editor: User, body: str, has_spoilers: bool, score: int | None = UNSET) -> Review:
+    """Change a review, and the author's list score with it when ``score`` is given."""
     require_owner(review, editor)
-    review.score, review.body, review.has_spoilers = score, body, has_spoilers
+    review.body, review.has_spoilers = body, has_spoilers
     review.full_clean()
     review.save()
-    work_refresh_rating(work=review.work)
+    _score_set(editor, review.work, score)
     return review
 
 
 @transaction.atomic
 def review_delete(*, review: Review, actor: User) -> None:
+    """Delete a review; its author's vote stays on their list (their rating, not the text)."""
     require_owner(review, actor)
     require_deletable(review)
     work = review.work
     review.delete()
-    work_refresh_rating(work=work)
+    work_refresh_review_count(work=work)
 
 
 @transaction.atomic
@@ -157,14 +168,14 @@ def review_toggle_helpful(*, review: Review, voter: User) -> bool:
 
 def member_deletion_recount(user: User) -> Callable[[], None]:
     """Before a member is deleted: note the works they reviewed and the reviews they marked helpful,
-    so that afterwards the scores and helpful counts are recomputed without them
-    (``accounts.services.member_delete`` runs this in its transaction)."""
+    so that afterwards the review counts and helpful counts are recomputed without them
+    (``accounts.services.member_delete`` runs this in its transaction; lists recounts their votes)."""
     work_ids = list(Review.objects.filter(author=user).values_list("work_id", flat=True))
     voted_review_ids = list(HelpfulVote.objects.filter(voter=user).values_list("review_id", flat=True))
 
     def recount() -> None:
-        for work in Work.objects.filter(pk__in=work_ids):
-            work_refresh_rating(work=work)
+        for work in Work.objects.filter(pk__in=work_ids).order_by("pk"):
+            work_refresh_review_count(work=work)
         for review in Review.objects.filter(pk__in=voted_review_ids):
             Review.objects.filter(pk=review.pk).update(helpful_count=review.helpful_votes.count())
 
@@ -334,7 +345,7 @@ def _set_status(post: Review | Comment, status: str) -> None:
     type(post).objects.filter(pk=post.pk).update(status=status)
     post.status = status
     if isinstance(post, Review):
-        work_refresh_rating(work=post.work)
+        work_refresh_review_count(work=post.work)
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from community.models import (
 )
 from core.sections import Section
 from glossary.models import Term
+from lists.models import ListEntry
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -41,6 +42,11 @@ def _open_work(request, slug: str) -> Work:
 # --- sections of other apps' pages (registered in community.apps) ---------------------------------
 
 
+def _list_score(member, work: Work) -> int | None:
+    """The score on the member's list for the work: what a review of theirs carries."""
+    return ListEntry.objects.filter(user=member, work=work).values_list("score", flat=True).first()
+
+
 def review_section(request, work: Work, **details) -> Section:
     """Everything the work page shows about reviews, in a fixed number of queries."""
     sort = request.GET.get("reviews", "newest")
@@ -51,14 +57,18 @@ def review_section(request, work: Work, **details) -> Section:
     own_review = None
     voted_ids = set()
     user = request.user
+    may_review = visibility.may_post_on(user, work)
+    review_form = None
     if user.is_authenticated:
-        own_review = Review.objects.filter(author=user, work=work).first()
+        own_review = Review.objects.filter(author=user, work=work).with_author_score().first()
         voted_ids = set(
             HelpfulVote.objects.filter(voter=user, review__in=[r.pk for r in page.object_list]).values_list(
                 "review_id", flat=True
             )
         )
-    may_review = visibility.may_post_on(user, work)
+        if may_review and own_review is None:
+            # The form starts from the score on the member's list: the one query more of a member's page.
+            review_form = ReviewForm(initial={"score": _list_score(user, work)})
     # Feed readers are anonymous, so an 18+ work's reviews have no feed, whoever views the page.
     has_feed = visibility.reviews_have_feed(work)
     reviews_feed_url = reverse("community:review-feed", kwargs={"slug": work.slug}) if has_feed else None
@@ -67,10 +77,10 @@ def review_section(request, work: Work, **details) -> Section:
         context={
             "reviews_page": page,
             "reviews_sort": sort,
-            "score_distribution": Review.objects.score_distribution(work),
+            "score_distribution": ListEntry.objects.score_distribution(work),
             "own_review": own_review,
             "voted_review_ids": voted_ids,
-            "review_form": ReviewForm() if may_review and own_review is None else None,
+            "review_form": review_form,
             "may_review": may_review,
             # A draft's page is a staff preview: nobody reviews it until it is published.
             "reviews_wait_for_publication": visibility.is_draft(work),
@@ -120,7 +130,7 @@ def member_posts_section(request, member, **details) -> Section:
     return Section(
         templates={"main": "community/_member_posts.html"},
         context={
-            "reviews": reviews.select_related("work").order_by("-created_at")[:MEMBER_PAGE_POSTS],
+            "reviews": reviews.select_related("work").with_author_score().order_by("-created_at")[:MEMBER_PAGE_POSTS],
             "reviews_behind_gate": behind_gate.count(),
             "comments": comments.select_related("term").order_by("-created_at")[:MEMBER_PAGE_POSTS],
         },
@@ -135,7 +145,7 @@ def own_posts_section(request, member, **details) -> Section:
     return Section(
         templates={"main": "community/_member_posts.html"},
         context={
-            "reviews": reviews.select_related("work").order_by("-created_at"),
+            "reviews": reviews.select_related("work").with_author_score().order_by("-created_at"),
             "comments": comments.select_related("term").order_by("-created_at"),
         },
     )
@@ -182,7 +192,9 @@ def review_edit(request, pk):
                 messages.success(request, "Your review was updated.")
                 return redirect(f"{work.get_absolute_url()}#reviews")
     else:
-        form = ReviewForm(initial={"score": review.score, "body": review.body, "has_spoilers": review.has_spoilers})
+        form = ReviewForm(
+            initial={"score": _list_score(request.user, work), "body": review.body, "has_spoilers": review.has_spoilers}
+        )
     return render(request, "community/review_form.html", {"form": form, "work": work, "review": review})
 
 

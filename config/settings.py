@@ -239,6 +239,10 @@ NTRDB_REPORTS_TO_HIDE = env_int("NTRDB_REPORTS_TO_HIDE", 3, minimum=1)
 NTRDB_REPORTER_MIN_AGE_DAYS = env_int("NTRDB_REPORTER_MIN_AGE_DAYS", 3, minimum=0)
 NTRDB_REPORTER_MIN_POSTS = env_int("NTRDB_REPORTER_MIN_POSTS", 1, minimum=0)
 NTRDB_REVIEWS_PER_PAGE = env_int("NTRDB_REVIEWS_PER_PAGE", 20, minimum=1)
+# A member's votes (list scores) count in works' public scores once the account is this many
+# days old, is active and lists at least this many works (lists.votes; 0 turns a test off).
+NTRDB_VOTE_MIN_ACCOUNT_DAYS = env_int("NTRDB_VOTE_MIN_ACCOUNT_DAYS", 7, minimum=0)
+NTRDB_VOTE_MIN_LIST_ENTRIES = env_int("NTRDB_VOTE_MIN_LIST_ENTRIES", 3, minimum=0)
 # Where the site is, for the links in notification emails.
 NTRDB_SITE_URL = env_str("NTRDB_SITE_URL", "http://localhost:8000")
 # Sign-in throttling: this many failures from one address for one account lock that pair.

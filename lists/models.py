@@ -5,7 +5,7 @@ from typing import Self
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 
 from catalog.choices import DatePrecision, format_partial_date
 from catalog.models import Work
@@ -13,14 +13,35 @@ from lists.choices import Status, progress_total, progress_unit, status_label
 
 SCORES = range(1, 11)
 
+# A vote that counts in its work's public score: the entry has a score and its member's votes
+# count. Served by the covering index below, so the aggregate reads nothing else.
+COUNTED_VOTE = Q(vote_counted=True, score__isnull=False)
+
 
 class ListEntryQuerySet(models.QuerySet):
     def of_member(self, member_id: int) -> Self:
         return self.filter(user_id=member_id)
 
     def votes(self) -> Self:
-        """Entries that carry a score: the votes a work's score is made of."""
+        """Entries that carry a score: the members' votes, counted or not."""
         return self.filter(score__isnull=False)
+
+    def counted_votes(self) -> Self:
+        """The votes a work's public score is made of: scores of members whose votes count
+        (``lists.votes``: old and active enough accounts). Read from ``list_entry_work_score_idx``
+        alone."""
+        return self.filter(COUNTED_VOTE)
+
+    def score_distribution(self, work) -> list[dict]:
+        """Ten bars, scores 1-10, from one aggregate query over the work's counted votes: the same
+        votes as its ``score_average`` and ``vote_count``, so the chart, the average and "from N
+        votes" always agree."""
+        counts = dict(self.counted_votes().filter(work=work).order_by().values_list("score").annotate(n=Count("*")))
+        top = max(counts.values(), default=0)
+        return [
+            {"score": score, "count": counts.get(score, 0), "share": (counts.get(score, 0) / top) if top else 0}
+            for score in SCORES
+        ]
 
 
 class ListEntry(models.Model):
@@ -39,6 +60,10 @@ class ListEntry(models.Model):
     finished_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     notes = models.TextField(blank=True, max_length=2000, help_text="Only you see your notes.")
     is_private = models.BooleanField(default=False, help_text="Only you see a private entry.")
+    # Whether the member's votes count in works' public scores (the rule is lists.votes.votes_count:
+    # an account old and active enough). The same on every entry of one member; kept by lists.votes
+    # when the member's list changes, and daily by ``manage.py votes_refresh`` as accounts age.
+    vote_counted = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -60,8 +85,14 @@ class ListEntry(models.Model):
         indexes = [
             # A member's list page: their entries by status, most recently updated first.
             models.Index(fields=["user", "status", "-updated_at"], name="list_entry_user_status_idx"),
-            # A work's votes (average, count, chart) read from the index alone.
-            models.Index(fields=["work", "score"], name="list_entry_work_score_idx"),
+            # A work's counted votes (average, count, chart) read from the index alone, on both
+            # databases (SQLite covers a query only with every column it names in the index, the
+            # flag too); entries without a score, most planned ones, are left out of it.
+            models.Index(
+                fields=["work", "vote_counted", "score"],
+                condition=Q(score__isnull=False),
+                name="list_entry_work_score_idx",
+            ),
         ]
 
     def __str__(self):

@@ -14,6 +14,7 @@ from django.db import transaction
 from accounts.models import User
 from catalog import visibility
 from catalog.models import Work
+from lists import votes
 from lists.choices import Status, progress_total, progress_unit
 from lists.models import ListEntry, ListSettings
 
@@ -82,17 +83,23 @@ def entry_save(
     A new entry without a status is planned, or in progress if it has progress. Completing fills
     the progress to the work's full count when the catalog knows it. A new entry of an 18+ work
     starts private when the member's settings say so (``visibility.entry_starts_private``).
+    The work's score is refreshed in the same transaction when the member's vote on it changes
+    (``lists.votes``).
     """
     _require_may_list(member, work)
     _lock_member(member)
     entry = ListEntry.objects.select_for_update().filter(user=member, work=work).first()
     created = entry is None
+    counted_before = None if entry is None else votes.counted_score(entry)
     if entry is None:
         settings = ListSettings.of(member.pk)
         entry = ListEntry(
             user=member,
             work=work,
             is_private=visibility.entry_starts_private(work, settings.adult_entries_private),
+            # As every other entry of the member says; list_changed below moves them all if this
+            # entry takes the member across the rule.
+            vote_counted=votes.member_flag(member),
         )
         if status is UNSET:
             status = Status.IN_PROGRESS if progress is not UNSET and progress else Status.PLANNED
@@ -118,6 +125,15 @@ def entry_save(
     _check_progress(work, entry.progress)
     entry.full_clean(exclude=["user", "work"], validate_unique=False)
     entry.save()
+    flag = votes.list_changed(
+        member=member,
+        # Only a new entry can take the member across the rule on list size (a change of an old
+        # one leaves the count as it was); the daily votes_refresh sees to the passing of time.
+        entry_flag=entry.vote_counted if created else None,
+        works_changed=[work.pk] if votes.counted_score(entry) != counted_before else [],
+    )
+    if flag is not None:
+        entry.vote_counted = flag
     return EntrySaved(
         entry=entry,
         created=created,
@@ -127,10 +143,33 @@ def entry_save(
 
 @transaction.atomic
 def entry_remove(*, member: User, work: Work) -> bool:
-    """Take the work off the member's list; False if it was not on it."""
+    """Take the work off the member's list; False if it was not on it. The member's vote on the
+    work goes with the entry, and the work's score is refreshed in the same transaction."""
     _lock_member(member)
-    deleted, _ = ListEntry.objects.filter(user=member, work=work).delete()
-    return bool(deleted)
+    entry = ListEntry.objects.select_for_update().filter(user=member, work=work).first()
+    if entry is None:
+        return False
+    counted_before = votes.counted_score(entry)
+    entry.delete()
+    votes.list_changed(
+        member=member,
+        # A smaller list may take the member below the rule's minimum (None: nothing left to flag).
+        entry_flag=entry.vote_counted if ListEntry.objects.filter(user=member).exists() else None,
+        works_changed=[work.pk] if counted_before is not None else [],
+    )
+    return True
+
+
+@transaction.atomic
+def entry_score_set(*, member: User, work: Work, score: int | None) -> EntrySaved | None:
+    """Set the member's score of a work (their vote), as a review does: the score its author gives
+    with it is the one on their list. A work not on the list yet is added as completed, since a
+    member who reviews it has most likely finished it; an entry already there keeps its status."""
+    _lock_member(member)
+    exists = ListEntry.objects.filter(user=member, work=work).exists()
+    if not exists and score is None:
+        return None  # nothing to record: no entry appears for a review without a score
+    return entry_save(member=member, work=work, score=score, status=UNSET if exists else Status.COMPLETED)
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from catalog.services import work_cover_set
 from community import services
 from community.models import Comment, Review
 from glossary.models import Term, TermFAQ
+from lists.models import ListEntry
 
 _counter = itertools.count(1)
 
@@ -152,8 +153,17 @@ def body_text(label: str = "", length: int = 80) -> str:
 
 
 def make_review(author, work, *, score=7, body=None, **fields) -> Review:
-    """A review through the service (keeps the work's average in step)."""
+    """A review through the service, with its author's list score (``score=None``: without one)."""
     return services.review_create(author=author, work=work, score=score, body=body or body_text(), **fields)
+
+
+def review_score(review) -> int | None:
+    """The score a review carries now: its author's list score of the work."""
+    return Review.objects.with_author_score().get(pk=review.pk).author_score
+
+
+def list_score(member, work) -> int | None:
+    return ListEntry.objects.filter(user=member, work=work).values_list("score", flat=True).first()
 
 
 def make_comment(author, term, *, body=None, parent=None, **fields) -> Comment:

@@ -53,6 +53,15 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def _every_vote_counts(settings):
+    """Members made by a test are minutes old and list a work or two: their votes would not count in
+    works' scores (lists.votes). Tests of other things rate with them; tests/lists/test_votes.py
+    puts the rule back to test it."""
+    settings.NTRDB_VOTE_MIN_ACCOUNT_DAYS = 0
+    settings.NTRDB_VOTE_MIN_LIST_ENTRIES = 0
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Members are made with a password and some tests log in through the forms; they test the pages, not the hasher."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -15,8 +15,10 @@ from catalog.models import AgeRating, Kind, Tag, TagCategory, Work, WorkTag
 from catalog.search import search_index_update
 from catalog.similar import similar_works_rebuild
 from community.models import HelpfulVote, Review, Status
-from community.services import work_refresh_rating
+from community.services import work_refresh_review_count
 from glossary.models import Term, TermFAQ
+from lists.models import ListEntry
+from lists.votes import work_refresh_score
 from tests.builders import make_member, years_ago
 from tests.pages import pass_age_gate
 
@@ -161,12 +163,13 @@ CATALOG_PAGES = {
 # works" (work-001 and work-000 are alike; a locked card for the visitor), the home page's "New
 # this month" (two works in ten came out this week) and "Recently reviewed" (no reviews here:
 # tests/community/test_recently_reviewed.py pins it full).
+# A member's work page also reads the score on their list, which the review form starts from.
 CATALOG_PINS = {
     "home": {"visitor": 9, "adult": 10, "member": 13},
     "work-list": {"visitor": 5, "adult": 6, "member": 10},
     "work-list-filtered": {"visitor": 11, "adult": 12, "member": 16},
-    "work-detail-all-ages": {"visitor": 6, "adult": 8, "member": 12},
-    "work-detail-r18": {"visitor": 1, "adult": 8, "member": 12},
+    "work-detail-all-ages": {"visitor": 6, "adult": 8, "member": 13},
+    "work-detail-r18": {"visitor": 1, "adult": 8, "member": 13},
     "tag-list": {"visitor": 2, "adult": 3, "member": 6},
     "tag-detail": {"visitor": 8, "adult": 9, "member": 12},
     "glossary-index": {"visitor": 2, "adult": 3, "member": 6},
@@ -193,7 +196,6 @@ def add_reviews(work, n: int) -> None:
             Review(
                 author=author,
                 work=work,
-                score=(i % 10) + 1,
                 body=f"Review number {i}, long enough to pass the minimum length of fifty.\nSecond line.",
                 has_spoilers=(i % 3 == 0),
                 status=Status.HIDDEN if i % 17 == 16 else Status.VISIBLE,
@@ -204,4 +206,10 @@ def add_reviews(work, n: int) -> None:
     if len(reviews) > 1:
         HelpfulVote.objects.bulk_create([HelpfulVote(review=r, voter=authors[0]) for r in reviews[1:]])
         Review.objects.filter(pk__in=[r.pk for r in reviews[1:]]).update(helpful_count=1)
-    work_refresh_rating(work=work)
+    # Each review carries its author's vote, on their list.
+    ListEntry.objects.bulk_create(
+        ListEntry(user=author, work=work, status="completed", score=(i % 10) + 1, vote_counted=True)
+        for i, author in enumerate(authors)
+    )
+    work_refresh_review_count(work=work)
+    work_refresh_score(work=work)

@@ -2,7 +2,7 @@
 
 Everything is drawn from one seeded ``random.Random``, so ``--works 100000 --seed 1``
 builds the same database on every machine. Rows are written with ``bulk_create`` and
-the denormalised fields (score average, review count, helpful count) are computed
+the denormalised fields (score average, vote count, review count, helpful count) are computed
 here rather than through the per-row services, which would take hours at this size.
 """
 
@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -316,7 +317,9 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
         counts["work_tags"] = counts.get("work_tags", 0) + len(links)
         progress.advance(len(work_ids) % BATCH or 0)
 
-        # Members: unusable passwords (no hashing cost); a few are minors.
+        # Members: unusable passwords (no hashing cost); a few are minors. They joined between a
+        # month and eight years ago, drawn from a generator of their own so the rest is as before.
+        joined = random.Random(f"{seed}-joined")
         member_rows = []
         for i in range(size.members):
             age = rng.randint(14, 60) if rng.random() < 0.05 else rng.randint(18, 60)
@@ -325,6 +328,7 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
                     username=f"{DEMO_PREFIX}member-{i}",
                     password="!",
                     birth_date=today.replace(year=today.year - age) - datetime.timedelta(days=rng.randint(1, 360)),
+                    date_joined=now - datetime.timedelta(days=joined.randint(30, 8 * 365)),
                 )
             )
         _bulk(User, member_rows, Progress("members", len(member_rows), stream))
@@ -348,6 +352,10 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
         entries = _list_entries(
             rng, size, work_ids, pick_work, minors=set(all_members) - set(adults), members=all_members, now=now
         )
+        # Whose votes count (lists.votes): every demo account is old enough, so those listing enough works.
+        listed = collections.Counter(entry.user_id for entry in entries)
+        for entry in entries:
+            entry.vote_counted = listed[entry.user_id] >= settings.NTRDB_VOTE_MIN_LIST_ENTRIES
         with _timestamps_as_given(ListEntry):
             _bulk(ListEntry, entries, Progress("list entries", len(entries), stream))
         counts["list_entries"] = len(entries)
@@ -355,18 +363,18 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
             ListSettings(user_id=member_id, is_private=True) for member_id in all_members if rng.random() < 0.05
         )
 
-        # Reviews: of scored entries, so each review's score is its author's list score.
+        # Reviews: of scored entries, so each review carries its author's list score.
         adult_set = set(adults)
         scored = [entry for entry in entries if entry.score is not None and entry.user_id in adult_set]
         chosen_entries = rng.sample(scored, min(size.reviews, len(scored)))
         stats: dict[int, list[int]] = {}
-        for entry in scored:
-            stats.setdefault(entry.work_id, []).append(entry.score)
+        for entry in entries:
+            if entry.score is not None and entry.vote_counted:
+                stats.setdefault(entry.work_id, []).append(entry.score)
         review_rows = [
             Review(
                 author_id=entry.user_id,
                 work_id=entry.work_id,
-                score=entry.score,
                 body=" ".join(rng.sample(SENTENCES, rng.randint(2, 5))),
                 has_spoilers=rng.random() < 0.1,
                 helpful_count=int(rng.paretovariate(2)) - 1,
@@ -376,15 +384,19 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
         _bulk(Review, review_rows, Progress("reviews", len(review_rows), stream))
         counts["reviews"] = len(review_rows)
 
-        # Denormalised rating fields (the votes' average, the reviews' count), one UPDATE per work.
+        # Denormalised rating fields (the counted votes' average and number, the reviews' count), one
+        # UPDATE per work.
         reviews_per_work = collections.Counter(review.work_id for review in review_rows)
         with connection.cursor() as cursor:
             rows = []
             for work_id, scores in stats.items():
                 average = Decimal(sum(scores) / len(scores)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-                rows.append((str(average), reviews_per_work[work_id], work_id))
+                rows.append((str(average), len(scores), work_id))
             table = Work._meta.db_table
-            cursor.executemany(f"UPDATE {table} SET score_average = %s, review_count = %s WHERE id = %s", rows)
+            cursor.executemany(f"UPDATE {table} SET score_average = %s, vote_count = %s WHERE id = %s", rows)
+            cursor.executemany(
+                f"UPDATE {table} SET review_count = %s WHERE id = %s", [(n, pk) for pk, n in reviews_per_work.items()]
+            )
 
         # Spread creation times over the past years, newest highest id.
         span = max(len(work_ids), 1)

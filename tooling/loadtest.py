@@ -107,6 +107,7 @@ def check_writes(results: Results, run_id: str) -> dict:
 
     from catalog.models import Work
     from community.models import Comment, Review
+    from lists.models import ListEntry
 
     stored: collections.Counter[str] = collections.Counter()
     pattern = re.compile(rf"\[{run_id}:\d+:\d+\]")
@@ -129,8 +130,15 @@ def check_writes(results: Results, run_id: str) -> dict:
     unacknowledged = sum(max(0, n - failed[m]) for m, n in surplus.items())
     written_without_answer = sum(min(n, failed[m]) for m, n in surplus.items())
     stale_scores = (
-        Work.objects.annotate(counted_reviews=Count("reviews", filter=Q(reviews__in=Review.objects.counted_in_score())))
+        Work.objects.annotate(counted_reviews=Count("reviews", filter=Q(reviews__in=Review.objects.counted())))
         .exclude(review_count=F("counted_reviews"))
+        .count()
+    )
+    stale_votes = (
+        Work.objects.annotate(
+            counted_votes=Count("list_entries", filter=Q(list_entries__in=ListEntry.objects.counted_votes()))
+        )
+        .exclude(vote_count=F("counted_votes"))
         .count()
     )
     return {
@@ -140,6 +148,7 @@ def check_writes(results: Results, run_id: str) -> dict:
         "unacknowledged": unacknowledged,
         "written_without_answer": written_without_answer,
         "stale_review_counts": stale_scores,
+        "stale_vote_counts": stale_votes,
     }
 
 
@@ -205,6 +214,7 @@ def report(
         f"unacknowledged  {writes['unacknowledged']}  (in the database, answered with a refusal)",
         f"                {writes['written_without_answer']} written by requests that got no answer or a 5xx (allowed)",
         f"stale counts    {writes['stale_review_counts']} works whose review_count differs from their counted reviews",
+        f"stale votes     {writes['stale_vote_counts']} works whose vote_count differs from their counted votes",
         f"server log      {logged_errors} errors logged, {locked} of them 'database is locked'",
     ]
     for error in results.errors[:10]:

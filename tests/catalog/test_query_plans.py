@@ -4,7 +4,8 @@ Each sort order of ``/works/`` must be read by walking the index built for it
 (``catalog.sorts``): an ORDER BY that no index matches (a direction, a NULLS placement or a
 tie-breaker apart) makes the database read and sort every published work to show 24 of them,
 which at 100,000 works cost 118 ms on PostgreSQL against under 1 ms for the index walk. The
-score chart and the tag counts must be answered from covering indexes alone.
+score chart, the refresh of a work's score from its votes and the tag counts must be answered
+from covering indexes alone.
 
 The catalog here is a few thousand works with fresh statistics (``ANALYZE``, and on PostgreSQL
 ``VACUUM``, which production's autovacuum runs), enough for the planners to choose as they do
@@ -22,7 +23,9 @@ from accounts.models import User
 from catalog import sorts
 from catalog.models import AgeRating, DatePrecision, Kind, Tag, TagCategory, Work, WorkTag
 from community.models import Review, Status
-from community.services import work_refresh_rating
+from community.services import work_refresh_review_count
+from lists.models import ListEntry
+from lists.votes import work_refresh_score
 from tests.pages import pass_age_gate
 from tests.query_plans import Statement, plan_of, reads_index_only, sorts_in, statements_of, walks_index
 
@@ -63,9 +66,22 @@ def _catalog() -> Work:
         User(username=f"author-{i}", password="!", birth_date=datetime.date(1990, 1, 1)) for i in range(400)
     )
     Review.objects.bulk_create(
-        Review(author=author, work_id=work_id, score=rng.randint(1, 10), body="x" * 60, status=Status.VISIBLE)
+        Review(author=author, work_id=work_id, body="x" * 60, status=Status.VISIBLE)
         for author in authors
         for work_id in [busy.pk, *rng.sample(work_ids[1:], 5)]
+    )
+    # Members' lists: most entries planned without a score, a vote on the rest; one member in
+    # ten too new or inactive for their votes to count (lists.votes).
+    ListEntry.objects.bulk_create(
+        ListEntry(
+            user=author,
+            work_id=work_id,
+            status="completed" if scored else "planned",
+            score=rng.randint(1, 10) if scored else None,
+            vote_counted=n % 10 != 0,
+        )
+        for n, author in enumerate(authors)
+        for work_id, scored in [(busy.pk, True), *((pk, rng.random() < 0.4) for pk in rng.sample(work_ids[1:], 20))]
     )
     _fresh_statistics()
     return busy
@@ -114,21 +130,38 @@ def test_the_second_page_walks_the_index_too(catalog):
 
 
 def test_the_score_chart_counts_from_its_covering_index(catalog):
-    statements = statements_of(lambda: Review.objects.score_distribution(catalog))
+    statements = statements_of(lambda: ListEntry.objects.score_distribution(catalog))
     assert len(statements) == 1
     plan = plan_of(statements[0])
-    assert reads_index_only(plan, "review_work_score_idx"), plan
+    assert reads_index_only(plan, "list_entry_work_score_idx"), plan
 
 
-def test_the_rating_refresh_reads_its_covering_index(catalog):
+def test_the_score_refresh_reads_its_covering_index(catalog):
+    """A vote's refresh of its work's average and count: one aggregate over the work's counted
+    votes, from the partial index alone, whatever the number of voters."""
+
     def refresh():
         with transaction.atomic():  # the service runs inside its caller's transaction
-            work_refresh_rating(work=catalog)
+            work_refresh_score(work=catalog)
 
     statements = [sql for sql in statements_of(refresh) if "AVG" in sql.sql.upper()]
     assert len(statements) == 1, statements
     plan = plan_of(statements[0])
-    assert reads_index_only(plan, "review_work_score_idx"), plan
+    assert reads_index_only(plan, "list_entry_work_score_idx"), plan
+    catalog.refresh_from_db()
+    assert catalog.vote_count == 360  # 400 voters, one in ten not counted
+
+
+def test_the_review_count_refresh_reads_an_index_alone(catalog):
+    def refresh():
+        with transaction.atomic():
+            work_refresh_review_count(work=catalog)
+
+    statements = [sql for sql in statements_of(refresh) if "COUNT(" in sql.sql.upper()]
+    assert len(statements) == 1, statements
+    plan = plan_of(statements[0])
+    # Either index of a work's reviews by status will do (review_work_score_idx is gone).
+    assert any(reads_index_only(plan, index) for index in ("review_work_newest_idx", "review_work_helpful_idx")), plan
 
 
 def test_a_filtered_page_walks_the_sort_index_and_probes_each_tag_from_an_index(catalog):

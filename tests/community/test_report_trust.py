@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from community import services
 from community.models import Comment, ModerationAction, Report, Review, Status
+from lists.models import ListEntry
+from lists.votes import work_refresh_score
 from tests.builders import body_text, make_comment, make_established_member, make_member, make_review, make_term
 from tests.ops.helpers import production_env, run_python
 from tests.pages import html, login
@@ -159,6 +161,9 @@ class TestSettings:
 
 
 class TestHeldBackReviewKeepsCounting:
+    """A review's score is its author's vote: reports, holding back, hiding and removing the text
+    never move it. The review count keeps counting a held-back review until a curator decides."""
+
     @pytest.fixture
     def held_back(self, adult_member, other_adult_member, safe_work, review):
         make_review(other_adult_member, safe_work, score=8)
@@ -169,33 +174,34 @@ class TestHeldBackReviewKeepsCounting:
 
     def rating(self, safe_work):
         safe_work.refresh_from_db()
-        return safe_work.score_average, safe_work.review_count
+        return safe_work.score_average, safe_work.vote_count, safe_work.review_count
 
     def chart(self, safe_work):
-        return {bar["score"]: bar["count"] for bar in Review.objects.score_distribution(safe_work) if bar["count"]}
+        return {bar["score"]: bar["count"] for bar in ListEntry.objects.score_distribution(safe_work) if bar["count"]}
 
     def test_still_counts_in_score_count_and_chart(self, held_back, safe_work):
-        assert self.rating(safe_work) == (Decimal("5.00"), 2)
+        assert self.rating(safe_work) == (Decimal("5.00"), 2, 2)
         assert self.chart(safe_work) == {2: 1, 8: 1}
         text = html(Client().get(safe_work.get_absolute_url()))
         assert "Targeted-review-marker" not in text
-        assert "from 2 reviews" in text
+        assert "from 2 votes" in text
         assert "Score distribution: 1: 0, 2: 1," in text
 
     @pytest.mark.parametrize("action", ["hide", "remove"])
-    def test_stops_counting_once_a_curator_hides_it(self, held_back, safe_work, curator, action):
+    def test_the_vote_stays_once_a_curator_hides_the_text(self, held_back, safe_work, curator, action):
         services.post_moderate(moderator=curator, post=held_back, action=action)
-        assert self.rating(safe_work) == (Decimal("8.00"), 1)
-        assert self.chart(safe_work) == {8: 1}
-        assert "from 1 review" in html(Client().get(safe_work.get_absolute_url()))
+        assert self.rating(safe_work) == (Decimal("5.00"), 2, 1)
+        assert self.chart(safe_work) == {2: 1, 8: 1}
+        assert "from 2 votes" in html(Client().get(safe_work.get_absolute_url()))
 
     def test_keeps_counting_once_a_curator_approves_it(self, held_back, safe_work, curator):
         services.post_moderate(moderator=curator, post=held_back, action="approve")
         assert status_of(held_back) == Status.VISIBLE
-        assert self.rating(safe_work) == (Decimal("5.00"), 2)
+        assert self.rating(safe_work) == (Decimal("5.00"), 2, 2)
         assert self.chart(safe_work) == {2: 1, 8: 1}
         assert "Targeted-review-marker" in html(Client().get(safe_work.get_absolute_url()))
 
     def test_a_recount_keeps_counting_it(self, held_back, safe_work):
-        services.work_refresh_rating(work=safe_work)
-        assert self.rating(safe_work) == (Decimal("5.00"), 2)
+        services.work_refresh_review_count(work=safe_work)
+        work_refresh_score(work=safe_work)
+        assert self.rating(safe_work) == (Decimal("5.00"), 2, 2)

@@ -3,6 +3,7 @@
 import datetime
 import re
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +14,9 @@ from django.utils import timezone
 
 from community import services
 from community.models import HelpfulVote, Review, Status
-from tests.builders import body_text, make_member, make_review, make_work
+from lists.models import ListEntry
+from lists.services import entry_remove, entry_save
+from tests.builders import body_text, list_score, make_member, make_review, make_work, review_score
 from tests.pages import form_errors, html, login
 
 pytestmark = pytest.mark.django_db
@@ -34,14 +37,13 @@ class TestCreate:
         assert response.status_code == 302
         assert response["Location"] == f"{safe_work.get_absolute_url()}#reviews"
         review = Review.objects.get()
-        assert (review.author, review.work, review.score, review.body, review.has_spoilers) == (
-            adult_member,
-            safe_work,
-            8,
-            body,
-            False,
-        )
+        assert (review.author, review.work, review.body, review.has_spoilers) == (adult_member, safe_work, body, False)
         assert review.status == Status.VISIBLE
+        # The score went on the member's list, as completed (a reviewer has most likely finished
+        # the work), and the review carries it.
+        entry = ListEntry.objects.get()
+        assert (entry.user, entry.work, entry.score, entry.status) == (adult_member, safe_work, 8, "completed")
+        assert review_score(review) == 8
         page_html = html(adult_member_client.get(safe_work.get_absolute_url()))
         assert "Your review was posted." in page_html
         assert "Posted-marker" in page_html
@@ -64,14 +66,24 @@ class TestCreate:
     @pytest.mark.parametrize("score", [1, 10])
     def test_score_bounds_accepted(self, adult_member_client, safe_work, score):
         assert adult_member_client.post(create_url(safe_work), {"score": score, "body": body_text()}).status_code == 302
-        assert Review.objects.get().score == score
+        assert review_score(Review.objects.get()) == score
 
-    @pytest.mark.parametrize("score", ["0", "11", "-1", "abc", "7.5", ""])
+    @pytest.mark.parametrize("score", ["0", "11", "-1", "abc", "7.5"])
     def test_bad_scores_are_form_errors(self, adult_member_client, safe_work, score):
         response = adult_member_client.post(create_url(safe_work), {"score": score, "body": body_text()})
         assert response.status_code == 400
         assert form_errors(response)
         assert not Review.objects.exists()
+        assert not ListEntry.objects.exists()
+
+    def test_a_review_without_a_score_adds_nothing_to_the_list(self, adult_member_client, safe_work):
+        response = adult_member_client.post(create_url(safe_work), {"score": "", "body": body_text("Unscored-marker")})
+        assert response.status_code == 302
+        assert review_score(Review.objects.get()) is None
+        assert not ListEntry.objects.exists()
+        page_html = html(Client().get(safe_work.get_absolute_url()))
+        assert "Unscored-marker" in page_html
+        assert 'aria-label="Score' not in page_html
 
     @pytest.mark.parametrize("length,ok", [(49, False), (50, True), (20_000, True), (20_001, False)])
     def test_body_length_limits(self, adult_member_client, safe_work, length, ok):
@@ -89,7 +101,7 @@ class TestCreate:
     def test_missing_fields(self, adult_member_client, safe_work):
         response = adult_member_client.post(create_url(safe_work), {})
         assert response.status_code == 400
-        assert form_errors(response).count("This field is required.") == 2
+        assert form_errors(response).count("This field is required.") == 1  # the body; a score is optional
         assert not Review.objects.exists()
 
     def test_spoiler_review_is_collapsed(self, adult_member_client, safe_work):
@@ -132,7 +144,7 @@ class TestOnePerMemberPerWork:
         response = adult_member_client.post(create_url(safe_work), {"score": 3, "body": body_text()})
         assert response.status_code == 400
         assert "You have already reviewed this work. Edit your review instead." in form_errors(response)
-        assert Review.objects.get().score == 8
+        assert review_score(Review.objects.get()) == 8  # the refused review changed nothing on the list
 
     def test_service_refuses_a_second_review(self, adult_member, safe_work):
         make_review(adult_member, safe_work)
@@ -141,15 +153,10 @@ class TestOnePerMemberPerWork:
         assert Review.objects.count() == 1
 
     def test_database_enforces_uniqueness(self, adult_member, safe_work):
-        Review.objects.create(author=adult_member, work=safe_work, score=5, body=body_text())
+        Review.objects.create(author=adult_member, work=safe_work, body=body_text())
         with pytest.raises(IntegrityError), transaction.atomic():
-            Review.objects.create(author=adult_member, work=safe_work, score=6, body=body_text())
+            Review.objects.create(author=adult_member, work=safe_work, body=body_text())
         assert Review.objects.count() == 1
-
-    @pytest.mark.parametrize("score", [0, 11])
-    def test_database_enforces_score_range(self, adult_member, safe_work, score):
-        with pytest.raises(IntegrityError), transaction.atomic():
-            Review.objects.create(author=adult_member, work=safe_work, score=score, body=body_text())
 
     def test_other_members_may_review_the_same_work(self, adult_member, other_adult_member, safe_work):
         make_review(adult_member, safe_work)
@@ -168,9 +175,17 @@ class TestEditAndDelete:
         response = adult_member_client.post(url, {"score": 9, "body": new_body, "has_spoilers": "on"})
         assert response.status_code == 302
         review.refresh_from_db()
-        assert (review.score, review.body, review.has_spoilers) == (9, new_body, True)
+        assert (review_score(review), review.body, review.has_spoilers) == (9, new_body, True)
+        assert list_score(adult_member, safe_work) == 9
         safe_work.refresh_from_db()
         assert safe_work.score_average == Decimal("9.00")
+
+    def test_the_edit_form_shows_the_list_score_as_it_is_now(self, adult_member, adult_member_client, safe_work):
+        review = make_review(adult_member, safe_work, score=4)
+        entry_save(member=adult_member, work=safe_work, score=6)  # changed on the list since
+        response = adult_member_client.get(reverse("community:review-edit", args=[review.pk]))
+        assert response.context["form"].initial["score"] == 6
+        assert review_score(review) == 6
 
     def test_invalid_edit_changes_nothing(self, adult_member, adult_member_client, safe_work):
         review = make_review(adult_member, safe_work, score=4)
@@ -179,8 +194,7 @@ class TestEditAndDelete:
         )
         assert response.status_code in (200, 400)
         assert form_errors(response)
-        review.refresh_from_db()
-        assert review.score == 4
+        assert review_score(review) == 4
 
     def test_owner_deletes(self, adult_member, adult_member_client, safe_work):
         review = make_review(adult_member, safe_work)
@@ -191,7 +205,9 @@ class TestEditAndDelete:
         assert response["Location"] == safe_work.get_absolute_url()
         assert not Review.objects.exists()
         safe_work.refresh_from_db()
-        assert (safe_work.review_count, safe_work.score_average) == (0, None)
+        # The review is gone; the member's vote is their rating, not the text, and stays.
+        assert (safe_work.review_count, safe_work.score_average, safe_work.vote_count) == (0, Decimal("7.00"), 1)
+        assert list_score(adult_member, safe_work) == 7
 
     @pytest.mark.parametrize(
         "name,method,data",
@@ -211,8 +227,7 @@ class TestEditAndDelete:
             else getattr(other_adult_member_client, method)(url)
         )
         assert response.status_code == 403
-        review.refresh_from_db()
-        assert review.score == 6
+        assert review_score(review) == 6
 
     def test_services_check_ownership(self, adult_member, other_adult_member, safe_work):
         review = make_review(adult_member, safe_work)
@@ -222,7 +237,7 @@ class TestEditAndDelete:
             )
         with pytest.raises(PermissionDenied):
             services.review_delete(review=review, actor=other_adult_member)
-        assert Review.objects.filter(pk=review.pk, score=7).exists()
+        assert review_score(review) == 7
 
     def test_anonymous_edit_goes_to_login(self, client, adult_member, safe_work):
         review = make_review(adult_member, safe_work)
@@ -234,20 +249,23 @@ class TestWorkPageSummary:
     def test_average_count_and_chart(self, safe_work):
         for score in (7, 8, 10):
             make_review(make_member(), safe_work, score=score)
+        entry_save(member=make_member(), work=safe_work, score=10)  # a vote without a review counts as well
         safe_work.refresh_from_db()
-        assert safe_work.score_average == Decimal("8.33")
-        assert safe_work.review_count == 3
+        assert safe_work.score_average == Decimal("8.75")
+        assert (safe_work.vote_count, safe_work.review_count) == (4, 3)
         page_html = html(Client().get(safe_work.get_absolute_url()))
-        assert '<span class="score-big__value">8.3</span>' in page_html
-        assert "from 3 reviews" in page_html
+        assert '<span class="score-big__value">8.8</span>' in page_html
+        assert "from 4 votes" in page_html
+        assert "8.8 / 10" in page_html and "(4 votes)" in page_html
         svg = re.search(r'<svg[^>]*class="score-chart__svg".*?</svg>', page_html, re.S).group(0)
         assert len(re.findall(r'<rect class="score-chart__bar', svg)) == 10
         assert len(re.findall(r"score-chart__bar--filled", svg)) == 3
-        assert "1: 0, 2: 0, 3: 0, 4: 0, 5: 0, 6: 0, 7: 1, 8: 1, 9: 0, 10: 1" in svg
+        assert "1: 0, 2: 0, 3: 0, 4: 0, 5: 0, 6: 0, 7: 1, 8: 1, 9: 0, 10: 2" in svg
 
-    def test_no_reviews(self, safe_work):
+    def test_no_votes(self, safe_work):
+        make_review(make_member(), safe_work, score=None)  # a review without a score is no vote
         page_html = html(Client().get(safe_work.get_absolute_url()))
-        assert "No reviews yet." in page_html
+        assert "No votes yet." in page_html
         assert "Not yet rated" in page_html
         assert "score-chart" not in page_html  # nothing to chart yet: no empty box
 
@@ -353,16 +371,40 @@ class TestDenormalisedRating:
     def test_create_update_delete_keep_average(self, adult_member, other_adult_member, safe_work):
         first = make_review(adult_member, safe_work, score=4)
         safe_work.refresh_from_db()
-        assert (safe_work.score_average, safe_work.review_count) == (Decimal("4.00"), 1)
+        assert (safe_work.score_average, safe_work.vote_count, safe_work.review_count) == (Decimal("4.00"), 1, 1)
         make_review(other_adult_member, safe_work, score=9)
         safe_work.refresh_from_db()
-        assert (safe_work.score_average, safe_work.review_count) == (Decimal("6.50"), 2)
+        assert (safe_work.score_average, safe_work.vote_count) == (Decimal("6.50"), 2)
         services.review_update(review=first, editor=adult_member, score=6, body=first.body, has_spoilers=False)
         safe_work.refresh_from_db()
-        assert (safe_work.score_average, safe_work.review_count) == (Decimal("7.50"), 2)
+        assert (safe_work.score_average, safe_work.vote_count) == (Decimal("7.50"), 2)
         services.review_delete(review=first, actor=adult_member)
         safe_work.refresh_from_db()
-        assert (safe_work.score_average, safe_work.review_count) == (Decimal("9.00"), 1)
+        # The review's text is gone; its author's vote is not.
+        assert (safe_work.score_average, safe_work.vote_count, safe_work.review_count) == (Decimal("7.50"), 2, 1)
+        entry_remove(member=adult_member, work=safe_work)
+        safe_work.refresh_from_db()
+        assert (safe_work.score_average, safe_work.vote_count) == (Decimal("9.00"), 1)
+
+    def test_an_edit_without_a_score_keeps_the_list_as_it_is(self, adult_member, safe_work):
+        review = make_review(adult_member, safe_work, score=4)
+        services.review_update(review=review, editor=adult_member, body=review.body, has_spoilers=True)
+        assert review_score(review) == 4
+
+    def test_a_cleared_list_score_leaves_the_review_without_one(self, adult_member, safe_work):
+        review = make_review(adult_member, safe_work, score=4)
+        entry_save(member=adult_member, work=safe_work, score=None)
+        assert review_score(review) is None
+        safe_work.refresh_from_db()
+        assert (safe_work.score_average, safe_work.vote_count, safe_work.review_count) == (None, 0, 1)
+        page_html = html(Client().get(safe_work.get_absolute_url()))
+        assert 'aria-label="Score' not in page_html and "No votes yet." in page_html
+
+    def test_a_review_of_a_listed_work_keeps_the_entrys_status(self, adult_member, safe_work):
+        entry_save(member=adult_member, work=safe_work, status="dropped")
+        make_review(adult_member, safe_work, score=3)
+        entry = ListEntry.objects.get()
+        assert (entry.status, entry.score) == ("dropped", 3)
 
     def test_rounding(self, safe_work):
         for score in (1, 1, 2):
@@ -370,38 +412,42 @@ class TestDenormalisedRating:
         safe_work.refresh_from_db()
         assert safe_work.score_average == Decimal("1.33")
 
-    def test_moderation_hide_and_approve(self, adult_member, other_adult_member, safe_work):
+    def test_held_back_and_removed_reviews_no_longer_move_the_score(self, adult_member, other_adult_member, safe_work):
         curator = make_member("mod", is_staff=True)
         low = make_review(adult_member, safe_work, score=2)
         make_review(other_adult_member, safe_work, score=8)
-        services.post_moderate(moderator=curator, post=low, action="hide")
-        safe_work.refresh_from_db()
-        assert (safe_work.score_average, safe_work.review_count) == (Decimal("8.00"), 1)
-        services.post_moderate(moderator=curator, post=low, action="approve")
-        safe_work.refresh_from_db()
-        assert (safe_work.score_average, safe_work.review_count) == (Decimal("5.00"), 2)
-        services.post_moderate(moderator=curator, post=low, action="remove")
-        safe_work.refresh_from_db()
-        assert (safe_work.score_average, safe_work.review_count) == (Decimal("8.00"), 1)
+        for action, reviews in (("hide", 1), ("approve", 2), ("remove", 1)):
+            services.post_moderate(moderator=curator, post=low, action=action)
+            safe_work.refresh_from_db()
+            # The review count follows moderation; the score is the members' votes, the text aside.
+            assert (safe_work.score_average, safe_work.vote_count, safe_work.review_count) == (
+                Decimal("5.00"),
+                2,
+                reviews,
+            ), action
 
-    def test_rating_refresh_runs_in_the_same_transaction(self, adult_member, safe_work, monkeypatch):
+    def test_review_count_refresh_runs_in_the_same_transaction(self, adult_member, safe_work, monkeypatch):
         def broken(**kwargs):
-            raise RuntimeError("rating refresh failed")
+            raise RuntimeError("review count refresh failed")
 
-        monkeypatch.setattr(services, "work_refresh_rating", broken)
+        monkeypatch.setattr(services, "work_refresh_review_count", broken)
         with pytest.raises(RuntimeError):
             make_review(adult_member, safe_work)
         assert not Review.objects.exists()  # the review write was rolled back with it
+        assert not ListEntry.objects.exists()  # and so was its score on the list
+        safe_work.refresh_from_db()
+        assert (safe_work.score_average, safe_work.vote_count) == (None, 0)
 
-    def test_update_rolls_back_with_a_failed_refresh(self, adult_member, safe_work, monkeypatch):
+    def test_a_failed_score_refresh_rolls_the_review_back(self, adult_member, safe_work, monkeypatch):
+        from lists import votes
+
         review = make_review(adult_member, safe_work, score=3)
-        pk = review.pk
-        monkeypatch.setattr(services, "work_refresh_rating", lambda **kw: (_ for _ in ()).throw(RuntimeError()))
+        pk, body = review.pk, review.body
+        monkeypatch.setattr(votes, "works_refresh_score", lambda work_ids: (_ for _ in ()).throw(RuntimeError()))
         with pytest.raises(RuntimeError):
-            services.review_update(review=review, editor=adult_member, score=10, body=review.body, has_spoilers=False)
-        with pytest.raises(RuntimeError):
-            services.review_delete(review=review, actor=adult_member)
-        assert Review.objects.get(pk=pk).score == 3
+            services.review_update(review=review, editor=adult_member, score=10, body=body_text(), has_spoilers=False)
+        assert review_score(Review.objects.get(pk=pk)) == 3
+        assert Review.objects.get(pk=pk).body == body
         safe_work.refresh_from_db()
         assert safe_work.score_average == Decimal("3.00")
 
@@ -437,42 +483,23 @@ class TestReviewLimits:
 def test_concurrent_reviews_of_one_work_keep_its_count_and_average():
     """Regression (found by make loadtest): on PostgreSQL each review counted without the
     others committed alongside it, leaving review_count short."""
-    import threading
-
-    from django.db import connection, connections
+    from django.db import connection
 
     from community.services import review_create
     from tests.builders import make_member, make_work
+    from tests.threads import all_at_once
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite takes the write lock at BEGIN (IMMEDIATE), so reviews never overlap there")
     work = make_work("Busy Work")
     members = [make_member(age=30) for _ in range(8)]
-    start = threading.Barrier(len(members))
-    errors = []
-
-    def write(member, score):
-        try:
-            start.wait()
-            review_create(
-                author=member,
-                work=work,
-                score=score,
-                body="A concurrent review, long enough to pass the length check. " * 2,
-            )
-        except Exception as error:  # reported below; a thread's exception is otherwise lost
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=write, args=(m, 1 + i)) for i, m in enumerate(members)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    body = "A concurrent review, long enough to pass the length check. " * 2
+    errors = all_at_once(
+        [partial(review_create, author=m, work=work, score=1 + i, body=body) for i, m in enumerate(members)]
+    )
     assert errors == []
     work.refresh_from_db()
-    assert work.review_count == 8
+    assert (work.review_count, work.vote_count) == (8, 8)
     assert work.score_average == Decimal("4.50")
 
 

@@ -45,9 +45,9 @@ class TestTagRows:
 
 
 class TestScoreChart:
-    def test_no_chart_until_there_is_a_review(self, world, client):
+    def test_no_chart_until_there_is_a_vote(self, world, client):
         page = html(client.get(world.safe.get_absolute_url()))
-        assert "No reviews yet." in page
+        assert "No votes yet." in page
         assert '<figure class="score-chart"' not in page
         assert 'class="reviews__summary reviews__summary--empty"' in page
 

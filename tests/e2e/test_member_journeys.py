@@ -18,21 +18,21 @@ def test_sign_up_write_a_review_and_see_it_in_the_score_chart(visitor, catalog):
 
     visitor.visit("/works/lantern-festival/")
     reviews = page.get_by_role("region", name="Reviews")
-    expect(reviews.locator(".score-big")).to_contain_text("8.0/10 from 3 reviews")
+    expect(reviews.locator(".score-big")).to_contain_text("8.0/10 from 3 votes")
     chart = reviews.get_by_role("img", name=re.compile("Score distribution"))
     expect(chart).to_have_accessible_name(re.compile(r"\b10: 0\b"))
 
     write = reviews.locator("details.write-review")
     if not write.get_attribute("open"):
         write.locator("summary").click()
-    reviews.get_by_label("Score", exact=True).select_option(label="10 / 10")
+    reviews.get_by_label("Your score", exact=True).select_option(label="10 / 10")
     reviews.get_by_label("Your review").fill("The last episode at the festival finally lets them say it all out loud.")
     with visitor.lands():
         reviews.get_by_role("button", name="Post review").click()
 
     expect(page.get_by_role("status")).to_contain_text("Your review was posted.")
     reviews = page.get_by_role("region", name="Reviews")
-    expect(reviews.locator(".score-big")).to_contain_text("8.5/10 from 4 reviews")
+    expect(reviews.locator(".score-big")).to_contain_text("8.5/10 from 4 votes")
     expect(reviews.get_by_role("img", name=re.compile("Score distribution"))).to_have_accessible_name(
         re.compile(r"\b10: 1\b")
     )

@@ -14,6 +14,7 @@ from catalog.feeds import NEW_WORKS_FEED_SIZE
 from catalog.models import AgeRating, Work
 from community.feeds import REVIEWS_FEED_SIZE
 from community.models import Review, Status
+from lists.models import ListEntry
 from tests.builders import (
     ADULT_ALT,
     ADULT_ORIGINAL,
@@ -48,11 +49,12 @@ def add_review(work, *, body=None, status=Status.VISIBLE, has_spoilers=False, sc
     review = Review.objects.create(
         author=author or make_member(age=30),
         work=work,
-        score=score,
         body=body or f"A review of {work.title}, long enough to pass the fifty-character minimum.",
         status=status,
         has_spoilers=has_spoilers,
     )
+    # The review carries its author's list score.
+    ListEntry.objects.create(user=review.author, work=work, score=score, vote_counted=True)
     return review
 
 

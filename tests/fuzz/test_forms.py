@@ -106,12 +106,12 @@ class Form:
 
 NO_FIELDS = lambda site: {}  # noqa: E731
 REVIEW_FIELDS = lambda site: {  # noqa: E731
-    "score": [str(n) for n in range(1, 11)],
+    "score": [*(str(n) for n in range(1, 11)), ""],  # empty: a review without a score
     "body": [REVIEW_BODY + " Again.", "Another long opinion, " * 5, REVIEW_BODY + " 寝取られ 👨‍👩‍👧"],
     "has_spoilers": ["on", "true", ""],
 }
 REVIEW_INVALID = lambda site: {  # noqa: E731
-    "score": _not_in({str(n) for n in range(1, 11)}),
+    "score": _not_in({"", *(str(n) for n in range(1, 11))}),
     "body": st.one_of(_with_nul(), st.sampled_from(["", " " * 80, "too short"]), _longer_than(20_000)),
 }
 COMMENT_FIELDS = lambda site: {  # noqa: E731
@@ -129,7 +129,8 @@ def _review_form(paths, first_viewer: str) -> Form:
     return Form(
         paths=paths,
         fields=REVIEW_FIELDS,
-        writes={"community.review", "catalog.work"},
+        # The score goes on the author's list (and the work's score with it).
+        writes={"community.review", "catalog.work", "lists.listentry"},
         viewers=(first_viewer, *VIEWER_KINDS),
         invalid=REVIEW_INVALID,
     )
@@ -211,7 +212,8 @@ FORMS = {
         writes=MEMBER_TABLES
         | POST_TABLES
         | {"community.termsuggestion", "community.moderationaction", "admin.logentry"}
-        | {"community.notification", "community.notificationsettings"},
+        | {"community.notification", "community.notificationsettings"}
+        | {"lists.listentry", "lists.listsettings"},
         viewers=MEMBERS,
         invalid=lambda site: {"password": _not_in({PASSWORD})},
     ),
