@@ -127,6 +127,9 @@ class Work(models.Model):
     # lists.votes in the same transaction as each vote change.
     score_average = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True, editable=False)
     vote_count = models.PositiveIntegerField(default=0, editable=False)
+    # Members with the work on their list, private entries included (a count names nobody): its
+    # popularity, kept by lists.services in the same transaction as each entry added or removed.
+    list_count = models.PositiveIntegerField(default=0, editable=False)
     # Kept by community.services in the same transaction as each review change.
     review_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

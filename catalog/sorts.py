@@ -17,6 +17,7 @@ LABELS = {
     "year": "Year, oldest first",
     "-score": "Score, highest first",
     "-reviews": "Most reviewed",
+    "-members": "Most popular",
     "newest": "Recently added",
 }
 DEFAULT = "title"
@@ -24,7 +25,7 @@ DEFAULT = "title"
 PUBLISHED = Q(is_published=True)
 
 
-def _orderings(score: F | Expression, reviews: F | Expression) -> dict[str, tuple]:
+def _orderings(score: F | Expression, reviews: F | Expression, members: F | Expression) -> dict[str, tuple]:
     # Every order ends on the primary key, so paging never shows a work twice or skips one.
     return {
         "title": (F("title").asc(), F("id").asc()),
@@ -32,6 +33,7 @@ def _orderings(score: F | Expression, reviews: F | Expression) -> dict[str, tupl
         "year": (F("released_from").asc(nulls_last=True), F("title").asc(), F("id").asc()),
         "-score": (score.desc(nulls_last=True), F("id").asc()),
         "-reviews": (reviews.desc(nulls_last=True), F("id").asc()),
+        "-members": (members.desc(nulls_last=True), F("id").asc()),
         "newest": (F("created_at").desc(), F("id").desc()),
     }
 
@@ -39,11 +41,20 @@ def _orderings(score: F | Expression, reviews: F | Expression) -> dict[str, tupl
 def orderings_for(viewer) -> dict[str, tuple]:
     """Each sort's ORDER BY for this viewer: by score and by reviews, a locked work's figures are
     not consulted (``visibility.score_for_sorting``)."""
-    return _orderings(visibility.score_for_sorting(viewer), visibility.review_count_for_sorting(viewer))
+    return _orderings(
+        visibility.score_for_sorting(viewer),
+        visibility.review_count_for_sorting(viewer),
+        visibility.list_count_for_sorting(viewer),
+    )
 
 
 def newest_first() -> tuple:
-    return _orderings(F("score_average"), F("review_count"))["newest"]
+    return _plain()["newest"]
+
+
+def _plain() -> dict[str, tuple]:
+    """The orderings over the stored figures, as a viewer past the gate reads them."""
+    return _orderings(F("score_average"), F("review_count"), F("list_count"))
 
 
 _INDEX_NAMES = {
@@ -52,9 +63,14 @@ _INDEX_NAMES = {
     "year": "work_pub_released_asc_idx",
     "-score": "work_pub_score_idx",
     "-reviews": "work_pub_reviews_idx",
+    "-members": "work_pub_members_idx",
     "newest": "work_pub_created_idx",
 }
-_PUBLIC_INDEX_NAMES = {"-score": "work_pub_public_score_idx", "-reviews": "work_pub_public_reviews_idx"}
+_PUBLIC_INDEX_NAMES = {
+    "-score": "work_pub_public_score_idx",
+    "-reviews": "work_pub_public_reviews_idx",
+    "-members": "work_pub_public_members_idx",
+}
 
 
 def work_sort_indexes() -> list[SortIndex]:
@@ -63,8 +79,8 @@ def work_sort_indexes() -> list[SortIndex]:
     Partial rather than (is_published, ...) composite: SQLite matches the bare boolean test
     Django writes to a partial index's condition, but not to a composite index's first column.
     """
-    passed = _orderings(F("score_average"), F("review_count"))
-    public = _orderings(visibility.public_score(), visibility.public_review_count())
+    passed = _plain()
+    public = _orderings(visibility.public_score(), visibility.public_review_count(), visibility.public_list_count())
     return [
         *(SortIndex(*passed[sort], condition=PUBLISHED, name=name) for sort, name in _INDEX_NAMES.items()),
         *(SortIndex(*public[sort], condition=PUBLISHED, name=name) for sort, name in _PUBLIC_INDEX_NAMES.items()),

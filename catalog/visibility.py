@@ -289,6 +289,14 @@ def public_review_count() -> models.Expression:
     )
 
 
+def public_list_count() -> models.Expression:
+    """How many members list a work, as a viewer before the gate may sort by it: unknown for an 18+
+    work, as its review count is, so "most popular" says nothing of a locked work either."""
+    return Case(
+        When(is_gated=True, then=Value(None)), default=F("list_count"), output_field=models.PositiveIntegerField()
+    )
+
+
 def score_for_sorting(viewer: Viewer) -> F | models.Expression:
     """What "sort by score" orders by for this viewer: a locked work's score is never consulted."""
     return F("score_average") if viewer.passed_age_gate else public_score()
@@ -296,6 +304,10 @@ def score_for_sorting(viewer: Viewer) -> F | models.Expression:
 
 def review_count_for_sorting(viewer: Viewer) -> F | models.Expression:
     return F("review_count") if viewer.passed_age_gate else public_review_count()
+
+
+def list_count_for_sorting(viewer: Viewer) -> F | models.Expression:
+    return F("list_count") if viewer.passed_age_gate else public_list_count()
 
 
 def title_search_q(viewer: Viewer, value: str) -> Q:

@@ -6,8 +6,9 @@ class ListsConfig(AppConfig):
     verbose_name = "Personal lists"
 
     def ready(self):
-        # A deleted member's votes leave the scores of the works they rated (docs/architecture.md, "Seams").
+        # A deleted member's votes and entries leave the works they listed: their scores and
+        # popularity are worked out again (docs/architecture.md, "Seams").
         from accounts.services import register_member_deletion_hook
-        from lists import votes
+        from lists import services
 
-        register_member_deletion_hook(votes.member_deletion_recount)
+        register_member_deletion_hook(services.member_deletion_recount)

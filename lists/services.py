@@ -5,11 +5,13 @@ refused write leaves nothing behind.
 """
 
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from accounts.models import User
 from catalog import visibility
@@ -61,6 +63,31 @@ def _check_progress(work: Work, progress: int) -> None:
     if total is not None and progress > total:
         noun = unit.label.lower() if total != 1 else unit.label.lower().rstrip("s")
         raise ValidationError({"progress": f"{work.title} has {total} {noun}."})
+
+
+def _listed(work_id: int, change: int) -> None:
+    """Move the work's popularity (``Work.list_count``) by one entry, in the database's own arithmetic:
+    two members adding the work at once both count, with no row lock to wait on."""
+    Work.objects.filter(pk=work_id).update(list_count=F("list_count") + change)
+
+
+def works_recount_listed(work_ids: Iterable[int]) -> None:
+    """Count again how many members list each work, for writes that remove entries in bulk."""
+    for work_id in sorted(set(work_ids)):
+        Work.objects.filter(pk=work_id).update(list_count=ListEntry.objects.filter(work_id=work_id).count())
+
+
+def member_deletion_recount(member: User) -> Callable[[], None]:
+    """Before a member is deleted: their votes and their entries leave the works they listed, so
+    afterwards those works' scores and popularity are worked out again without them."""
+    recount_votes = votes.member_deletion_recount(member)
+    listed = list(ListEntry.objects.filter(user_id=member.pk).values_list("work_id", flat=True))
+
+    def recount() -> None:
+        recount_votes()
+        works_recount_listed(listed)
+
+    return recount
 
 
 @transaction.atomic
@@ -125,6 +152,8 @@ def entry_save(
     _check_progress(work, entry.progress)
     entry.full_clean(exclude=["user", "work"], validate_unique=False)
     entry.save()
+    if created:
+        _listed(work.pk, +1)
     flag = votes.list_changed(
         member=member,
         # Only a new entry can take the member across the rule on list size (a change of an old
@@ -151,6 +180,7 @@ def entry_remove(*, member: User, work: Work) -> bool:
         return False
     counted_before = votes.counted_score(entry)
     entry.delete()
+    _listed(work.pk, -1)
     votes.list_changed(
         member=member,
         # A smaller list may take the member below the rule's minimum (None: nothing left to flag).

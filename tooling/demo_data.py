@@ -384,8 +384,8 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
         _bulk(Review, review_rows, Progress("reviews", len(review_rows), stream))
         counts["reviews"] = len(review_rows)
 
-        # Denormalised rating fields (the counted votes' average and number, the reviews' count), one
-        # UPDATE per work.
+        # Denormalised figures (the counted votes' average and number, the reviews' count, the members
+        # listing the work), one UPDATE per work.
         reviews_per_work = collections.Counter(review.work_id for review in review_rows)
         with connection.cursor() as cursor:
             rows = []
@@ -396,6 +396,10 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
             cursor.executemany(f"UPDATE {table} SET score_average = %s, vote_count = %s WHERE id = %s", rows)
             cursor.executemany(
                 f"UPDATE {table} SET review_count = %s WHERE id = %s", [(n, pk) for pk, n in reviews_per_work.items()]
+            )
+            listed_per_work = collections.Counter(entry.work_id for entry in entries)
+            cursor.executemany(
+                f"UPDATE {table} SET list_count = %s WHERE id = %s", [(n, pk) for pk, n in listed_per_work.items()]
             )
 
         # Spread creation times over the past years, newest highest id.

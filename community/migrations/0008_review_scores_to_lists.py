@@ -27,6 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db import migrations
 from django.db.models import Avg, Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 BATCH = 2000
@@ -114,6 +115,10 @@ def scores_to_lists(apps, schema_editor):
     )
     _store_averages(Work, db, votes.iterator(), count_field="vote_count")
 
+    # Each work's popularity (catalog 0018): the members with it on their list, new entries included.
+    listed = entries.filter(work_id=OuterRef("pk")).order_by().values("work_id").annotate(n=Count("*")).values("n")
+    Work.objects.using(db).update(list_count=Coalesce(Subquery(listed), 0))
+
 
 def scores_to_reviews(apps, schema_editor):
     Review = apps.get_model("community", "Review")
@@ -149,7 +154,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("community", "0007_review_score_optional"),
         ("lists", "0002_votes_counted"),
-        ("catalog", "0017_work_vote_count"),
+        ("catalog", "0018_work_list_count"),
         ("accounts", "0005_user_pending_email"),
     ]
 

@@ -103,9 +103,13 @@ def _page_query(client: Client, url: str) -> Statement:
 def test_every_sort_of_the_works_list_walks_its_own_index(catalog):
     adult, visitor = Client(), Client()
     pass_age_gate(adult)
-    # Before the gate, by score and by reviews read the expressions that leave a locked work's
+    # Before the gate, by score, by reviews and by members read the expressions that leave a locked work's
     # figures out, over indexes of their own.
-    public = {"-score": "work_pub_public_score_idx", "-reviews": "work_pub_public_reviews_idx"}
+    public = {
+        "-score": "work_pub_public_score_idx",
+        "-reviews": "work_pub_public_reviews_idx",
+        "-members": "work_pub_public_members_idx",
+    }
     index_names = dict(sorts._INDEX_NAMES)
     problems = []
     for sort in sorts.LABELS:

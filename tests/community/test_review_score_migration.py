@@ -117,6 +117,12 @@ def test_review_scores_become_list_scores_and_come_back(settings):
             "manga": (Decimal("5.50"), 2),  # Ann 6 (a removed review), Dai 5 (a hidden one)
             "vn": (Decimal("8.50"), 2),
         }
+        # Popularity counts every entry, counted vote or not, new ones included.
+        listed = {name: _work(ids, name).list_count for name in ids["works"]}
+        assert listed == {
+            name: ListEntry.objects.filter(work_id=ids["works"][name]).count() for name in ids["works"]
+        }
+        assert sum(listed.values()) == 8
         scores = dict(
             Review.objects.with_author_score()
             .filter(work_id=ids["works"]["anime"])

@@ -70,3 +70,9 @@ def test_one_member_has_the_longest_list_and_completed_is_the_commonest_status(d
     assert Counter(ListEntry.objects.values_list("status", flat=True)).most_common(1)[0][0] == Status.COMPLETED
     scores = Counter(ListEntry.objects.votes().values_list("score", flat=True))
     assert sum(n for s, n in scores.items() if s >= 7) > sum(n for s, n in scores.items() if s <= 4)
+
+
+def test_each_works_popularity_is_the_members_listing_it(demo):
+    listed = dict(ListEntry.objects.values("work").annotate(n=Count("*")).values_list("work", "n"))
+    for work_id, list_count in Work.objects.values_list("pk", "list_count"):
+        assert list_count == listed.get(work_id, 0)
