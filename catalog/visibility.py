@@ -306,6 +306,13 @@ def review_count_for_sorting(viewer: Viewer) -> F | models.Expression:
     return F("review_count") if viewer.passed_age_gate else public_review_count()
 
 
+def works_ranked_by_figures(works: Works, viewer: Viewer) -> Works:
+    """The works a block ranked by a work's figures ("Top rated", "Most popular") may name: a locked
+    card there would tell that the 18+ work is among the best scored or most listed, which is the
+    figure its card keeps back, so before the gate only open works are ranked."""
+    return works if viewer.passed_age_gate else works.filter(is_locked=False)
+
+
 def list_count_for_sorting(viewer: Viewer) -> F | models.Expression:
     return F("list_count") if viewer.passed_age_gate else public_list_count()
 

@@ -227,6 +227,8 @@ LOGGING = {
 
 # ntrdb's own knobs.
 NTRDB_WORKS_PER_PAGE = env_int("NTRDB_WORKS_PER_PAGE", 24, minimum=1)
+# "Top rated" on the home page ranks works with at least this many counted votes.
+NTRDB_TOP_RATED_MIN_VOTES = env_int("NTRDB_TOP_RATED_MIN_VOTES", 10, minimum=1)
 NTRDB_SEARCH_MAX_QUERY_LENGTH = env_int("NTRDB_SEARCH_MAX_QUERY_LENGTH", 200, minimum=10)
 
 # Community limits: posting rates, duplicate window, and reports that hide a post.
