@@ -29,6 +29,8 @@ class Plan:
     terms: list[str]
     words: list[str]
     members: list[str]
+    # (slug, episodes) of the anime members log progress on: few, so members update them at once.
+    list_works: list[tuple[str, int]] = field(default_factory=list)
 
 
 # --- clients ------------------------------------------------------------------------------------
@@ -50,9 +52,21 @@ class Post:
 
 
 @dataclass
+class ListUpdate:
+    """One progress and score update a member's browser sent for a work on their list, in its order."""
+
+    member: str
+    slug: str
+    progress: int
+    score: int
+    status: int
+
+
+@dataclass
 class Results:
     samples: list[Sample] = field(default_factory=list)
     posts: list[Post] = field(default_factory=list)
+    list_updates: list[ListUpdate] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -66,6 +80,10 @@ class Results:
     def add_post(self, post: Post) -> None:
         with self.lock:
             self.posts.append(post)
+
+    def add_list_update(self, update: ListUpdate) -> None:
+        with self.lock:
+            self.list_updates.append(update)
 
 
 class LoadClient(threading.Thread):
@@ -90,6 +108,7 @@ class LoadClient(threading.Thread):
         self.member_names = members
         self.members = [Browser(base_url) for _ in members]
         self.reviewed: list[set[str]] = [set() for _ in members]
+        self.progress: list[dict[str, int]] = [{} for _ in members]
         self.sequence = 0
         self.warmup_failure = ""
         self.actions = [
@@ -103,6 +122,7 @@ class LoadClient(threading.Thread):
             (self.suggest, 5),
             (self.post_review, 10),
             (self.post_comment, 10),
+            (self.update_list, 12 if plan.list_works else 0),
         ]
 
     def run(self) -> None:
@@ -207,6 +227,22 @@ class LoadClient(threading.Thread):
             # A double click: the same comment again must be refused as a duplicate.
             again = self.results.add("post comment", member.post(f"/glossary/{slug}/comments/", fields))
             self._record_post("comment", marker, again)
+
+    def update_list(self):
+        """The next episode of an anime on the member's list, with a score: the plain form's post, as
+        from the work page or a card. Members share few works, so updates of one work coincide."""
+        which = self.rng.randrange(len(self.members))
+        member, progress = self.members[which], self.progress[which]
+        slug, episodes = self.rng.choice(self.plan.list_works)
+        if self.rng.random() < 0.3:
+            self.work_page(member, slug)  # a fresh CSRF token now and then, as a browsing member has
+        watched = progress.get(slug, 0) % episodes + 1  # back to the first episode after the last: a rewatch
+        score = self.rng.randint(1, 10)
+        fields = {"status": "in_progress", "progress": watched, "score": score}
+        answer = self.results.add("list update", member.post(f"/works/{slug}/list/", fields))
+        if answer.status == 302:
+            progress[slug] = watched
+        self.results.add_list_update(ListUpdate(self.member_names[which], slug, watched, score, answer.status))
 
     def _record_post(self, kind: str, marker: str, answer: Response) -> None:
         refusal = ""

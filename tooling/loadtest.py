@@ -93,6 +93,14 @@ def build_database(args, env: dict[str, str]) -> Plan:
         terms=list(Term.objects.published().values_list("slug", flat=True)),
         words=words[:300] + ["NTR", "netorare", "netori", "netorase", "Sankaku", "kanojo"],
         members=[f"{MEMBER_PREFIX}{i}" for i in range(member_count)],
+        list_works=[
+            (slug, episodes or 1)
+            for slug, episodes in Work.objects.filter(
+                is_published=True, kind="anime", episodes__gte=2, age_rating="all"
+            )
+            .order_by("pk")
+            .values_list("slug", "episodes")[:10]
+        ],
     )
     connection.close()  # the server's workers get the database to themselves
     return plan
@@ -141,7 +149,11 @@ def check_writes(results: Results, run_id: str) -> dict:
         .exclude(vote_count=F("counted_votes"))
         .count()
     )
+    lost_list_updates, stale_list_counts = check_list_updates(results)
     return {
+        "lost_list_updates": lost_list_updates,
+        "list_updates": sum(1 for update in results.list_updates if update.status == 302),
+        "stale_list_counts": stale_list_counts,
         "acknowledged": sum(acknowledged.values()),
         "stored": sum(stored.values()),
         "lost": lost,
@@ -150,6 +162,37 @@ def check_writes(results: Results, run_id: str) -> dict:
         "stale_review_counts": stale_scores,
         "stale_vote_counts": stale_votes,
     }
+
+
+def check_list_updates(results: Results) -> tuple[int, int]:
+    """(lost, stale): entries that do not hold what their member's last acknowledged update set, and
+    works whose list_count differs from the entries on them. An update with no answer or a 5xx after
+    the last acknowledged one may or may not have been written; either outcome is allowed."""
+    from django.db.models import Count, F
+
+    from catalog.models import Work
+    from lists.models import ListEntry
+
+    attempts: dict[tuple[str, str], list] = collections.defaultdict(list)
+    for update in results.list_updates:
+        attempts[update.member, update.slug].append(update)
+    stored = {
+        (name, slug): (progress, score)
+        for name, slug, progress, score in ListEntry.objects.filter(
+            user__username__startswith=MEMBER_PREFIX
+        ).values_list("user__username", "work__slug", "progress", "score")
+    }
+    lost = 0
+    for key, sent in attempts.items():
+        acknowledged = [i for i, update in enumerate(sent) if update.status == 302]
+        if not acknowledged:
+            continue
+        last = acknowledged[-1]
+        unanswered = [update for update in sent[last + 1 :] if update.status == 0 or update.status >= 500]
+        allowed = {(update.progress, update.score) for update in [sent[last], *unanswered]}
+        lost += stored.get(key) not in allowed
+    stale = Work.objects.annotate(listed=Count("list_entries")).exclude(list_count=F("listed")).count()
+    return lost, stale
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
@@ -215,6 +258,9 @@ def report(
         f"                {writes['written_without_answer']} written by requests that got no answer or a 5xx (allowed)",
         f"stale counts    {writes['stale_review_counts']} works whose review_count differs from their counted reviews",
         f"stale votes     {writes['stale_vote_counts']} works whose vote_count differs from their counted votes",
+        f"list updates    {writes['list_updates']} acknowledged, {writes['lost_list_updates']} lost (an entry"
+        " without its member's last acknowledged progress and score)",
+        f"stale listings  {writes['stale_list_counts']} works whose list_count differs from the entries on them",
         f"server log      {logged_errors} errors logged, {locked} of them 'database is locked'",
     ]
     for error in results.errors[:10]:
@@ -224,6 +270,9 @@ def report(
         and no_answer == 0
         and writes["lost"] == 0
         and writes["unacknowledged"] == 0
+        and writes["lost_list_updates"] == 0
+        and writes["stale_list_counts"] == 0
+        and writes["stale_vote_counts"] == 0
         and writes["acknowledged"] > 0
     )
     lines.append("RESULT: " + ("PASS" if passed else "FAIL"))
