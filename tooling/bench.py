@@ -15,6 +15,7 @@ database is migrated, timed (``manage.py benchmark``, which writes
 import argparse
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -126,7 +127,7 @@ def results_path(vendor: str, works: int) -> Path:
 
 def page_key(label: str) -> str:
     # "work with 853 reviews" and "work with 5,674 reviews" are the same page at two sizes.
-    return label.split(" with ")[0]
+    return re.sub(r"\d[\d,]*", "N", label)
 
 
 def off_target(results: list[dict], baseline: list[dict] | None, baseline_works: int | None) -> list[str]:

@@ -349,9 +349,10 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
         for rank, index in enumerate(popularity, start=1):
             work_weights[index] = 1 / rank**0.8
         pick_work = _weighted_picker(rng, work_weights)
-        entries = _list_entries(
-            rng, size, work_ids, pick_work, minors=set(all_members) - set(adults), members=all_members, now=now
-        )
+        minors = set(all_members) - set(adults)
+        # Adults first, so the member with the longest list (the first) may list every kind of work.
+        listers = sorted(all_members, key=lambda member_id: member_id in minors)
+        entries = _list_entries(rng, size, work_ids, pick_work, minors=minors, members=listers, now=now)
         # Whose votes count (lists.votes): every demo account is old enough, so those listing enough works.
         listed = collections.Counter(entry.user_id for entry in entries)
         for entry in entries:

@@ -2,6 +2,7 @@ import json
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -9,9 +10,11 @@ from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, setup_test_environment
 
+from accounts.models import User
 from catalog.models import Tag, Work
 from catalog.search import fold
 from community.models import Review
+from lists.models import ListEntry
 from tooling.bench import TARGET_GROWTH, TARGET_P50_MS, TARGET_P95_MS, TARGET_QUERIES, growth, off_target, page_key
 from tooling.demo_data import DEMO_PREFIX
 
@@ -93,6 +96,9 @@ class Command(BaseCommand):
         if reviewed is None:
             raise CommandError("No work has 200 reviews; generate more demo data.")
         busy_work = Work.objects.get(pk=reviewed["work"])
+        most_listed = Work.objects.order_by("-list_count", "pk").first()
+        if most_listed is None or not most_listed.list_count:
+            raise CommandError("No work is on a list; generate more demo data.")
         # The demo data always has a title with a long word: first() is not None.
         fuzzy = _typo(
             Work.objects.filter(title__regex=r"\w{6,}")  # type: ignore[arg-type]
@@ -112,7 +118,23 @@ class Command(BaseCommand):
             ("tags", "/tags/"),
             ("most popular tag", f"/tags/{popular_tags[0]}/"),
             (f"work with {reviewed['n']} reviews", busy_work.get_absolute_url()),
+            (f"work on {most_listed.list_count} lists", most_listed.get_absolute_url()),
             ("glossary term", "/glossary/netorare/"),
+        ]
+
+    def member_pages(self) -> tuple[Any, list[tuple[str, str]]]:
+        """The pages of the member with the longest list, read by that member: their list (filtered by
+        status, by score) and their "For you"."""
+        heavy = ListEntry.objects.values("user").annotate(n=Count("*")).order_by("-n").first()
+        if heavy is None:
+            raise CommandError("No member has a list; generate more demo data.")
+        member = User.objects.get(pk=heavy["user"])
+        return member, [
+            (
+                f"own list of {heavy['n']} entries, completed, by score",
+                f"/members/{member.username}/list/?status=completed&sort=score",
+            ),
+            ("for you", "/for-you/"),
         ]
 
     def handle(self, *args, **options):
@@ -123,19 +145,24 @@ class Command(BaseCommand):
             cursor.execute("ANALYZE")
         client = Client()
         client.post("/accounts/age-check/", {"next": "/"})  # measure pages as an adult visitor sees them
+        member, member_pages = self.member_pages()
+        member_client = Client()
+        member_client.force_login(member)
         results = []
-        for label, url in self.pages():
+        pages = [(label, url, client) for label, url in self.pages()]
+        pages += [(label, url, member_client) for label, url in member_pages]
+        for label, url, page_client in pages:
             for _ in range(options["warmup"]):
-                response = client.get(url)
+                response = page_client.get(url)
                 if response.status_code != 200:
                     raise CommandError(f"{url} answered {response.status_code}")
             with CaptureQueriesContext(connection) as queries:
-                client.get(url)
+                page_client.get(url)
             query_count = len(queries)  # read now: later requests reset the connection's query log
             timings = []
             for _ in range(options["runs"]):
                 start = time.perf_counter()
-                client.get(url)
+                page_client.get(url)
                 timings.append((time.perf_counter() - start) * 1000)
             timings.sort()
             results.append(
