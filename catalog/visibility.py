@@ -571,6 +571,21 @@ def list_entries_for_viewer(
     )
 
 
+def entry_figure_for_sorting(field: str, viewer: Viewer) -> F | models.Expression:
+    """What a list page sorts by for this viewer (an entry's score or dates): a locked entry shows
+    none of them, so it sorts as if it had none, as a locked work sorts as unrated."""
+    if viewer.passed_age_gate:
+        return F(field)
+    return Case(When(work__age_rating=GATED_RATING, then=Value(None)), default=F(field))
+
+
+def entries_with_open_details(entries: AnyRows) -> AnyRows:
+    """Of ``list_entries_for_viewer``'s rows, those whose details (score, progress, dates, the work's
+    tags) the viewer may read: not locked. A list's statistics are made of these alone, so they say
+    nothing a locked row keeps back; the counts per status include locked rows, as the tabs do."""
+    return entries.filter(is_locked=False)
+
+
 def may_read_entry_notes(entry: Any, viewer: Viewer) -> bool:
     """A list entry's notes are private to its owner, whatever the entry's or the list's privacy."""
     return is_own_list(entry.user_id, viewer)

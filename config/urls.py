@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("glossary/", include("glossary.urls")),
     path("accounts/", include("accounts.urls")),
+    path("", include("lists.urls")),
     path("", include("community.urls")),
     # Ahead of the admin's own URLs: the same page, answered 429 while locked.
     path("admin/login/", admin_login),

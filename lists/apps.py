@@ -4,3 +4,18 @@ from django.apps import AppConfig
 class ListsConfig(AppConfig):
     name = "lists"
     verbose_name = "Personal lists"
+
+    def ready(self):
+        # Lists build on catalog and accounts: they plug the member's entry into the work page, a
+        # status control into every card, and the list's statistics and settings into member pages,
+        # through those pages' seams (docs/architecture.md, "Seams").
+        from accounts import sections as accounts_sections
+        from catalog import cards
+        from catalog import sections as catalog_sections
+        from lists import views
+        from lists.cards import card_controls
+
+        catalog_sections.work_page.register(views.entry_section)
+        cards.register_card_controls(card_controls)
+        accounts_sections.member_page.register(views.member_stats_section)
+        accounts_sections.profile_page.register(views.settings_section)
