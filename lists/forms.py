@@ -96,11 +96,11 @@ class EntryDetailsForm(forms.Form):
 
     started_on = forms.DateField(required=False, label="Started", widget=PartialDateWidget())
     started_precision = forms.ChoiceField(
-        choices=DatePrecision.choices, initial=DatePrecision.DAY, label="Start date known to the"
+        required=False, choices=DatePrecision.choices, initial=DatePrecision.DAY, label="Start date known to the"
     )
     finished_on = forms.DateField(required=False, label="Finished", widget=PartialDateWidget())
     finished_precision = forms.ChoiceField(
-        choices=DatePrecision.choices, initial=DatePrecision.DAY, label="Finish date known to the"
+        required=False, choices=DatePrecision.choices, initial=DatePrecision.DAY, label="Finish date known to the"
     )
     notes = forms.CharField(
         required=False,
@@ -113,9 +113,13 @@ class EntryDetailsForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         for prefix in ("started", "finished"):
-            day, precision = cleaned.get(f"{prefix}_on"), cleaned.get(f"{prefix}_precision")
-            if precision:
-                cleaned[f"{prefix}_on"] = _to_precision(day, precision)
+            precision = cleaned.get(f"{prefix}_precision") or DatePrecision.DAY
+            cleaned[f"{prefix}_precision"] = precision
+            cleaned[f"{prefix}_on"] = _to_precision(cleaned.get(f"{prefix}_on"), precision)
+        started, finished = cleaned.get("started_on"), cleaned.get("finished_on")
+        if started and finished and finished < started:
+            # The database refuses it too (list_entry_finished_after_started); this says it in words.
+            self.add_error("finished_on", "The finish date comes before the start date.")
         return cleaned
 
     def changes(self) -> dict[str, Any]:

@@ -143,6 +143,8 @@ def entry_update(request, slug: str) -> HttpResponse:
     if saved is None:
         message = " ".join(errors)
         entry = ListEntry.objects.filter(user_id=request.user.pk, work=work).first()
+        if entry is not None:
+            entry.work = work
     else:
         entry = saved.entry
         verb = "Added to your list" if saved.created else "Saved"
@@ -267,6 +269,8 @@ def entry_section(request, work: Work, **details: Any) -> Section:
     context: dict[str, Any] = {"list_may_edit": False, "list_work_is_draft": visibility.is_draft(work)}
     if user.is_authenticated and visibility.may_list(user, work):
         entry = ListEntry.objects.filter(user_id=user.pk, work=work).first()
+        if entry is not None:
+            entry.work = work  # already loaded: its kind and count word the controls
         context = {
             "list_may_edit": True,
             "list_entry": entry,
@@ -310,7 +314,7 @@ def settings_section(request, member: User, **details: Any) -> Section:
     return Section(
         templates={"main": "lists/_settings_section.html"},
         context={
-            "list_settings_form": ListSettingsForm(instance=ListSettings.of(member.pk)),
+            "list_settings_form": ListSettingsForm(instance=ListSettings.of(member.pk), auto_id="list-settings-%s"),
             "list_url": reverse("lists:member-list", kwargs={"username": member.get_username()}),
         },
     )
