@@ -40,7 +40,8 @@ def card_controls(request: HttpRequest, works: list[Any]) -> Mapping[int, CardCo
                 action=action(work.slug),
                 name="status",
                 value=Status.PLANNED,
-                label=f"Add {work.title} to your list: {planned}",
+                # The accessible name starts with the button's visible words, then says which work.
+                label=f"Add to list: {work.title} ({planned})",
                 submit="+ Add to list",
                 next=back,
             )

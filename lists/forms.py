@@ -57,15 +57,18 @@ class EntryForm(forms.Form):
     def changes(self) -> dict[str, Any]:
         """The cleaned fields that were sent (an empty status is not one), for ``entry_save``.
 
-        The +1 button (``increment``) logs one more than the number in the box beside it. Marking
+        The +1 button (``increment``) logs one more than the number in the box beside it, and
+        moves a planned entry to in progress. Marking
         an entry completed leaves the progress out when the work's count is known, so the service
         fills it to the full count whatever the box said.
         """
         changes = {name: self.cleaned_data[name] for name in self.fields if name in self.data}
         if not changes.get("status", True):
             del changes["status"]
-        if "progress" in self.fields and self.data.get("increment"):
-            changes["progress"] = (changes.get("progress") or 0) + 1
+        if "progress" in changes and self.data.get("increment"):
+            changes["progress"] = (changes["progress"] or 0) + 1
+            if changes.get("status") == Status.PLANNED:
+                changes["status"] = Status.IN_PROGRESS  # logging an episode starts the work
         elif changes.get("status") == Status.COMPLETED and progress_total(self.work) is not None:
             changes.pop("progress", None)
         return changes

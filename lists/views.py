@@ -263,6 +263,13 @@ def settings_update(request) -> HttpResponse:
 # --- sections of other apps' pages (registered in lists.apps) ---------------------------------------
 
 
+def _details_initial(entry: ListEntry | None) -> dict[str, Any]:
+    if entry is None:
+        return {}
+    fields = ["started_on", "started_precision", "finished_on", "finished_precision", "notes", "is_private"]
+    return {name: getattr(entry, name) for name in fields}
+
+
 def entry_section(request, work: Work, **details: Any) -> Section:
     """The work page: the member's entry and its form (one query), or why there is nothing to click."""
     user = request.user
@@ -275,18 +282,9 @@ def entry_section(request, work: Work, **details: Any) -> Section:
             "list_may_edit": True,
             "list_entry": entry,
             "list_controls": controls_context(entry, work, next_path=f"{request.path}#list-entry"),
-            "list_details_form": EntryDetailsForm(
-                initial={
-                    "started_on": entry.started_on,
-                    "started_precision": entry.started_precision,
-                    "finished_on": entry.finished_on,
-                    "finished_precision": entry.finished_precision,
-                    "notes": entry.notes,
-                    "is_private": entry.is_private,
-                }
-            )
-            if entry is not None
-            else None,
+            # Only for an entry: on a new one, an unticked "private" would overrule the member's
+            # choice that 18+ entries start private (visibility.entry_starts_private).
+            "list_details_form": EntryDetailsForm(initial=_details_initial(entry)) if entry is not None else None,
             "list_url": reverse("lists:member-list", kwargs={"username": user.get_username()}),
         }
     return Section(templates={"main": "lists/_entry_section.html"}, context=context)

@@ -7,9 +7,8 @@
   "use strict";
   if (!window.fetch || !window.FormData) return;
 
-  function send(form, submitter) {
-    var body = new FormData(form);
-    if (submitter && submitter.name) body.append(submitter.name, submitter.value);
+  // ``body`` is read before the form is disabled while it is sent: disabled controls are left out of a FormData.
+  function send(form, body) {
     var token = form.querySelector("input[name=csrfmiddlewaretoken]");
     return fetch(form.action, {
       method: "POST",
@@ -45,8 +44,10 @@
     event.preventDefault();
     var submitter = event.submitter;
     var message = widget ? widget.querySelector(".entry-controls__message") : form.querySelector("[role=status]");
+    var body = new FormData(form);
+    if (submitter && submitter.name) body.append(submitter.name, submitter.value);
     busy(form, true);
-    send(form, submitter)
+    send(form, body)
       .then(function (answer) {
         if (widget && answer.html) {
           var holder = document.createElement("div");

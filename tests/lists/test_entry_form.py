@@ -2,6 +2,7 @@
 what, the plain POST and the JSON path, CSRF, escaping, and bad input that changes nothing."""
 
 import datetime
+import re
 
 import pytest
 
@@ -295,3 +296,23 @@ def test_a_minor_cannot_list_an_adult_work_by_posting(minor_member, adult_work):
 def test_a_get_is_not_allowed(adult_member_client, anime):
     assert adult_member_client.get(_url(anime)).status_code == 405
     assert adult_member_client.get(_url(anime, remove=True)).status_code == 405
+
+
+def test_plus_one_on_a_planned_entry_starts_it_and_needs_the_number_it_adds_to(
+    adult_member, adult_member_client, anime
+):
+    entry_save(member=adult_member, work=anime, progress=0)
+    adult_member_client.post(_url(anime), {"status": "planned", "progress": "0", "increment": "1"})
+    entry = _entry(adult_member, anime)
+    assert (entry.status, entry.progress) == (Status.IN_PROGRESS, 1)
+    # Without the box's number there is nothing to add one to: the progress is left as it was.
+    adult_member_client.post(_url(anime), {"increment": "1"})
+    assert _entry(adult_member, anime).progress == 1
+
+
+def test_adding_an_adult_work_from_its_page_keeps_it_private_by_default(adult_member, adult_member_client, adult_work):
+    adult_member_client.post(_url(adult_work), {"status": "planned", "score": "8"})
+    assert _entry(adult_member, adult_work).is_private
+    page = html(adult_member_client.get(adult_work.get_absolute_url()))
+    assert "Only you see this entry." in page
+    assert re.search(r'<input type="checkbox" name="is_private"[^>]* checked>', page)
