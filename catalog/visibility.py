@@ -18,6 +18,9 @@ The rules (DESIGN.md, "The age gate" and "Tags"):
   member); a viewer sees reviews of the works open to them (a member's page says how many more
   the age gate keeps back) and comments on the terms open to them; members see all their own
   posts, but not the title of a work or term no longer published.
+- Personal lists: a member lists what they may post on; others see the public entries of a list
+  that is not private, of the works their own lists show, locked before the gate as any 18+ card
+  (no score, dates or tags, and not consulted by a sort); notes are the owner's alone.
 - Syndication (feeds, the sitemap): what an anonymous visitor may see, less every 18+ work,
   since no age gate stands in front of a feed reader or a search engine's copy.
 
