@@ -43,7 +43,7 @@
     if (!widget && !details && !card) return;
     event.preventDefault();
     var submitter = event.submitter;
-    var message = widget ? widget.querySelector(".entry-controls__message") : form.querySelector("[role=status]");
+    var message = widget ? widget.querySelector(".entry-controls__message") : form.querySelector(".entry-controls__message, .card-control__message");
     var body = new FormData(form);
     if (submitter && submitter.name) body.append(submitter.name, submitter.value);
     busy(form, true);
@@ -53,7 +53,12 @@
           var holder = document.createElement("div");
           holder.innerHTML = answer.html;
           var fresh = holder.firstElementChild;
+          // A live region is announced when its text changes, not when it arrives with text: it
+          // arrives empty and says the message a moment later.
+          var freshMessage = fresh.querySelector(".entry-controls__message");
+          if (freshMessage) freshMessage.textContent = "";
           widget.replaceWith(fresh);
+          if (freshMessage) setTimeout(function () { say(freshMessage, answer.message, !answer.ok); }, 50);
           var focusable = fresh.querySelector(submitter && submitter.name === "increment" ? ".entry-controls__plus, .entry-controls__save" : ".entry-controls__save");
           if (focusable) focusable.focus();
           return;
