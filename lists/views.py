@@ -70,6 +70,8 @@ def entry_summary(entry: ListEntry) -> str:
     if unit is not None and entry.progress:
         total = entry.progress_total
         noun = unit.label.lower()
+        if (total or entry.progress) == 1:
+            noun = noun.removesuffix("s")
         parts.append(f"{entry.progress} of {total} {noun}" if total else f"{entry.progress} {noun}")
     if entry.score is not None:
         parts.append(f"scored {entry.score}")
@@ -88,8 +90,6 @@ def _form_errors(form: EntryForm | EntryDetailsForm) -> list[str]:
 def _work_for_entry(request, slug: str) -> Work:
     """The work a member acts on: one whose page they may open (a draft only for staff, whom the
     service then refuses); whether they may list it is the service's to say (``visibility.may_list``)."""
-    if "\x00" in slug:
-        raise Http404("No such work.")
     return Work.objects.read_for_viewer(request.viewer, slug).obj
 
 
