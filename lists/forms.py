@@ -99,11 +99,11 @@ class EntryDetailsForm(forms.Form):
 
     started_on = forms.DateField(required=False, label="Started", widget=PartialDateWidget())
     started_precision = forms.ChoiceField(
-        required=False, choices=DatePrecision.choices, initial=DatePrecision.DAY, label="Start date known to the"
+        required=False, choices=DatePrecision.choices, initial=DatePrecision.DAY, label="Started: known to the"
     )
     finished_on = forms.DateField(required=False, label="Finished", widget=PartialDateWidget())
     finished_precision = forms.ChoiceField(
-        required=False, choices=DatePrecision.choices, initial=DatePrecision.DAY, label="Finish date known to the"
+        required=False, choices=DatePrecision.choices, initial=DatePrecision.DAY, label="Finished: known to the"
     )
     notes = forms.CharField(
         required=False,
