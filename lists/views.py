@@ -115,10 +115,26 @@ def controls_context(entry: ListEntry | None, work: Work, *, next_path: str, mes
     }
 
 
+def _save(member: User, work: Work, form: EntryForm | EntryDetailsForm) -> tuple[services.EntrySaved | None, list[str]]:
+    """The entry saved, or why not. A post that changes nothing on an entry already there writes
+    nothing (a first one adds the work, planned: the cards' one click)."""
+    if not form.is_valid():
+        return None, _form_errors(form)
+    changes = form.changes()
+    if not changes and ListEntry.objects.filter(user_id=member.pk, work=work).exists():
+        return None, ["Nothing to change: choose a status, a progress or a score."]
+    try:
+        return services.entry_save(member=member, work=work, **changes), []
+    except PermissionDenied as refused:
+        return None, [str(refused)]
+    except ValidationError as invalid:
+        return None, invalid.messages
+
+
 @require_POST
-def entry_update(request, slug: str) -> HttpResponse:
+def entry_update(request, slug: str, details: bool = False) -> HttpResponse:
     """Add a work to the member's list or change its entry: the quick controls (any of status,
-    progress, score), or the details form (``form=details``)."""
+    progress, score), or the details form (at ``.../list/details/``: ``details``)."""
     as_json = _wants_json(request)
     if not request.user.is_authenticated:
         if as_json:
@@ -126,20 +142,8 @@ def entry_update(request, slug: str) -> HttpResponse:
         return redirect_to_login(request.path)
     work = _work_for_entry(request, slug)
     form: EntryForm | EntryDetailsForm
-    form = (
-        EntryDetailsForm(request.POST) if request.POST.get("form") == "details" else EntryForm(request.POST, work=work)
-    )
-    errors: list[str] = []
-    saved = None
-    if not form.is_valid():
-        errors = _form_errors(form)
-    else:
-        try:
-            saved = services.entry_save(member=request.user, work=work, **form.changes())
-        except PermissionDenied as refused:
-            errors = [str(refused)]
-        except ValidationError as invalid:
-            errors = invalid.messages
+    form = EntryDetailsForm(request.POST) if details else EntryForm(request.POST, work=work)
+    saved, errors = _save(request.user, work, form)
     if saved is None:
         message = " ".join(errors)
         entry = ListEntry.objects.filter(user_id=request.user.pk, work=work).first()

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 JSON = {"HTTP_ACCEPT": "application/json"}
 
 
-def _url(work, remove=False):
-    return f"/works/{work.slug}/list/{'remove/' if remove else ''}"
+def _url(work, remove=False, details=False):
+    return f"/works/{work.slug}/list/{'remove/' if remove else ''}{'details/' if details else ''}"
 
 
 @pytest.fixture
@@ -126,9 +126,8 @@ def test_a_score_can_be_cleared(adult_member, adult_member_client, anime):
 def test_details_set_dates_at_their_precision_notes_and_privacy(adult_member, adult_member_client, anime):
     entry_save(member=adult_member, work=anime)
     adult_member_client.post(
-        _url(anime),
+        _url(anime, details=True),
         {
-            "form": "details",
             "started_on": "2024-05-17",
             "started_precision": "month",
             "finished_on": "2024-08-02",
@@ -144,7 +143,7 @@ def test_details_set_dates_at_their_precision_notes_and_privacy(adult_member, ad
     assert (entry.notes, entry.is_private) == ("Rewatch the finale.", True)
 
     # The form is sent whole: an unticked box makes the entry public again.
-    adult_member_client.post(_url(anime), {"form": "details", "started_precision": "day", "finished_precision": "day"})
+    adult_member_client.post(_url(anime, details=True), {"started_precision": "day", "finished_precision": "day"})
     assert not _entry(adult_member, anime).is_private
 
 
@@ -231,6 +230,7 @@ def test_json_for_a_visitor_asks_them_to_log_in(client, anime):
         ({"progress": "99999999999999999999"}, "Episodes: Ensure this value is less than or equal to 99999."),
         ({"progress": "two"}, "Episodes: Enter a whole number."),
         ({"status": "watched-it"}, "Status: Select a valid choice. watched-it is not one of the available choices."),
+        ({}, "Nothing to change: choose a status, a progress or a score."),
         (
             {"form": "details", "started_on": "2024-05-02", "finished_on": "2024-05-01"},
             "Finished: The finish date comes before the start date.",
@@ -247,13 +247,15 @@ def test_bad_input_is_refused_with_a_message_and_changes_nothing(
 ):
     entry_save(member=adult_member, work=anime, progress=2, score=5)
     before = ListEntry.objects.values().get()
+    data = dict(data)
+    url = _url(anime, details=data.pop("form", None) == "details")
 
-    response = adult_member_client.post(_url(anime), data, **JSON)
+    response = adult_member_client.post(url, data, **JSON)
     assert response.status_code == 400
     assert response.json()["ok"] is False
     assert message in response.json()["message"]
 
-    response = adult_member_client.post(_url(anime), data)
+    response = adult_member_client.post(url, data)
     assert response.status_code == 302
     assert message in messages_of(adult_member_client.get(response["Location"]))[0]
     assert ListEntry.objects.values().get() == before
