@@ -12,10 +12,11 @@ the fields a locked card may show and no others.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import HttpRequest
 from django.utils.text import Truncator
 
 from accounts.viewer import Viewer
@@ -47,6 +48,28 @@ class Cover:
 
 
 @dataclass(frozen=True, slots=True)
+class CardChoice:
+    value: str
+    label: str
+    selected: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CardControl:
+    """A one-action POST form a higher app puts on a card (``register_card_controls``): a select of
+    ``choices`` with a button, or, without choices, a button alone that sends ``name=value``."""
+
+    action: str
+    name: str
+    label: str  # what the control is about, for its label and for screen readers
+    submit: str  # the button's text
+    next: str  # the page the plain form returns to
+    value: str = ""
+    choices: tuple[CardChoice, ...] = ()
+    state: str = ""  # a short line of what the card's work is to the viewer now ("On your list")
+
+
+@dataclass(frozen=True, slots=True)
 class WorkCard:
     url: str
     title: str
@@ -59,6 +82,7 @@ class WorkCard:
     original_title: str = ""
     synopsis: str = ""
     tags: tuple[CardTag, ...] = ()
+    control: CardControl | None = None
 
 
 class _Links:
@@ -98,9 +122,38 @@ def _card_tags(works: list[Any], viewer: Viewer, links: _Links) -> dict[int, lis
     return tags
 
 
-def work_cards(works: Iterable[Any], viewer: Viewer) -> list[WorkCard]:
-    """The cards of ``works`` (rows of ``visibility.works_for_viewer``), in their order, in one query."""
+# --- controls from higher apps -------------------------------------------------------------------
+# Lists, above catalog, puts the viewer's own status of each work on its card with a small form;
+# catalog may not import it, so it registers a provider here (in lists.apps). A provider is called
+# once per grid with every work on it, and answers in a fixed number of queries (one), keyed by
+# work id; a work it leaves out gets no control.
+CardControlsProvider = Callable[[HttpRequest, list[Any]], Mapping[int, CardControl]]
+_control_providers: list[CardControlsProvider] = []
+
+
+def register_card_controls(provider: CardControlsProvider) -> None:
+    if provider not in _control_providers:
+        _control_providers.append(provider)
+
+
+def card_controls(request: HttpRequest | None, works: list[Any]) -> dict[int, CardControl]:
+    """Each work's control, from the registered providers (the first to give a work one wins)."""
+    controls: dict[int, CardControl] = {}
+    if request is None or not works:
+        return controls
+    for provider in _control_providers:
+        for work_id, control in provider(request, works).items():
+            controls.setdefault(work_id, control)
+    return controls
+
+
+def work_cards(
+    works: Iterable[Any], viewer: Viewer, controls: Mapping[int, CardControl] | None = None
+) -> list[WorkCard]:
+    """The cards of ``works`` (rows of ``visibility.works_for_viewer``), in their order, in one query;
+    ``controls`` (``card_controls``) add a higher app's form to the cards they name."""
     works = list(works)
+    controls = controls or {}
     links = _Links()
     # A work loaded without ``is_locked`` counts as locked when it is 18+, as its cover does.
     locked = {work.pk: getattr(work, "is_locked", visibility.is_adult_work(work)) for work in works}
@@ -115,6 +168,7 @@ def work_cards(works: Iterable[Any], viewer: Viewer) -> list[WorkCard]:
             "badge": visibility.age_badge(work),
             "kind": work.get_kind_display() if work.kind else "",
             "length": work.length_display,
+            "control": controls.get(work.pk),
         }
         if locked[work.pk]:
             year = work.year

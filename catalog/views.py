@@ -57,6 +57,9 @@ class HomeView(ViewerMixin, TemplateView):
             newest_works=works.order_by(*sorts.newest_first())[:6],
             new_releases=discovery.new_releases(self.viewer),
             new_release_days=discovery.NEW_RELEASE_DAYS,
+            top_rated=discovery.top_rated(self.viewer),
+            top_rated_min_votes=settings.NTRDB_TOP_RATED_MIN_VOTES,
+            most_popular=discovery.most_popular(self.viewer),
             **sections.home_page.context(self.request),
             **kwargs,
         )

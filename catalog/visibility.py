@@ -18,6 +18,9 @@ The rules (DESIGN.md, "The age gate" and "Tags"):
   member); a viewer sees reviews of the works open to them (a member's page says how many more
   the age gate keeps back) and comments on the terms open to them; members see all their own
   posts, but not the title of a work or term no longer published.
+- Personal lists: a member lists what they may post on; others see the public entries of a list
+  that is not private, of the works their own lists show, locked before the gate as any 18+ card
+  (no score, dates or tags, and not consulted by a sort); notes are the owner's alone.
 - Syndication (feeds, the sitemap): what an anonymous visitor may see, less every 18+ work,
   since no age gate stands in front of a feed reader or a search engine's copy.
 
@@ -628,6 +631,21 @@ def works_for_list_import(works: Works, viewer: Viewer) -> Works:
     Whether each may go on the list is ``may_list``'s; a locked one is matched by its main title
     only (``search_matches_other_names``), as search finds it."""
     return works.published().annotate(is_locked=lock_expression(viewer))
+
+
+def entry_figure_for_sorting(field: str, viewer: Viewer) -> F | models.Expression:
+    """What a list page sorts by for this viewer (an entry's score or dates): a locked entry shows
+    none of them, so it sorts as if it had none, as a locked work sorts as unrated."""
+    if viewer.passed_age_gate:
+        return F(field)
+    return Case(When(work__age_rating=GATED_RATING, then=Value(None)), default=F(field))
+
+
+def entries_with_open_details(entries: AnyRows) -> AnyRows:
+    """Of ``list_entries_for_viewer``'s rows, those whose details (score, progress, dates, the work's
+    tags) the viewer may read: not locked. A list's statistics are made of these alone, so they say
+    nothing a locked row keeps back; the counts per status include locked rows, as the tabs do."""
+    return entries.filter(is_locked=False)
 
 
 def may_read_entry_notes(entry: Any, viewer: Viewer) -> bool:

@@ -166,7 +166,7 @@ def entry_save(
     return EntrySaved(
         entry=entry,
         created=created,
-        offers_completion=total is not None and entry.progress == total and entry.status != Status.COMPLETED,
+        offers_completion=entry.offers_completion,
     )
 
 

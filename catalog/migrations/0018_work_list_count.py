@@ -5,23 +5,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0017_work_vote_count'),
+        ("catalog", "0017_work_vote_count"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='work',
-            name='list_count',
+            model_name="work",
+            name="list_count",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddIndex(
-            model_name='work',
-            index=core.indexes.SortIndex(models.OrderBy(models.F('list_count'), descending=True, nulls_last=True), models.OrderBy(models.F('id')), condition=models.Q(('is_published', True)), name='work_pub_members_idx'),
+            model_name="work",
+            index=core.indexes.SortIndex(
+                models.OrderBy(models.F("list_count"), descending=True, nulls_last=True),
+                models.OrderBy(models.F("id")),
+                condition=models.Q(("is_published", True)),
+                name="work_pub_members_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='work',
-            index=core.indexes.SortIndex(models.OrderBy(models.Case(models.When(is_gated=True, then=models.Value(None)), default=models.F('list_count'), output_field=models.PositiveIntegerField()), descending=True, nulls_last=True), models.OrderBy(models.F('id')), condition=models.Q(('is_published', True)), name='work_pub_public_members_idx'),
+            model_name="work",
+            index=core.indexes.SortIndex(
+                models.OrderBy(
+                    models.Case(
+                        models.When(is_gated=True, then=models.Value(None)),
+                        default=models.F("list_count"),
+                        output_field=models.PositiveIntegerField(),
+                    ),
+                    descending=True,
+                    nulls_last=True,
+                ),
+                models.OrderBy(models.F("id")),
+                condition=models.Q(("is_published", True)),
+                name="work_pub_public_members_idx",
+            ),
         ),
     ]

@@ -23,8 +23,13 @@ def work_grid(context, works, empty_message="No works to show."):
     Django's are: Jinja2's autoescape is on in Django's backend.
     """
     grid = engines["jinja2"].get_template("catalog/_work_grid.html")
-    work_cards = cards.work_cards(works, context.get("viewer") or ANONYMOUS_VIEWER)
-    return mark_safe(grid.render({"cards": work_cards, "empty_message": empty_message}))  # escaped by Jinja2
+    works = list(works)  # read once: the cards and the controls both need the rows
+    request = context.get("request")
+    controls = cards.card_controls(request, works)
+    work_cards = cards.work_cards(works, context.get("viewer") or ANONYMOUS_VIEWER, controls)
+    # With the request, Jinja2's context has the CSRF token the controls' forms carry.
+    rendered = grid.render({"cards": work_cards, "empty_message": empty_message}, request=request if controls else None)
+    return mark_safe(rendered)  # escaped by Jinja2
 
 
 @register.simple_tag

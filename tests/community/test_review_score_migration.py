@@ -119,9 +119,7 @@ def test_review_scores_become_list_scores_and_come_back(settings):
         }
         # Popularity counts every entry, counted vote or not, new ones included.
         listed = {name: _work(ids, name).list_count for name in ids["works"]}
-        assert listed == {
-            name: ListEntry.objects.filter(work_id=ids["works"][name]).count() for name in ids["works"]
-        }
+        assert listed == {name: ListEntry.objects.filter(work_id=ids["works"][name]).count() for name in ids["works"]}
         assert sum(listed.values()) == 8
         scores = dict(
             Review.objects.with_author_score()

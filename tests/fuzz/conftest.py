@@ -7,6 +7,7 @@ import pytest
 from accounts.models import SpoilerLevel
 from community import services
 from community.models import Status
+from lists.services import entry_save
 from tests.builders import make_curator, make_member
 from tests.fuzz.harness import REVIEW_BODY
 
@@ -45,6 +46,10 @@ def site(world):
     services._set_status(removed_comment, Status.REMOVED)
     services.report_create(reporter=adult, reason="spam", review=other_review)
     services.term_suggestion_create(author=adult, name="Cuckquean")
+    # Alice's list: a public entry, a private one, and a public 18+ one (locked before the gate).
+    entry_save(member=adult, work=world.safe, status="completed", score=8, notes="My own notes.")
+    entry_save(member=adult, work=world.adult, score=9, is_private=False)
+    entry_save(member=other, work=world.safe, is_private=True)
 
     return SimpleNamespace(
         world=world,

@@ -57,6 +57,8 @@ OWNER_FIELD = {
     "community.termsuggestion": "author_id",
     "community.report": "reporter_id",
     "community.helpfulvote": "voter_id",
+    "lists.listentry": "user_id",
+    "lists.listsettings": "user_id",
 }
 # Rows deleted along with a deleted post: (the row's link, the table it points into).
 CASCADES = {
@@ -102,6 +104,9 @@ class Form:
     invalid: Callable | None = None  # site -> {name: strategy of values no form accepts}
     query: dict = field(default_factory=dict)  # query parameters the view also reads: {name: [plausible values]}
     members_sent_away: bool = False  # members are redirected before the form is read
+    # A one-action control (a member's list entry): a refusal returns to the page it came from with
+    # the reason as a message, instead of a page of the form with its errors.
+    refuses_with_a_message: bool = False
 
 
 NO_FIELDS = lambda site: {}  # noqa: E731
@@ -258,6 +263,53 @@ FORMS = {
     ),
     "review report": _report("review", "other", "own", "hidden", "adult_work"),
     "comment report": _report("comment", "other", "own", "reply", "removed"),
+    # A member's list entry: the work page's and the cards' quick controls, the details, removal.
+    "list entry": Form(
+        paths=[
+            lambda site, slug=slug: f"/works/{slug}/list/"
+            for slug in ("sunny-afternoon", "triangle-blue", "hidden-draft")
+        ],
+        fields=lambda site: {
+            "status": ["in_progress", "planned", "completed", "on_hold", "dropped", ""],
+            "progress": ["1", "0", "12", ""],
+            "score": ["8", "1", "10", ""],
+            "increment": ["", "1"],
+            "next": ["/works/", "/members/alice/list/?sort=score", "//evil.example/", ""],
+        },
+        writes={"lists.listentry"},
+        viewers=("adult", *VIEWER_KINDS),
+        refuses_with_a_message=True,
+        invalid=lambda site: {
+            "score": _not_in({str(n) for n in range(1, 11)} | {""}),
+            "status": _not_in({"planned", "in_progress", "completed", "on_hold", "dropped", ""}),
+        },
+    ),
+    "list entry details": Form(
+        paths=[lambda site, slug=slug: f"/works/{slug}/list/details/" for slug in ("sunny-afternoon", "triangle-blue")],
+        fields=lambda site: {
+            "started_on": ["2024-05-17", "", "2024-02-30"],
+            "started_precision": ["day", "month", "year", ""],
+            "finished_on": ["2024-08-02", "", "2023-01-01"],
+            "finished_precision": ["day", "month", "year"],
+            "notes": ["Rewatch the finale.", "", "寝取られ 👨‍👩‍👧"],
+            "is_private": ["on", ""],
+        },
+        writes={"lists.listentry"},
+        viewers=("adult", *VIEWER_KINDS),
+        refuses_with_a_message=True,
+        invalid=lambda site: {"notes": st.one_of(_with_nul(), _longer_than(2_000))},
+    ),
+    "list entry removal": Form(
+        paths=[lambda site, slug=slug: f"/works/{slug}/list/remove/" for slug in ("sunny-afternoon", "triangle-blue")],
+        fields=NO_FIELDS,
+        writes={"lists.listentry"},
+    ),
+    "list settings": Form(
+        paths=[lambda site: "/list/settings/"],
+        fields=lambda site: {"is_private": ["on", ""], "adult_entries_private": ["on", ""]},
+        writes={"lists.listsettings"},
+        viewers=MEMBERS,
+    ),
     "term suggestion": Form(
         paths=[lambda site: "/suggest-a-term/"],
         fields=lambda site: {"name": ["Cuckold", "Cuckquean", "寝取らせ", "NTR"], "note": ["", "Seen it in reviews."]},
@@ -361,7 +413,9 @@ def test_an_invalid_form_writes_nothing_and_says_why(site, name, data):
         watch.assert_wrote_nothing(f"an invalid {name} form")
         if is_redirect(response):
             # Only a visitor who must log in first, or a member on a visitors' form, is sent elsewhere.
-            assert viewer in ("anonymous", "gate_passed") or form.members_sent_away, response["Location"]
+            assert viewer in ("anonymous", "gate_passed") or form.members_sent_away or form.refuses_with_a_message, (
+                response["Location"]
+            )
         elif response.status_code in (200, 400):
             content = response.content.decode()
             assert 'class="form-errors"' in content or 'class="errorlist"' in content, "no error shown"

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from catalog.filters import WorkFilter
 from catalog.models import AgeRating, Kind
+from lists.choices import Status as ListStatus
+from lists.sorts import ENTRY_SORTS
 from tests.fuzz.harness import (
     VIEWER_KINDS,
     assert_local_redirect,
@@ -85,6 +87,15 @@ PAGES_WITH_PARAMETERS = {
     "sign-up": ("/accounts/signup/", NEXT_PARAMS),
     "log-in": ("/accounts/login/", NEXT_PARAMS),
     "sitemap section": ("/sitemap-works.xml", {"p": number_like()}),
+    "member's list": (
+        "/members/alice/list/",
+        {
+            "status": value_for(ListStatus.values + [""]),
+            "sort": value_for(list(ENTRY_SORTS) + [""]),
+            "page": number_like(),
+        },
+    ),
+    "private member's list": ("/members/bob/list/", {"status": value_for(ListStatus.values)}),
 }
 
 # Pages that read no query parameter: they must ignore whatever is sent.
@@ -129,6 +140,10 @@ PATH_TEMPLATES = [
     "/glossary/{}/",
     "/glossary/{}/comments/",
     "/accounts/members/{}/",
+    "/members/{}/list/",
+    "/works/{}/list/",
+    "/works/{}/list/remove/",
+    "/works/{}/list/details/",
     "/reviews/{}/edit/",
     "/reviews/{}/delete/",
     "/reviews/{}/helpful/",

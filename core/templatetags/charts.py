@@ -1,4 +1,5 @@
-"""Filters for the score chart of a work's votes (templates/community/_score_chart.html)."""
+"""Filters for the bar chart of scores 1 to 10 (templates/includes/score_chart.html): a work's votes,
+a member's list."""
 
 from django import template
 
@@ -12,7 +13,7 @@ def mul(value, factor):
 
 @register.filter
 def bar_height(share, full_height):
-    """Height of a chart bar; a bar with any votes is at least 2 units tall so it stays visible."""
+    """Height of a chart bar; a bar with any count is at least 2 units tall so it stays visible."""
     height = round(float(share) * int(full_height))
     return max(height, 2) if share else 0
 
