@@ -103,8 +103,7 @@ def card_cover(work: Any, size: str = "card", links: _Links | None = None) -> Co
     """
     links = links or _Links(size)
     dimensions = COVER_SIZES[size]
-    locked = getattr(work, "is_locked", visibility.is_adult_work(work))
-    if work.cover and not locked:
+    if work.cover and not _is_locked(work):
         src = f"{links.cover(work.slug)}?v={work.cover_token}"
         return Cover(src, f"Cover of {work.title}", dimensions.width, dimensions.height)
     # Only the title's initials, and the title is right beside it: no alternative text.
@@ -148,16 +147,21 @@ def card_controls(request: HttpRequest | None, works: list[Any]) -> dict[int, Ca
 
 
 def work_cards(
-    works: Iterable[Any], viewer: Viewer, controls: Mapping[int, CardControl] | None = None
+    works: Iterable[Any],
+    viewer: Viewer,
+    controls: Mapping[int, CardControl] | None = None,
+    tags: Mapping[int, list[CardTag]] | None = None,
 ) -> list[WorkCard]:
-    """The cards of ``works`` (rows of ``visibility.works_for_viewer``), in their order, in one query;
+    """The cards of ``works`` (rows of ``visibility.works_for_viewer``), in their order, in one query
+    (their tags; none when ``tags`` are given, read by ``card_grids`` for a whole page);
     ``controls`` (``card_controls``) add a higher app's form to the cards they name."""
     works = list(works)
     controls = controls or {}
     links = _Links()
     # A work loaded without ``is_locked`` counts as locked when it is 18+, as its cover does.
-    locked = {work.pk: getattr(work, "is_locked", visibility.is_adult_work(work)) for work in works}
-    tags = _card_tags([work for work in works if not locked[work.pk]], viewer, links)
+    locked = {work.pk: _is_locked(work) for work in works}
+    if tags is None:
+        tags = _card_tags([work for work in works if not locked[work.pk]], viewer, links)
     cards = []
     for work in works:
         common = {
@@ -184,3 +188,37 @@ def work_cards(
                 )
             )
     return cards
+
+
+def _is_locked(work: Any) -> bool:
+    return bool(getattr(work, "is_locked", visibility.is_adult_work(work)))
+
+
+@dataclass(frozen=True, slots=True)
+class CardGrid:
+    """One grid's cards, built with the other grids of its page (``card_grids``); ``{% work_grid %}``
+    prints it as it is. ``has_controls`` says whether its forms need the request's CSRF token."""
+
+    cards: list[WorkCard]
+    has_controls: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.cards)
+
+    def __len__(self) -> int:
+        return len(self.cards)
+
+
+def card_grids(request: HttpRequest | None, viewer: Viewer, blocks: Mapping[str, Iterable[Any]]) -> dict[str, CardGrid]:
+    """The grids of a page that shows several (the home page's blocks), in one query for every card's
+    tags and one per control provider, however many grids: each grid alone would cost its own."""
+    rows = {name: list(works) for name, works in blocks.items()}
+    every = list({work.pk: work for works in rows.values() for work in works}.values())
+    tags = _card_tags([work for work in every if not _is_locked(work)], viewer, _Links())
+    controls = card_controls(request, every)
+    return {
+        name: CardGrid(
+            work_cards(works, viewer, controls, tags), has_controls=any(work.pk in controls for work in works)
+        )
+        for name, works in rows.items()
+    }

@@ -52,15 +52,21 @@ class HomeView(ViewerMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         works = self.visible_works()
+        blocks = {
+            "featured_works": works.filter(is_featured=True).order_by("-created_at")[:6],
+            "newest_works": works.order_by(*sorts.newest_first())[:6],
+            "new_releases": discovery.new_releases(self.viewer),
+            "top_rated": discovery.top_rated(self.viewer),
+            "most_popular": discovery.most_popular(self.viewer),
+        }
+        section_context = sections.home_page.context(self.request)
+        blocks.update({name: section_context[name] for name in section_context["section_grids"]})
+        # Every grid's cards in one read of their tags (and one of each card control), not one per grid.
+        grids = cards.card_grids(self.request, self.viewer, blocks)
         return super().get_context_data(
-            featured_works=works.filter(is_featured=True).order_by("-created_at")[:6],
-            newest_works=works.order_by(*sorts.newest_first())[:6],
-            new_releases=discovery.new_releases(self.viewer),
             new_release_days=discovery.NEW_RELEASE_DAYS,
-            top_rated=discovery.top_rated(self.viewer),
             top_rated_min_votes=settings.NTRDB_TOP_RATED_MIN_VOTES,
-            most_popular=discovery.most_popular(self.viewer),
-            **sections.home_page.context(self.request),
+            **{**section_context, **grids},
             **kwargs,
         )
 
@@ -208,8 +214,11 @@ class WorkListView(TagFilteredListMixin, ViewerMixin, ListView):  # type: ignore
         # A sort alone orders the works without filtering any out.
         context["is_filtered"] = any(chip.field != "sort" for chip in context["active_filters"])
         context["refine_tags"], context["refine_sampled"] = self.refine_tags(context["paginator"].count)
-        # The cards as the grid prints them, for the viewer of the request (as {% work_grid %} does).
-        context["cards"] = cards.work_cards(context["works"], self.request.viewer)
+        # The cards as the grid prints them, for the viewer of the request, with the higher apps'
+        # card controls (as {% work_grid %} does).
+        context["cards"] = cards.card_grids(self.request, self.request.viewer, {"works": context["works"]})[
+            "works"
+        ].cards
         context["nav"] = page_nav(self.request, context["page_obj"])
         return context
 

@@ -23,7 +23,7 @@ from community.models import (
 )
 from core.sections import Section
 from glossary.models import Term
-from lists.models import ListEntry
+from lists.models import ListEntry, own_entry
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -42,9 +42,11 @@ def _open_work(request, slug: str) -> Work:
 # --- sections of other apps' pages (registered in community.apps) ---------------------------------
 
 
-def _list_score(member, work: Work) -> int | None:
-    """The score on the member's list for the work: what a review of theirs carries."""
-    return ListEntry.objects.filter(user=member, work=work).values_list("score", flat=True).first()
+def _list_score(request, work: Work) -> int | None:
+    """The score on the member's list for the work: what a review of theirs carries. Read with the
+    rest of their entry, once for the page (``lists.models.own_entry``: the list section reads it too)."""
+    entry = own_entry(request, work)
+    return entry.score if entry is not None else None
 
 
 def review_section(request, work: Work, **details) -> Section:
@@ -67,8 +69,8 @@ def review_section(request, work: Work, **details) -> Section:
             )
         )
         if may_review and own_review is None:
-            # The form starts from the score on the member's list: the one query more of a member's page.
-            review_form = ReviewForm(initial={"score": _list_score(user, work)})
+            # The form starts from the score on the member's list.
+            review_form = ReviewForm(initial={"score": _list_score(request, work)})
     # Feed readers are anonymous, so an 18+ work's reviews have no feed, whoever views the page.
     has_feed = visibility.reviews_have_feed(work)
     reviews_feed_url = reverse("community:review-feed", kwargs={"slug": work.slug}) if has_feed else None
@@ -100,7 +102,11 @@ def recently_reviewed_section(request, subject=None, **details) -> Section | Non
     works = list(Review.objects.recently_reviewed_works(request.viewer, RECENTLY_REVIEWED_SHOWN))
     if not works:
         return None
-    return Section(templates={"main": "community/_recently_reviewed.html"}, context={"recently_reviewed": works})
+    return Section(
+        templates={"main": "community/_recently_reviewed.html"},
+        context={"recently_reviewed": works},
+        grids=("recently_reviewed",),
+    )
 
 
 def comment_section(request, term: Term, **details) -> Section:
@@ -193,7 +199,7 @@ def review_edit(request, pk):
                 return redirect(f"{work.get_absolute_url()}#reviews")
     else:
         form = ReviewForm(
-            initial={"score": _list_score(request.user, work), "body": review.body, "has_spoilers": review.has_spoilers}
+            initial={"score": _list_score(request, work), "body": review.body, "has_spoilers": review.has_spoilers}
         )
     return render(request, "community/review_form.html", {"form": form, "work": work, "review": review})
 

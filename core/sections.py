@@ -27,6 +27,10 @@ class Section:
 
     templates: Mapping[str, str]
     context: Mapping[str, Any] = field(default_factory=dict)
+    # Names in ``context`` that are works the page prints as card grids: a page showing several
+    # grids reads all their cards together (``catalog.cards.card_grids``), so it lists them in
+    # ``section_grids``.
+    grids: tuple[str, ...] = ()
 
 
 SectionProvider = Callable[..., Section | None]
@@ -58,6 +62,7 @@ class PageSections:
         """
         templates: dict[str, list[str]] = {slot: [] for slot in self.slots}
         merged: dict[str, Any] = {}
+        grids: list[str] = []
         for provider in self._providers:
             section = provider(request, subject, **details)
             if section is None:
@@ -72,4 +77,5 @@ class PageSections:
             if clash:
                 raise ImproperlyConfigured(f"Two sections of the {self.page} both set {', '.join(sorted(clash))}.")
             merged.update(section.context)
-        return {"section_templates": templates, **merged}
+            grids += section.grids
+        return {"section_templates": templates, "section_grids": grids, **merged}

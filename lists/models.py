@@ -178,3 +178,19 @@ class ListSettings(models.Model):
     def of(cls, user_id: int) -> "ListSettings":
         """The member's settings, or the defaults (unsaved) if they never changed them."""
         return cls.objects.filter(user_id=user_id).first() or cls(user_id=user_id)
+
+
+def own_entry(request, work) -> "ListEntry | None":
+    """The viewing member's entry of ``work`` (None for a visitor or a work not on their list), read
+    once per request for every part of a page that shows it: the work page's list section and the
+    review form, which starts from the member's list score."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    read = request.__dict__.setdefault("_own_list_entries", {})
+    if work.pk not in read:
+        entry = ListEntry.objects.filter(user_id=user.pk, work=work).first()
+        if entry is not None:
+            entry.work = work  # already loaded: its kind and counts word the controls
+        read[work.pk] = entry
+    return read[work.pk]

@@ -116,6 +116,8 @@ def entry_save(
     _require_may_list(member, work)
     _lock_member(member)
     entry = ListEntry.objects.select_for_update().filter(user=member, work=work).first()
+    if entry is not None:
+        entry.work = work  # the row in hand: its kind and counts are read below, without a second query
     created = entry is None
     counted_before = None if entry is None else votes.counted_score(entry)
     if entry is None:

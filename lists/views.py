@@ -29,7 +29,7 @@ from core.sections import Section
 from lists import recommendations, services
 from lists.choices import Status, progress_total, progress_unit
 from lists.forms import EntryDetailsForm, EntryForm, ListSettingsForm
-from lists.models import ListEntry, ListSettings
+from lists.models import ListEntry, ListSettings, own_entry
 from lists.sorts import DEFAULT_ENTRY_SORT, ENTRY_SORTS, entry_ordering
 from lists.stats import list_statistics
 
@@ -292,9 +292,7 @@ def entry_section(request, work: Work, **details: Any) -> Section:
     user = request.user
     context: dict[str, Any] = {"list_may_edit": False, "list_work_is_draft": visibility.is_draft(work)}
     if user.is_authenticated and visibility.may_list(user, work):
-        entry = ListEntry.objects.filter(user_id=user.pk, work=work).first()
-        if entry is not None:
-            entry.work = work  # already loaded: its kind and count word the controls
+        entry = own_entry(request, work)
         context = {
             "list_may_edit": True,
             "list_entry": entry,

@@ -158,17 +158,16 @@ CATALOG_PAGES = {
 # A list filtered by tags (a tag's page too) costs two more: the tag tree, so a broader tag matches
 # its narrower ones (catalog.tag_filter.tag_children, cached), and the count of works that carry
 # the chosen tags only as spoilers deeper than the viewer reads (the one-click reveal's offer).
-# The discovery blocks (catalog.discovery, community's "Recently reviewed") cost two queries each,
-# their works and their cards' tags, or one when no card is unlocked: the work pages' "Similar
-# works" (work-001 and work-000 are alike; a locked card for the visitor), the home page's "New
-# this month" (two works in ten came out this week) and "Recently reviewed" (no reviews here:
-# tests/community/test_recently_reviewed.py pins it full).
-# A member's work page also reads the score on their list, which the review form starts from.
+# The work pages' "Similar works" costs two queries, its works and their cards' tags (work-001 and
+# work-000 are alike; a locked card for the visitor), or one when no card is unlocked. The home page
+# reads each block's works (featured, newest, new this month, top rated, most popular, and
+# community's "Recently reviewed": no reviews here, tests/community/test_recently_reviewed.py pins
+# it full) and then every card's tags in one query (catalog.cards.card_grids).
 # A member's grid of cards costs one query more (their list's statuses of the grid's works, for each
-# card's status control: lists.cards), two on the home page's two grids; a member's work page one
-# more (their list entry: lists.views.entry_section).
+# card's status control: lists.cards), one for all the home page's grids; a member's work page one
+# more (their list entry, lists.models.own_entry, which the review form's score reads too).
 CATALOG_PINS = {
-    "home": {"visitor": 9, "adult": 10, "member": 17},
+    "home": {"visitor": 9, "adult": 10, "member": 14},
     "work-list": {"visitor": 5, "adult": 6, "member": 11},
     "work-list-filtered": {"visitor": 11, "adult": 12, "member": 17},
     "work-detail-all-ages": {"visitor": 6, "adult": 8, "member": 14},

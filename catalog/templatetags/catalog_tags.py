@@ -19,16 +19,23 @@ def work_cover(work, size="detail"):
 def work_grid(context, works, empty_message="No works to show."):
     """A list of works as cards, for the viewer the page is rendered for (``catalog.cards``).
 
+    ``works`` are rows of the policy, or a ``cards.CardGrid`` a view built with its page's other grids.
     The grid is a Jinja2 template (templates/jinja2/catalog/_work_grid.html), escaped as
     Django's are: Jinja2's autoescape is on in Django's backend.
     """
     grid = engines["jinja2"].get_template("catalog/_work_grid.html")
-    works = list(works)  # read once: the cards and the controls both need the rows
     request = context.get("request")
-    controls = cards.card_controls(request, works)
-    work_cards = cards.work_cards(works, context.get("viewer") or ANONYMOUS_VIEWER, controls)
+    if isinstance(works, cards.CardGrid):  # built with the page's other grids (cards.card_grids)
+        work_cards, has_controls = works.cards, works.has_controls
+    else:
+        works = list(works)  # read once: the cards and the controls both need the rows
+        controls = cards.card_controls(request, works)
+        work_cards = cards.work_cards(works, context.get("viewer") or ANONYMOUS_VIEWER, controls)
+        has_controls = bool(controls)
     # With the request, Jinja2's context has the CSRF token the controls' forms carry.
-    rendered = grid.render({"cards": work_cards, "empty_message": empty_message}, request=request if controls else None)
+    rendered = grid.render(
+        {"cards": work_cards, "empty_message": empty_message}, request=request if has_controls else None
+    )
     return mark_safe(rendered)  # escaped by Jinja2
 
 

@@ -276,7 +276,8 @@ FORMS = {
             "increment": ["", "1"],
             "next": ["/works/", "/members/alice/list/?sort=score", "//evil.example/", ""],
         },
-        writes={"lists.listentry"},
+        # A new entry, a score or a removal moves the work's figures (popularity, votes).
+        writes={"lists.listentry", "catalog.work"},
         viewers=("adult", *VIEWER_KINDS),
         refuses_with_a_message=True,
         invalid=lambda site: {
@@ -294,7 +295,7 @@ FORMS = {
             "notes": ["Rewatch the finale.", "", "寝取られ 👨‍👩‍👧"],
             "is_private": ["on", ""],
         },
-        writes={"lists.listentry"},
+        writes={"lists.listentry", "catalog.work"},  # a first entry counts in the work's popularity
         viewers=("adult", *VIEWER_KINDS),
         refuses_with_a_message=True,
         invalid=lambda site: {"notes": st.one_of(_with_nul(), _longer_than(2_000))},
@@ -302,7 +303,7 @@ FORMS = {
     "list entry removal": Form(
         paths=[lambda site, slug=slug: f"/works/{slug}/list/remove/" for slug in ("sunny-afternoon", "triangle-blue")],
         fields=NO_FIELDS,
-        writes={"lists.listentry"},
+        writes={"lists.listentry", "catalog.work"},  # the work's popularity and votes
     ),
     "list settings": Form(
         paths=[lambda site: "/list/settings/"],
