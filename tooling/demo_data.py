@@ -162,10 +162,14 @@ def _list_entries(rng, size: DemoSize, work_ids, pick_work, *, minors: set[int],
     listable = [index for index, pk in enumerate(work_ids) if pk in works]
     longest = min(HEAVY_LISTER_ENTRIES, len(listable) // 2)
     average = size.list_entries / max(len(members), 1)
-    # Pareto with shape 1.5 has a mean of 3 x its scale: lengths average about ``average``.
-    lengths = [longest] + [
-        max(1, min(longest // 2, int(rng.paretovariate(1.5) * average / 3))) for _ in range(len(members) - 1)
-    ]
+    # A Lomax (Pareto less one) with shape 1.5: many lists of one or two works, a long tail of big ones.
+    draws = [rng.paretovariate(1.5) - 1 for _ in range(len(members) - 1)]
+    # The cap on a list's length cuts the tail short of the mean: scale the draws until the lists
+    # add up to the entries asked for (a few passes; the longest lists stay at the cap).
+    scale = average / 2  # the draws' mean is 2
+    for _ in range(8):
+        lengths = [longest] + [max(1, min(longest // 2, int(draw * scale))) for draw in draws]
+        scale *= size.list_entries / max(sum(lengths), 1)
     statuses = list(STATUS_WEIGHTS)
     pick_status = _weighted_picker(rng, list(STATUS_WEIGHTS.values()))
     pick_score = _weighted_picker(rng, SCORE_WEIGHTS)
