@@ -26,6 +26,8 @@ def test_add_from_a_card_log_to_the_end_score_and_keep_it_private(open_tab, cata
     visitor.check()
 
     visitor.visit("/works/lantern-festival/")
+    facts = page.get_by_role("complementary", name="Facts")
+    expect(facts).to_contain_text("8.0 / 10 (3 votes)")  # the reviewers' 7, 8 and 9
     pages_before = len(visitor.landed)
     entry = page.get_by_role("region", name="Your list")
     expect(entry.get_by_label("Status")).to_have_value("planned")
@@ -41,6 +43,9 @@ def test_add_from_a_card_log_to_the_end_score_and_keep_it_private(open_tab, cata
     expect(entry).to_contain_text("Saved: Completed, 12 of 12 episodes, scored 9.")
     assert len(visitor.landed) == pages_before  # no reload
     visitor.check()
+    # The work's average takes the vote in: (7 + 8 + 9 + 9) / 4.
+    visitor.visit("/works/lantern-festival/")
+    expect(page.get_by_role("complementary", name="Facts")).to_contain_text("8.3 / 10 (4 votes)")
 
     # The details are a plain form on a page loaded with the entry.
     visitor.visit("/works/lantern-festival/")
