@@ -45,7 +45,7 @@ from catalog.search import fold
 from lists.choices import Status, progress_total, progress_unit, status_label
 from lists.mal import FileEntry, mal_id_field
 from lists.models import ListEntry, ListSettings
-from lists.services import entry_save
+from lists.services import entries_save
 
 NEW = "new"
 CHANGED = "changed"
@@ -73,7 +73,7 @@ class PlannedEntry:
     outcome: str
     work: Work | None = None
     candidates: list[Work] = field(default_factory=list)
-    # The fields entry_save is given (only those that change).
+    # The fields entries_save is given (only those that change).
     changes: dict[str, Any] = field(default_factory=dict)
     shown_changes: list[Change] = field(default_factory=list)
     reason: str = ""
@@ -325,19 +325,21 @@ class ImportResult:
 
 @transaction.atomic
 def list_import_apply(*, member: User, plan: ImportPlan) -> ImportResult:
-    """Write the plan's new and changed entries, all in one transaction, through ``entry_save``
-    (which checks ``may_list`` again and validates each entry): one refusal and nothing is written."""
-    added = updated = 0
+    """Write the plan's new and changed entries, all in one transaction, through ``entries_save``
+    (which checks ``may_list`` again and validates each entry as ``entry_save`` does, and refreshes
+    each work's figures once): one refusal and nothing is written."""
+    changes = []
+    titles = {}
     for entry in plan.to_write:
         assert entry.work is not None
-        try:
-            entry_save(member=member, work=entry.work, **entry.changes)
-        except ValidationError as error:
-            raise ImportRefused(f"“{entry.file.title}”: {' '.join(error.messages)}")
-        except PermissionDenied as error:
-            raise ImportRefused(f"“{entry.file.title}”: {error}")
-        if entry.outcome == NEW:
-            added += 1
-        else:
-            updated += 1
+        changes.append((entry.work, entry.changes))
+        titles[entry.work.pk] = entry.file.title
+    try:
+        entries_save(member=member, changes=changes)
+    except ValidationError as error:
+        raise ImportRefused(f"“{titles.get(getattr(error, 'work_id', 0), '')}”: {' '.join(error.messages)}")
+    except PermissionDenied as error:
+        raise ImportRefused(f"“{titles.get(getattr(error, 'work_id', 0), '')}”: {error}")
+    added = sum(1 for entry in plan.to_write if entry.outcome == NEW)
+    updated = len(plan.to_write) - added
     return ImportResult(added=added, updated=updated)

@@ -4,8 +4,9 @@ Each service is keyword-only, validates with ``full_clean()`` and runs in one tr
 refused write leaves nothing behind.
 """
 
+import contextlib
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,23 +116,6 @@ def entry_save(
     """
     _require_may_list(member, work)
     _lock_member(member)
-    entry = ListEntry.objects.select_for_update().filter(user=member, work=work).first()
-    if entry is not None:
-        entry.work = work  # the row in hand: its kind and counts are read below, without a second query
-    created = entry is None
-    counted_before = None if entry is None else votes.counted_score(entry)
-    if entry is None:
-        settings = ListSettings.of(member.pk)
-        entry = ListEntry(
-            user=member,
-            work=work,
-            is_private=visibility.entry_starts_private(work, settings.adult_entries_private),
-            # As every other entry of the member says; list_changed below moves them all if this
-            # entry takes the member across the rule.
-            vote_counted=votes.member_flag(member),
-        )
-        if status is UNSET:
-            status = Status.IN_PROGRESS if progress is not UNSET and progress else Status.PLANNED
     changes = {
         "status": status,
         "progress": progress,
@@ -143,7 +127,62 @@ def entry_save(
         "notes": notes,
         "is_private": is_private,
     }
-    for field, value in changes.items():
+    written = _entry_write(member, work, changes, _NewEntryDefaults.of(member))
+    if written.created:
+        _listed(work.pk, +1)
+    entry = written.entry
+    flag = votes.list_changed(
+        member=member,
+        # Only a new entry can take the member across the rule on list size (a change of an old
+        # one leaves the count as it was); the daily votes_refresh sees to the passing of time.
+        entry_flag=entry.vote_counted if written.created else None,
+        works_changed=[work.pk] if written.vote_changed else [],
+    )
+    if flag is not None:
+        entry.vote_counted = flag
+    return EntrySaved(entry=entry, created=written.created, offers_completion=entry.offers_completion)
+
+
+@dataclass(frozen=True)
+class _NewEntryDefaults:
+    """What a member's new entries start with: read once per write, however many entries it adds."""
+
+    adult_entries_private: bool
+    vote_counted: bool
+
+    @classmethod
+    def of(cls, member: User) -> "_NewEntryDefaults":
+        # vote_counted: as every other entry of the member says; list_changed moves them all if the
+        # new entries take the member across the rule.
+        return cls(ListSettings.of(member.pk).adult_entries_private, votes.member_flag(member))
+
+
+@dataclass(frozen=True)
+class _Written:
+    entry: ListEntry
+    created: bool
+    vote_changed: bool
+
+
+def _entry_write(member: User, work: Work, changes: dict[str, Any], defaults: _NewEntryDefaults) -> _Written:
+    """One entry's write, inside the caller's transaction with the member's row locked: the rules of
+    ``entry_save``, without the popularity and vote refresh the caller does once for all its entries."""
+    entry = ListEntry.objects.select_for_update().filter(user=member, work=work).first()
+    if entry is not None:
+        entry.work = work  # the row in hand: its kind and counts are read below, without a second query
+    created = entry is None
+    counted_before = None if entry is None else votes.counted_score(entry)
+    status, progress = changes.get("status", UNSET), changes.get("progress", UNSET)
+    if entry is None:
+        entry = ListEntry(
+            user=member,
+            work=work,
+            is_private=visibility.entry_starts_private(work, defaults.adult_entries_private),
+            vote_counted=defaults.vote_counted,
+        )
+        if status is UNSET:
+            status = Status.IN_PROGRESS if progress is not UNSET and progress else Status.PLANNED
+    for field, value in {**changes, "status": status}.items():
         if value is not UNSET:
             setattr(entry, field, value)
     total = progress_total(work)
@@ -152,24 +191,53 @@ def entry_save(
     if entry.progress is None:
         entry.progress = 0
     _check_progress(work, entry.progress)
-    entry.full_clean(exclude=["user", "work"], validate_unique=False)
+    # The constraints' rules are the fields' validators and ListEntry.clean; the database still
+    # enforces them, but is not asked to test them for each entry first.
+    entry.full_clean(exclude=["user", "work"], validate_unique=False, validate_constraints=False)
     entry.save()
-    if created:
-        _listed(work.pk, +1)
+    return _Written(entry, created, votes.counted_score(entry) != counted_before)
+
+
+@contextlib.contextmanager
+def _naming_the_work(work: Work) -> Iterator[None]:
+    """A refusal among many entries says which work it is about (``error.work_id``)."""
+    try:
+        yield
+    except (ValidationError, PermissionDenied) as error:
+        setattr(error, "work_id", work.pk)  # noqa: B010  # read by the caller that wrote many
+        raise
+
+
+@transaction.atomic
+def entries_save(*, member: User, changes: list[tuple[Work, dict[str, Any]]]) -> list[EntrySaved]:
+    """``entry_save`` for many works in one transaction (a list's import): the same rules for each
+    entry, the member's row locked and their settings read once, and each work's popularity and
+    score refreshed once at the end, in the order of their ids (``votes.works_refresh_score``), so
+    a file of thousands of entries writes in seconds. The first refusal refuses them all."""
+    ordered = sorted(changes, key=lambda change: change[0].pk)
+    for work, _ in ordered:
+        with _naming_the_work(work):
+            _require_may_list(member, work)
+    _lock_member(member)
+    defaults = _NewEntryDefaults.of(member)
+    written = []
+    for work, fields in ordered:
+        with _naming_the_work(work):
+            written.append(_entry_write(member, work, dict(fields), defaults))
+    added = [item.entry.work_id for item in written if item.created]
+    if added:
+        Work.objects.filter(pk__in=added).update(list_count=F("list_count") + 1)
     flag = votes.list_changed(
         member=member,
-        # Only a new entry can take the member across the rule on list size (a change of an old
-        # one leaves the count as it was); the daily votes_refresh sees to the passing of time.
-        entry_flag=entry.vote_counted if created else None,
-        works_changed=[work.pk] if votes.counted_score(entry) != counted_before else [],
+        entry_flag=defaults.vote_counted if added else None,
+        works_changed=[item.entry.work_id for item in written if item.vote_changed],
     )
-    if flag is not None:
-        entry.vote_counted = flag
-    return EntrySaved(
-        entry=entry,
-        created=created,
-        offers_completion=entry.offers_completion,
-    )
+    saved = []
+    for item in written:
+        if flag is not None:
+            item.entry.vote_counted = flag
+        saved.append(EntrySaved(entry=item.entry, created=item.created, offers_completion=item.entry.offers_completion))
+    return saved
 
 
 @transaction.atomic

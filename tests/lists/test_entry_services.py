@@ -144,3 +144,35 @@ def test_status_labels_fit_the_kind_of_work(kind, planned, current):
     assert status_label(Status.PLANNED, kind) == planned
     assert status_label(Status.IN_PROGRESS, kind) == current
     assert status_label(Status.ON_HOLD, kind) == "On hold"
+
+
+def test_many_entries_at_once_follow_the_same_rules_and_refresh_each_work_once(adult_member, adult_work):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from catalog.models import Work
+    from lists.services import entries_save
+
+    works = [make_work(f"Bulk {i}", kind=Kind.ANIME, episodes=10) for i in range(30)]
+    changes = [(work, {"status": Status.COMPLETED, "score": 8}) for work in works] + [(adult_work, {})]
+    with CaptureQueriesContext(connection) as queries:
+        saved = entries_save(member=adult_member, changes=changes)
+    assert len(saved) == 31 and all(item.created for item in saved)
+    entries = {entry.work_id: entry for entry in ListEntry.objects.all()}
+    assert all(entries[work.pk].progress == 10 for work in works)  # completing fills the progress
+    assert entries[adult_work.pk].is_private  # the member's default for 18+ works
+    assert set(Work.objects.filter(pk__in=[w.pk for w in works]).values_list("list_count", "vote_count")) == {(1, 1)}
+    # Each entry's own read and write, then each scored work's refresh (its row locked, its votes
+    # counted, its figures written): nothing more per entry.
+    assert len(queries) <= 31 * 2 + 30 * 3 + 10
+
+
+def test_a_refusal_among_many_writes_none_and_names_its_work(adult_member):
+    from lists.services import entries_save
+
+    fine = make_work("Fine", kind=Kind.ANIME, episodes=3)
+    short = make_work("Short", kind=Kind.ANIME, episodes=2)
+    with pytest.raises(ValidationError) as refused:
+        entries_save(member=adult_member, changes=[(fine, {"progress": 1}), (short, {"progress": 5})])
+    assert refused.value.work_id == short.pk
+    assert not ListEntry.objects.exists()

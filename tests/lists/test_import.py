@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import AgeRating, DatePrecision, Kind
-from lists import importing
+from lists import importing, services
 from lists.choices import Status
 from lists.mal import mal_id_field
 from lists.models import ListEntry, ListSettings
@@ -156,18 +156,18 @@ def test_a_pick_that_is_not_one_of_the_candidates_is_ignored(catalog, adult_memb
 def test_confirming_writes_in_one_transaction(catalog, adult_member, adult_member_client, monkeypatch):
     """The fourth write is refused: the three before it are rolled back with it."""
     calls = []
-    real_save = importing.entry_save
+    real_write = services._entry_write
 
-    def failing_save(**kwargs):
-        calls.append(kwargs["work"])
+    def failing_write(member, work, changes, defaults):
+        calls.append(work)
         if len(calls) == 4:
             from django.core.exceptions import ValidationError
 
             raise ValidationError({"progress": "Refused for the test."})
-        return real_save(**kwargs)
+        return real_write(member, work, changes, defaults)
 
     summary = post_file(adult_member_client, "alice", shipped_file())
-    monkeypatch.setattr(importing, "entry_save", failing_save)
+    monkeypatch.setattr(services, "_entry_write", failing_write)
 
     response = confirm(adult_member_client, "alice", summary)
 
