@@ -92,9 +92,9 @@ class Command(BaseCommand):
         )
         if len(popular_tags) < 3:
             raise CommandError("The database holds too little data; run generate_demo_data first.")
-        reviewed = Review.objects.values("work").annotate(n=Count("pk")).filter(n__gte=200).order_by("-n").first()
+        reviewed = Review.objects.values("work").annotate(n=Count("pk")).filter(n__gte=100).order_by("-n").first()
         if reviewed is None:
-            raise CommandError("No work has 200 reviews; generate more demo data.")
+            raise CommandError("No work has 100 reviews; generate more demo data.")
         busy_work = Work.objects.get(pk=reviewed["work"])
         most_listed = Work.objects.order_by("-list_count", "pk").first()
         if most_listed is None or not most_listed.list_count:
