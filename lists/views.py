@@ -33,7 +33,9 @@ from lists.models import ListEntry, ListSettings, own_entry
 from lists.sorts import DEFAULT_ENTRY_SORT, ENTRY_SORTS, entry_ordering
 from lists.stats import list_statistics
 
-ENTRIES_PER_PAGE = 50
+# An owner's page prints each row's controls (two selects, a number, buttons): 25 rows keep a
+# 5,000-entry list's page within the benchmark's 50 ms (docs/performance.md).
+ENTRIES_PER_PAGE = 25
 
 
 # --- the entry's form: one view for the work page, the list page and the cards ----------------------

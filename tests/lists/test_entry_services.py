@@ -176,3 +176,17 @@ def test_a_refusal_among_many_writes_none_and_names_its_work(adult_member):
         entries_save(member=adult_member, changes=[(fine, {"progress": 1}), (short, {"progress": 5})])
     assert refused.value.work_id == short.pk
     assert not ListEntry.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["", "completed", "<b>"])
+def test_the_quick_select_prints_what_djangos_select_prints(value):
+    from django import forms
+    from django.test.html import parse_html
+
+    from lists.forms import OptionsInPython
+
+    choices = [("", "No score"), ("completed", "Completed"), ("<b>", "Bold & <i>")]
+    attrs = {"id": "id_status", "class": "x"}
+    ours = OptionsInPython(choices=choices).render("status", value, attrs)
+    django = forms.Select(choices=choices).render("status", value, attrs)
+    assert parse_html(ours) == parse_html(django)  # the same elements, attributes and escaped text
