@@ -40,9 +40,10 @@ class ForYou:
 
 
 def for_you(member: User, viewer: Viewer) -> ForYou:
+    # The member's own entries as the policy gives them to their owner (none of an unpublished work).
+    own = ListEntry.objects.for_viewer(viewer, owner_id=member.pk, list_is_private=False)
     liked = (
-        ListEntry.objects.of_member(member.pk)
-        .filter(score__gte=LIKED_SCORE, work__is_published=True)
+        own.filter(score__gte=LIKED_SCORE)
         .order_by("-score", "-updated_at", "pk")
         .values_list("work_id", "score")[:SEEDS]
     )
