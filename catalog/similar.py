@@ -21,9 +21,10 @@ those links, for the most and the least revealing kind of viewer, are then score
 their tags. With no tag on more than ``CANDIDATE_LINKS`` works (a catalog of a few thousand), this
 is the exact top list.
 
-Other signals can be blended in: ``extra_pairs`` are (work, work, weight) triples added to every
-score of the pair (co-listing, "members who completed this also completed", is one; it reveals
-no tag, so it counts the same for every viewer).
+Other signals are blended in: (work, work, weight) triples added to every score of the pair, from
+the sources registered with ``register_pair_source`` (``lists.colisting``: "members who completed
+this also completed"). Such a signal reveals no tag, so it counts the same for every viewer. The
+catalog knows no list: a source is asked for the pairs of every work (``None``) or of some.
 
 Writes: ``similar_works_rebuild`` (the ``refresh_similar_works`` command: nightly, and after a bulk
 load) and ``similar_works_refresh`` for the works whose tag links, publication or tags' categories
@@ -35,7 +36,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 
 from django.db import connection, transaction
 from django.db.models import Case, Count, FloatField, Sum, Value, When
@@ -63,6 +64,20 @@ SCORE_FIELDS = (*(f"score_{level}" for level in LEVELS), *(f"explicit_score_{lev
 TagLinks = Mapping[int, tuple[int, bool]]
 Scores = list[float]
 Pairs = Iterable[tuple[int, int, float]]
+# A source of blended pairs: given work ids, the pairs naming any of them; given None, all its pairs.
+PairSource = Callable[[Collection[int] | None], Pairs]
+
+_pair_sources: list[PairSource] = []
+
+
+def register_pair_source(source: PairSource) -> None:
+    """Blend ``source``'s pairs into every rebuild and refresh (an app's ``ready``; once per source)."""
+    if source not in _pair_sources:
+        _pair_sources.append(source)
+
+
+def registered_pairs(work_ids: Collection[int] | None = None) -> list[tuple[int, int, float]]:
+    return [pair for source in _pair_sources for pair in source(work_ids)]
 
 
 def pair_scores(tags: TagLinks, other: TagLinks, idf: Mapping[int, float]) -> Scores:
@@ -216,8 +231,12 @@ def _rows(work: int, kept: Mapping[int, Scores]) -> list[SimilarWork]:
 
 
 @transaction.atomic
-def similar_works_rebuild(*, extra_pairs: Pairs = ()) -> int:
-    """Recompute every published work's similar works, in one transaction. Returns the rows stored."""
+def similar_works_rebuild(*, extra_pairs: Pairs | None = None) -> int:
+    """Recompute every published work's similar works, in one transaction. Returns the rows stored.
+
+    ``extra_pairs`` replaces the registered sources' pairs (``registered_pairs``) when given."""
+    if extra_pairs is None:
+        extra_pairs = registered_pairs()
     links = _links_of(Work.objects.published())
     SimilarWork.objects.all().delete()
     # Plain rows through the cursor: model instances for two million pairs cost more than computing them.
@@ -240,7 +259,7 @@ def similar_works_rebuild(*, extra_pairs: Pairs = ()) -> int:
 
 
 @transaction.atomic
-def similar_works_refresh(*, work_ids: Iterable[int], extra_pairs: Pairs = ()) -> None:
+def similar_works_refresh(*, work_ids: Iterable[int], extra_pairs: Pairs | None = None) -> None:
     """Bring the similar works of ``work_ids`` up to date after their tags (links, spoiler levels, a
     tag's category) or publication changed: their own lists, and their scores in every list that
     names them, so no stored score counts a link the way it no longer is.
@@ -252,7 +271,7 @@ def similar_works_refresh(*, work_ids: Iterable[int], extra_pairs: Pairs = ()) -
     if len(ids) > REBUILD_ABOVE:
         similar_works_rebuild(extra_pairs=extra_pairs)
         return
-    extra = _symmetric(extra_pairs)
+    extra = _symmetric(registered_pairs(ids) if extra_pairs is None else extra_pairs)
     total = Work.objects.published().count()
     for work_id in ids:
         _refresh_one(work_id, total, extra.get(work_id, {}))

@@ -665,6 +665,16 @@ def reviews_with_author_score(reviews: AnyRows, entries: Rows) -> AnyRows:
     return reviews.annotate(author_score=Subquery(score))
 
 
+def entries_open_to_aggregates(entries: AnyRows) -> AnyRows:
+    """The list entries a figure drawn from many members' lists may count, such as "members who
+    completed this also completed" (``lists.colisting``): public entries on public lists of active
+    members, of published works. A private entry or list stays out even of an aggregate; the figure
+    itself needs several members behind each number so no one member's list can be read off it."""
+    return entries.filter(is_private=False, user__is_active=True, work__is_published=True).exclude(
+        user__list_settings__is_private=True
+    )
+
+
 def entry_starts_private(work: Any, adult_entries_private: bool) -> bool:
     """Whether a new entry starts private: an 18+ work's does when the member's setting says so
     (on by default), so adding one never shows it to others until the member chooses to."""

@@ -201,3 +201,29 @@ def own_entry(request, work) -> "ListEntry | None":
             entry.work = work  # already loaded: its kind and counts word the controls
         read[work.pk] = entry
     return read[work.pk]
+
+
+class CoListing(models.Model):
+    """Two works completed by the same members: "members who completed this also completed"
+    (``lists.colisting``, which keeps this table nightly; ``catalog.similar`` blends it into the
+    similar works). Derived data, rebuilt whole: one row per pair and direction, each work keeping
+    its strongest pairs only."""
+
+    # No index of its own: colisting_unique_pair starts with it.
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="colistings", db_index=False)
+    other = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="+")
+    # Members who completed both (of the completions counted, ``colisting.PER_MEMBER`` per member).
+    members = models.PositiveIntegerField()
+    # The pair's cosine similarity over those completions, 0 to 1: shared members against each
+    # work's own, so two popular works are not alike merely for being popular.
+    strength = models.FloatField()
+
+    class Meta:
+        constraints = [
+            # One row per pair and direction: a rebuild replaces the table, never adds a second row.
+            models.UniqueConstraint(fields=["work", "other"], name="colisting_unique_pair"),
+            models.CheckConstraint(condition=~Q(other=F("work")), name="colisting_not_itself"),
+        ]
+
+    def __str__(self):
+        return f"{self.work_id} & {self.other_id}: {self.members} members"

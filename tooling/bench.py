@@ -28,7 +28,7 @@ BENCH_DIR = BASE_DIR / ".bench"
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 DATABASE_PREFIX = "ntrdb_bench_v"
 # Bump when tooling/demo_data.py changes what it generates: the next run builds new databases.
-DATA_VERSION = 4
+DATA_VERSION = 5
 
 TARGET_P50_MS, TARGET_P95_MS, TARGET_QUERIES, TARGET_GROWTH = 50, 120, 10, 3.0
 

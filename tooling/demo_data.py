@@ -28,6 +28,7 @@ from catalog.search.index import entries_for
 from catalog.similar import similar_works_rebuild
 from community.models import Review
 from lists.choices import Status
+from lists.colisting import colisting_rebuild
 from lists.models import ListEntry, ListSettings
 from tooling.demo_vocabulary import KATAKANA, PARTICLE_KANA, PARTICLES, SCORE_WEIGHTS, SENTENCES, SYLLABLES, TAG_WORDS
 
@@ -427,7 +428,10 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
         _bulk(SearchEntry, entries, Progress("search index", len(entries), stream))
         counts["search_entries"] = len(entries)
 
-        # Each work's similar works (catalog.similar), as the nightly refresh keeps them.
+        # Each work's similar works (catalog.similar) with what members completed together
+        # (lists.colisting) blended in, as the nightly refresh keeps them.
+        stream.write("co-listing     (computing)\n")
+        counts["colisting_pairs"] = colisting_rebuild()
         stream.write("similar works  (computing)\n")
         counts["similar_works"] = similar_works_rebuild()
     with connection.cursor() as cursor:

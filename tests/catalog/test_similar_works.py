@@ -253,4 +253,4 @@ def test_many_changed_works_rebuild_the_table(shelf, monkeypatch):
     rebuilt = []
     monkeypatch.setattr(similar, "similar_works_rebuild", lambda **kwargs: rebuilt.append(kwargs))
     similar_works_refresh(work_ids=[shelf["source"].pk, shelf["rare_match"].pk])
-    assert rebuilt == [{"extra_pairs": ()}]
+    assert rebuilt == [{"extra_pairs": None}]
