@@ -16,11 +16,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpRequest
+from django.template import engines
 from django.utils.text import Truncator
+from markupsafe import Markup
 
 from accounts.viewer import Viewer
-from catalog import visibility
+from catalog import generation, visibility
 from catalog.covers import COVER_SIZES, placeholder_version
 from catalog.models import WorkTag
 from core.reversing import slug_url_maker
@@ -82,7 +85,6 @@ class WorkCard:
     original_title: str = ""
     synopsis: str = ""
     tags: tuple[CardTag, ...] = ()
-    control: CardControl | None = None
 
 
 class _Links:
@@ -146,22 +148,14 @@ def card_controls(request: HttpRequest | None, works: list[Any]) -> dict[int, Ca
     return controls
 
 
-def work_cards(
-    works: Iterable[Any],
-    viewer: Viewer,
-    controls: Mapping[int, CardControl] | None = None,
-    tags: Mapping[int, list[CardTag]] | None = None,
-) -> list[WorkCard]:
-    """The cards of ``works`` (rows of ``visibility.works_for_viewer``), in their order, in one query
-    (their tags; none when ``tags`` are given, read by ``card_grids`` for a whole page);
-    ``controls`` (``card_controls``) add a higher app's form to the cards they name."""
+def work_cards(works: Iterable[Any], viewer: Viewer) -> list[WorkCard]:
+    """What the cards of ``works`` (rows of ``visibility.works_for_viewer``) show, in their order,
+    in one query (their tags); ``printed_cards`` turns them into HTML."""
     works = list(works)
-    controls = controls or {}
     links = _Links()
     # A work loaded without ``is_locked`` counts as locked when it is 18+, as its cover does.
     locked = {work.pk: _is_locked(work) for work in works}
-    if tags is None:
-        tags = _card_tags([work for work in works if not locked[work.pk]], viewer, links)
+    tags = _card_tags([work for work in works if not locked[work.pk]], viewer, links)
     cards = []
     for work in works:
         common = {
@@ -172,7 +166,6 @@ def work_cards(
             "badge": visibility.age_badge(work),
             "kind": work.get_kind_display() if work.kind else "",
             "length": work.length_display,
-            "control": controls.get(work.pk),
         }
         if locked[work.pk]:
             year = work.year
@@ -195,11 +188,59 @@ def _is_locked(work: Any) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class PrintedCard:
+    """A card as the grid prints it: its HTML up to the control (``head``, the same for every viewer
+    on one side of the age gate, so cached), the viewer's own control, then the card's end."""
+
+    head: Markup
+    control: CardControl | None = None
+
+
+# How long a card's HTML is kept. Its key holds the catalog generation, so an edit to the work,
+# its tags or any tag shows at once; the time only bounds what an idle cache holds.
+CARD_SECONDS = 15 * 60
+
+
+def printed_cards(
+    works: Iterable[Any],
+    viewer: Viewer,
+    controls: Mapping[int, CardControl] | None = None,
+    *,
+    catalog_generation: int | None = None,
+) -> list[PrintedCard]:
+    """The cards of ``works`` (rows of ``visibility.works_for_viewer``), in their order, each card's
+    HTML read from the cache where another request of the same kind (``gate_variant``) made it,
+    and the rest built in one query (``work_cards``) and cached. A locked card and an open one
+    never share a key. ``catalog_generation``: the view's, if it read it already."""
+    works = list(works)
+    if not works:
+        return []
+    controls = controls or {}
+    number = generation.current() if catalog_generation is None else catalog_generation
+    side = visibility.gate_variant(viewer)
+    keys = {work.pk: f"card:{number}:{side}:{int(_is_locked(work))}:{work.pk}" for work in works}
+    heads = cache.get_many(list(keys.values()))
+    missing = list({work.pk: work for work in works if keys[work.pk] not in heads}.values())
+    if missing:
+        template = engines["jinja2"].get_template("catalog/_work_card.html")
+        made = {keys[card_work.pk]: template.render({"card": card}) for card_work, card in _built(missing, viewer)}
+        cache.set_many(made, CARD_SECONDS)
+        heads.update(made)
+    return [
+        PrintedCard(Markup(heads[keys[work.pk]]), controls.get(work.pk)) for work in works
+    ]  # rendered by Jinja2, which escaped it
+
+
+def _built(works: list[Any], viewer: Viewer) -> Iterable[tuple[Any, WorkCard]]:
+    return zip(works, work_cards(works, viewer), strict=True)
+
+
+@dataclass(frozen=True, slots=True)
 class CardGrid:
     """One grid's cards, built with the other grids of its page (``card_grids``); ``{% work_grid %}``
     prints it as it is. ``has_controls`` says whether its forms need the request's CSRF token."""
 
-    cards: list[WorkCard]
+    cards: list[PrintedCard]
     has_controls: bool = False
 
     def __bool__(self) -> bool:
@@ -209,16 +250,26 @@ class CardGrid:
         return len(self.cards)
 
 
-def card_grids(request: HttpRequest | None, viewer: Viewer, blocks: Mapping[str, Iterable[Any]]) -> dict[str, CardGrid]:
-    """The grids of a page that shows several (the home page's blocks), in one query for every card's
-    tags and one per control provider, however many grids: each grid alone would cost its own."""
+def card_grids(
+    request: HttpRequest | None,
+    viewer: Viewer,
+    blocks: Mapping[str, Iterable[Any]],
+    *,
+    catalog_generation: int | None = None,
+) -> dict[str, CardGrid]:
+    """The grids of a page that shows several (the home page's blocks), with one cache read and at
+    most one query for every card's HTML, and one query per control provider, however many grids:
+    each grid alone would cost its own."""
     rows = {name: list(works) for name, works in blocks.items()}
     every = list({work.pk: work for works in rows.values() for work in works}.values())
-    tags = _card_tags([work for work in every if not _is_locked(work)], viewer, _Links())
     controls = card_controls(request, every)
-    return {
-        name: CardGrid(
-            work_cards(works, viewer, controls, tags), has_controls=any(work.pk in controls for work in works)
+    printed = {
+        work.pk: card
+        for work, card in zip(
+            every, printed_cards(every, viewer, controls, catalog_generation=catalog_generation), strict=True
         )
+    }
+    return {
+        name: CardGrid([printed[work.pk] for work in works], has_controls=any(work.pk in controls for work in works))
         for name, works in rows.items()
     }

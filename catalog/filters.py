@@ -1,11 +1,12 @@
+from collections.abc import Callable, Mapping
+
 import django_filters
 from django import forms
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Value
 from django.forms.renderers import Jinja2
 
 from accounts.viewer import ANONYMOUS_VIEWER, Viewer
-from catalog import sorts, visibility
+from catalog import generation, sorts, visibility
 from catalog.models import AgeRating, Kind, Tag, Work
 from catalog.tag_filter import TagFilter
 
@@ -40,21 +41,21 @@ class TagSlugsField(forms.ModelMultipleChoiceField):
             return []  # as the parent's empty QuerySet means, without the cost of one
         return super().clean(value)
 
+    # Every tag by slug (``tags_by_slug``), read when a slug is chosen; set by ``WorkFilter.form``.
+    # The field checks the chosen slugs against it instead of asking the database each request.
+    tags_by_slug: Callable[[], Mapping[str, Tag]] = dict
+
     def _check_values(self, value):
-        """The chosen tags, in one query that also says which of the others the age gate keeps back."""
+        """The chosen tags, and for the others whether the age gate keeps them back, from the
+        process's copy of every tag (``tags_by_slug``): no query."""
         slugs = list(dict.fromkeys(str(slug) for slug in value))
         for slug in slugs:
             self.validate_no_null_characters(slug)
-        behind_gate = Tag.objects.behind_age_gate(self.viewer)
-        gated_here = Exists(behind_gate.filter(pk=OuterRef("pk")))
-        rows = list(
-            Tag.objects.filter(slug__in=slugs).annotate(
-                is_choice=Exists(self.queryset.filter(pk=OuterRef("pk"))),
-                is_gated=Value(False) if behind_gate.query.is_empty() else gated_here,
-            )
-        )
-        found = {tag.slug for tag in rows if tag.is_choice}
-        gated = {tag.slug for tag in rows if tag.is_gated and not tag.is_choice}
+        every = self.tags_by_slug()
+        rows = [every[slug] for slug in slugs if slug in every]
+        chosen = [tag for tag in rows if visibility.tag_if_visible(tag, self.viewer) is not None]
+        found = {tag.slug for tag in chosen}
+        gated = {tag.slug for tag in rows if visibility.is_tag_behind_gate(tag, self.viewer)}
         missing = [slug for slug in slugs if slug not in found]
         if missing:
             gated_message = (
@@ -72,8 +73,19 @@ class TagSlugsField(forms.ModelMultipleChoiceField):
                     for slug in missing
                 ]
             )
-        # A list, not a QuerySet: the tags are read once, here (WorkFilter.selected_tags reads them).
-        return [tag for tag in rows if tag.is_choice]
+        # A list, not a QuerySet: WorkFilter.selected_tags reads the tags from it.
+        return chosen
+
+
+def tags_by_slug(catalog_generation: int) -> Mapping[str, Tag]:
+    """Every tag by slug, read once per process and catalog generation (``generation.memoised``):
+    the tag fields' checks, two per filtered list, cost a query each otherwise. Shared between
+    requests, so read-only."""
+    return generation.memoised(
+        "tags-by-slug",
+        catalog_generation,
+        lambda: {tag.slug: tag for tag in Tag.objects.only("pk", "name", "slug", "category")},
+    )
 
 
 class TagChoiceFilter(django_filters.ModelMultipleChoiceFilter):
@@ -150,9 +162,11 @@ class WorkFilter(django_filters.FilterSet):
 
     TAG_FIELDS = ("tags", "any_tags", "exclude_tags")
 
-    def __init__(self, *args, viewer=None, **kwargs):
+    def __init__(self, *args, viewer=None, catalog_generation=None, **kwargs):
         # The viewer the list reads for, when the view changed it for this request (a reveal of spoilers).
         self._viewer = viewer
+        # The view reads ``catalog.generation`` once per request for all its cache keys.
+        self._catalog_generation = catalog_generation
         super().__init__(*args, **kwargs)
 
     _form_class: type[forms.Form] | None = None
@@ -173,10 +187,16 @@ class WorkFilter(django_filters.FilterSet):
         if not hasattr(self, "_form"):
             form = super().form
             request = self.request
+            known = self._catalog_generation
+
+            def tags():
+                return tags_by_slug(generation.current() if known is None else known)
+
             for name in self.TAG_FIELDS:
                 field = form.fields[name]
                 field.queryset = visible_tags(request)
                 field.viewer = getattr(request, "viewer", ANONYMOUS_VIEWER)
+                field.tags_by_slug = tags
         return self._form
 
     @property

@@ -193,7 +193,11 @@ class WorkListView(TagFilteredListMixin, ViewerMixin, ListView):  # type: ignore
     @cached_property
     def filterset(self):
         return WorkFilter(
-            self.request.GET or None, queryset=self.visible_works(), request=self.request, viewer=self.viewer
+            self.request.GET or None,
+            queryset=self.visible_works(),
+            request=self.request,
+            viewer=self.viewer,
+            catalog_generation=self.catalog_generation,
         )
 
     def works_matching(self, *, rows_wanted, ordered=True, spoiler_level=None):
@@ -204,23 +208,41 @@ class WorkListView(TagFilteredListMixin, ViewerMixin, ListView):  # type: ignore
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(filterset=self.filterset, **kwargs)
-        context["tag_field_names"] = WorkFilter.TAG_FIELDS
-        context["selected_tags"] = self.filterset.selected_tags()
-        context["tag_options"] = self.tag_options()
         context["refine_sample_size"] = REFINE_SAMPLE
         context["hidden_by_preferences"] = self.hidden_count()
         context["showing_hidden"] = self.showing_hidden and bool(self.request.viewer.hidden_tag_ids)
         context["active_filters"] = self.active_filters()
         # A sort alone orders the works without filtering any out.
         context["is_filtered"] = any(chip.field != "sort" for chip in context["active_filters"])
+        context["filters_panel"] = self.filters_panel(context["active_filters"])
         context["refine_tags"], context["refine_sampled"] = self.refine_tags(context["paginator"].count)
         # The cards as the grid prints them, for the viewer of the request, with the higher apps'
         # card controls (as {% work_grid %} does).
-        context["cards"] = cards.card_grids(self.request, self.request.viewer, {"works": context["works"]})[
-            "works"
-        ].cards
+        grid = cards.card_grids(
+            self.request, self.request.viewer, {"works": context["works"]}, catalog_generation=self.catalog_generation
+        )
+        context["cards"] = grid["works"].cards
         context["nav"] = page_nav(self.request, context["page_obj"])
         return context
+
+    def filters_panel(self, active_filters: list["FilterChip"]) -> str:
+        """The filter form's HTML: the same for every page of one list in one sort, for every viewer
+        of one kind, so it is cached as the count is (its twenty-odd widgets cost more to render
+        than the page's cards)."""
+        sort = hashlib.sha256(self.request.GET.get("sort", "").encode()).hexdigest()[:16]
+        key = self.list_cache_key(f"filters-{sort}")
+        panel = cache.get(key)
+        if panel is None:
+            context = {
+                "filterset": self.filterset,
+                "tag_field_names": WorkFilter.TAG_FIELDS,
+                "selected_tags": self.filterset.selected_tags(),
+                "tag_options": self.tag_options(),
+                "active_filters": active_filters,
+            }
+            panel = render_to_string("catalog/_work_filters.html", context, using="jinja2")
+            cache.set(key, panel, settings.NTRDB_LIST_CACHE_SECONDS)
+        return mark_safe(panel)  # rendered by Jinja2, which escaped it
 
     def tag_options(self) -> str:
         """The tag picker's options, the same for every list and every viewer of one side of the age

@@ -420,9 +420,14 @@ def read_tag(tags: Rows, viewer: Viewer, slug: str) -> Access[Any]:
     return Access(tag, gated=is_explicit_tag(tag) and not viewer.passed_age_gate, moved=moved)
 
 
+def is_tag_behind_gate(tag: Any, viewer: Viewer) -> bool:
+    """One tag as ``tags_behind_gate`` rules on many: explicit, and the gate not passed."""
+    return is_explicit_tag(tag) and not viewer.passed_age_gate
+
+
 def tag_if_visible(tag: Any, viewer: Viewer) -> Any:
     """``tag`` when the viewer may see it (a parent on a tag page), else None."""
-    if tag is None or (is_explicit_tag(tag) and not viewer.passed_age_gate):
+    if tag is None or is_tag_behind_gate(tag, viewer):
         return None
     return tag
 

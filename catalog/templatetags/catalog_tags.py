@@ -30,7 +30,7 @@ def work_grid(context, works, empty_message="No works to show."):
     else:
         works = list(works)  # read once: the cards and the controls both need the rows
         controls = cards.card_controls(request, works)
-        work_cards = cards.work_cards(works, context.get("viewer") or ANONYMOUS_VIEWER, controls)
+        work_cards = cards.printed_cards(works, context.get("viewer") or ANONYMOUS_VIEWER, controls)
         has_controls = bool(controls)
     # With the request, Jinja2's context has the CSRF token the controls' forms carry.
     rendered = grid.render(

@@ -9,10 +9,14 @@ viewer's fragment to the other.
 import re
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import SpoilerLevel
-from tests.builders import EXPLICIT_TAG_NAME, make_member
+from catalog import generation
+from tests.builders import EXPLICIT_TAG_NAME, make_member, make_tag, make_work
 from tests.pages import html, pass_age_gate
 
 EXPLICIT_OPTION = '<option value="explicit-velvet">'
@@ -96,3 +100,60 @@ def test_tag_index_counts_spoiler_links_only_for_the_member_who_reads_them(world
     assert tag_count(anonymous_page, "regret") == 0
     # Spoiler-free links count alike for both.
     assert tag_count(member_page, "hospital") == tag_count(anonymous_page, "hospital") == 1
+
+
+# --- what a process keeps per catalog generation (catalog.generation.memoised) ---------------------
+
+
+def test_a_tag_made_after_a_filtered_list_can_be_chosen_at_once(db, client):
+    first = make_tag("First")
+    make_work("Has first", tags=[first])
+    assert "Has first" in html(client.get("/works/?tags=first"))  # every tag, as of now, kept
+    second = make_tag("Second")
+    make_work("Has second", tags=[second])
+    page = html(client.get("/works/?tags=second"))
+    assert "Has second" in page and "There is no tag" not in page
+    second.name = "Second renamed"
+    second.save()
+    assert "Second renamed" in html(client.get("/works/?tags=second"))
+
+
+def test_one_process_copy_of_the_tags_still_rules_per_viewer(world, client):
+    """The copy holds every tag; whether the viewer may choose an explicit one stays the policy's."""
+    before_gate = html(client.get("/works/?tags=explicit-velvet"))
+    assert "The tag “explicit-velvet” is shown after the age check." in before_gate
+    after_gate = html(gate_passed_client().get("/works/?tags=explicit-velvet"))
+    assert "shown after the age check" not in after_gate and "There is no tag" not in after_gate
+    assert "There is no tag “no-such-tag”." in html(client.get("/works/?tags=no-such-tag"))
+
+
+def test_a_filtered_list_checks_its_tags_without_a_query_once_read(world, client):
+    client.get("/works/?tags=jealousy")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/works/?exclude_tags=jealousy").status_code == 200
+    assert not [q["sql"] for q in queries.captured_queries if '"catalog_tag"."slug" IN' in q["sql"]]
+
+
+def test_the_generation_starts_afresh_after_the_cache_is_emptied(db):
+    """A process keeps tags under the number it read; after a flush the number must be a new one,
+    or that copy would pass for the catalog's new state."""
+    seen = {generation.current()}
+    for _ in range(3):
+        cache.clear()
+        seen.add(generation.current())
+    assert len(seen) == 4 and 1 not in seen
+
+
+_FILTERS_PANEL = re.compile(r'<form class="filters".*?</form>', re.S)
+
+
+def test_the_filter_panel_is_cached_per_list_sort_and_kind_of_viewer(world, client):
+    def panel(url, viewer_client=client) -> str:
+        return _FILTERS_PANEL.search(html(viewer_client.get(url))).group(0)
+
+    assert '<option value="title" selected>' in panel("/works/?sort=title")
+    assert '<option value="-year" selected>' in panel("/works/?sort=-year")
+    assert '<option value="-year" selected>' in panel("/works/?sort=-year&page=2")  # every page alike
+    assert 'value="Blue"' in panel("/works/?q=Blue") and 'value="Red"' in panel("/works/?q=Red")
+    assert "Explicit Velvet" not in panel("/works/?tags=explicit-velvet")
+    assert "Explicit Velvet" in panel("/works/?tags=explicit-velvet", gate_passed_client())
