@@ -217,6 +217,11 @@ class Work(models.Model):
             models.Index(
                 fields=["-created_at"], condition=Q(is_published=True, is_featured=True), name="work_featured_idx"
             ),
+            # The few unpublished works, read whole: an owner's list shows every entry "not of an
+            # unpublished work" (visibility.list_entries_for_viewer). Without it PostgreSQL read
+            # the table's rows behind the is_published index for each of the page's queries
+            # (1,835 buffers, 2.7 ms at 100,000 works; from this index 5 buffers, 0.1 ms).
+            models.Index(fields=["id"], condition=Q(is_published=False), name="work_unpublished_idx"),
         ]
 
     def __str__(self):

@@ -98,6 +98,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("NTRDB_POSTGRES_JIT", False):
+    # No JIT compilation: the site's queries are short, and a query costly enough to be compiled
+    # (the tag index's counts) loads LLVM into the connection, which every parallel worker the
+    # connection starts afterwards loads again: 15 ms more on each such query of the next pages
+    # (docs/performance.md, "PostgreSQL and JIT").
+    _postgres_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _postgres_options["options"] = f"-c jit=off {_postgres_options.get('options', '')}".strip()
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several workers write to one file. WAL lets readers go on while one writes; the timeout
     # makes a writer wait for the lock instead of failing; BEGIN IMMEDIATE takes the write lock

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.test import Client
 
 from accounts.models import User
+from accounts.viewer import Viewer
 from catalog import sorts
 from catalog.models import AgeRating, DatePrecision, Kind, Tag, TagCategory, Work, WorkTag
 from community.models import Review, Status
@@ -201,3 +202,18 @@ def test_the_discovery_blocks_read_a_few_index_entries(catalog):
     plan = plan_of(reviewed)
     assert "community_review_created_at" in plan, plan
     assert "SCAN community_review\n" not in plan + "\n" and "Seq Scan on community_review" not in plan, plan
+
+
+def test_an_owners_list_reads_the_unpublished_works_from_their_own_index(catalog):
+    """The owner sees every entry not of an unpublished work: the few unpublished ones come from
+    ``work_unpublished_idx`` (on PostgreSQL from the index alone), not from the table behind the
+    is_published index."""
+    owner = User.objects.get(username="author-0")
+    viewer = Viewer(is_member=True, member_id=owner.pk, passed_age_gate=True)
+    entries = ListEntry.objects.for_viewer(viewer, owner_id=owner.pk, list_is_private=False)
+    statements = statements_of(lambda: entries.status_counts())
+    assert len(statements) == 1
+    plan = plan_of(statements[0])
+    assert walks_index(plan, "work_unpublished_idx"), plan
+    if connection.vendor == "postgresql":
+        assert reads_index_only(plan, "work_unpublished_idx"), plan

@@ -44,6 +44,32 @@ def test_the_database_answers_as_its_vendor(db):
             assert cursor.fetchone()[0].count(".") == 2
 
 
+@on_postgresql
+def test_postgresql_connections_compile_no_query(db):
+    """JIT is off for the site's connections (config/settings.py says why): a compiled query would
+    make every parallel worker the connection starts afterwards load the compiler."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
+def test_the_jit_setting_adds_to_options_given_in_the_url(monkeypatch):
+    import importlib
+
+    import config.settings as site_settings
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@db.example/ntrdb?options=-c%20statement_timeout%3D5000")
+    try:
+        reloaded = importlib.reload(site_settings)
+        assert reloaded.DATABASES["default"]["OPTIONS"]["options"] == "-c jit=off -c statement_timeout=5000"
+        monkeypatch.setenv("NTRDB_POSTGRES_JIT", "1")
+        reloaded = importlib.reload(site_settings)
+        assert reloaded.DATABASES["default"]["OPTIONS"]["options"] == "-c statement_timeout=5000"
+    finally:
+        monkeypatch.undo()
+        importlib.reload(site_settings)
+
+
 def _names(count: int) -> list[str]:
     """Folded romaji-like names, deterministic."""
     syllables = ["ka", "ki", "ko", "sa", "si", "ta", "to", "na", "no", "ha", "ma", "mi", "ra", "ri", "wa", "zyo", "tu"]
