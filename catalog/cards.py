@@ -87,7 +87,7 @@ class WorkCard:
     tags: tuple[CardTag, ...] = ()
 
 
-class _Links:
+class CardLinks:
     """The URL patterns a grid of cards fills in, looked up once per grid."""
 
     def __init__(self, size: str = "card"):
@@ -97,13 +97,13 @@ class _Links:
         self.placeholder = slug_url_maker("catalog:work-cover-placeholder")
 
 
-def card_cover(work: Any, size: str = "card", links: _Links | None = None) -> Cover:
+def card_cover(work: Any, size: str = "card", links: CardLinks | None = None) -> Cover:
     """A work's cover thumbnail, or its placeholder when it has none or is locked for this viewer.
 
     A work loaded without ``is_locked`` (``visibility.works_for_viewer``) counts as locked when it
     is 18+: the real cover's URL never reaches a page that did not ask the age-gate policy.
     """
-    links = links or _Links(size)
+    links = links or CardLinks(size)
     dimensions = COVER_SIZES[size]
     if work.cover and not _is_locked(work):
         src = f"{links.cover(work.slug)}?v={work.cover_token}"
@@ -113,7 +113,7 @@ def card_cover(work: Any, size: str = "card", links: _Links | None = None) -> Co
     return Cover(src, "", dimensions.width, dimensions.height)
 
 
-def _card_tags(works: list[Any], viewer: Viewer, links: _Links) -> dict[int, list[CardTag]]:
+def _card_tags(works: list[Any], viewer: Viewer, links: CardLinks) -> dict[int, list[CardTag]]:
     tags: dict[int, list[CardTag]] = defaultdict(list)
     if not works:
         return tags
@@ -152,7 +152,7 @@ def work_cards(works: Iterable[Any], viewer: Viewer) -> list[WorkCard]:
     """What the cards of ``works`` (rows of ``visibility.works_for_viewer``) show, in their order,
     in one query (their tags); ``printed_cards`` turns them into HTML."""
     works = list(works)
-    links = _Links()
+    links = CardLinks()
     # A work loaded without ``is_locked`` counts as locked when it is 18+, as its cover does.
     locked = {work.pk: _is_locked(work) for work in works}
     tags = _card_tags([work for work in works if not locked[work.pk]], viewer, links)

@@ -2,7 +2,8 @@
 
 Jinja2 renders the hottest templates (the works list's content, the card grid, pagination):
 several times faster than Django's engine on the same markup (docs/performance.md). The names
-match the Django templates' (``url``, ``static``, ``querystring``, ``|intcomma``, ``|pluralize``)
+match the Django templates' (``url``, ``static``, ``querystring``, ``|intcomma``, ``|pluralize``,
+``|capfirst``)
 so a template reads the same in either.
 """
 
@@ -13,6 +14,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import pluralize
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.text import capfirst
 from jinja2 import Environment
 
 from core.pagination import page_nav
@@ -48,5 +50,5 @@ def querystring(query_dict, **changes) -> str:
 def environment(**options) -> Environment:
     env = Environment(**options)
     env.globals.update(url=url, static=static, querystring=querystring, page_nav=page_nav)
-    env.filters.update(intcomma=intcomma, pluralize=pluralize)
+    env.filters.update(intcomma=intcomma, pluralize=pluralize, capfirst=capfirst)
     return env

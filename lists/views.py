@@ -18,13 +18,16 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from accounts.views import safe_next_path
 from catalog import visibility
+from catalog.cards import CardLinks, card_cover
 from catalog.models import Work
+from core.reversing import slug_url, slug_url_maker
 from core.sections import Section
 from lists import recommendations, services
 from lists.choices import Status, progress_total, progress_unit
@@ -36,6 +39,8 @@ from lists.stats import list_statistics
 # An owner's page prints each row's controls (two selects, a number, buttons): 25 rows keep a
 # 5,000-entry list's page within the benchmark's 50 ms (docs/performance.md).
 ENTRIES_PER_PAGE = 25
+# A row shows the start of the owner's notes; the entry's details form holds them whole.
+NOTES_WORDS = 40
 
 
 # --- the entry's form: one view for the work page, the list page and the cards ----------------------
@@ -106,6 +111,7 @@ def controls_context(entry: ListEntry | None, work: Work, *, next_path: str, mes
     return {
         "work": work,
         "entry": entry,
+        "action": slug_url("lists:entry-update", work.slug),
         # Ids unique per work: the list page prints a form per entry.
         "entry_form": EntryForm(work=work, initial=initial, auto_id=f"entry-{work.pk}-%s"),
         "progress_unit": unit.label.lower() if unit else "",
@@ -223,15 +229,21 @@ def member_list(request, username: str) -> HttpResponse:
     paginator.count = counts[status] if status else sum(counts.values())
     page = paginator.get_page(request.GET.get("page"))
     rows = []
+    next_path = request.get_full_path()
+    links, work_url = CardLinks(), slug_url_maker("catalog:work-detail")
     entry: Any
     for entry in page.object_list:
         # The cover and the card's fields follow the entry's lock (catalog.cards.card_cover reads it).
         entry.work.is_locked = entry.is_locked
+        notes = entry.notes if visibility.may_read_entry_notes(entry, viewer) else ""
         rows.append(
             {
                 "entry": entry,
-                "controls": controls_context(entry, entry.work, next_path=request.get_full_path()) if is_own else None,
-                "notes": entry.notes if visibility.may_read_entry_notes(entry, viewer) else "",
+                "url": work_url(entry.work.slug),
+                "cover": card_cover(entry.work, "card", links=links),
+                "badge": visibility.age_badge(entry.work),
+                "controls": controls_context(entry, entry.work, next_path=next_path) if is_own else None,
+                "notes": Truncator(notes).words(NOTES_WORDS, truncate=" …") if notes else "",
             }
         )
     tabs = [{"value": "", "label": "All", "count": sum(counts.values()), "current": status == ""}]
