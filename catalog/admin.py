@@ -16,6 +16,7 @@ from catalog.covers import (
     open_thumbnail,
     read_cover_upload,
 )
+from catalog.generation import catalog_changed
 from catalog.models import RESERVED_WORK_SLUGS, SearchEntry, Tag, Work, WorkTag
 from catalog.search import search_index_remove, search_index_update
 from catalog.services import tag_merge, work_cover_remove, work_cover_set
@@ -251,6 +252,7 @@ class WorkAdmin(OldSlugsAdmin, SearchIndexedAdmin):
         with transaction.atomic():
             ids = list(queryset.values_list("pk", flat=True))
             count = queryset.update(is_published=True)
+            catalog_changed()  # an update() sends no signal: lists and cards keyed by the generation
             similar_works_refresh(work_ids=ids)
         self.message_user(request, f"Published {count} work(s).", messages.SUCCESS)
 
@@ -259,6 +261,7 @@ class WorkAdmin(OldSlugsAdmin, SearchIndexedAdmin):
         with transaction.atomic():
             ids = list(queryset.values_list("pk", flat=True))
             count = queryset.update(is_published=False)
+            catalog_changed()  # an update() sends no signal: lists and cards keyed by the generation
             similar_works_refresh(work_ids=ids)
         self.message_user(request, f"Unpublished {count} work(s).", messages.SUCCESS)
 

@@ -211,28 +211,38 @@ def printed_cards(
     """The cards of ``works`` (rows of ``visibility.works_for_viewer``), in their order, each card's
     HTML read from the cache where another request of the same kind (``gate_variant``) made it,
     and the rest built in one query (``work_cards``) and cached. A locked card and an open one
-    never share a key. ``catalog_generation``: the view's, if it read it already."""
+    never share a key. ``catalog_generation``: the view's, if it read it already (before its
+    works). With a cache per process nothing is kept (``generation.is_shared``)."""
+    # The number is read before the works are, so a card built from rows read before an edit is
+    # never stored under the number the edit moved to.
+    number = None
+    if generation.is_shared():
+        number = generation.current() if catalog_generation is None else catalog_generation
     works = list(works)
     if not works:
         return []
     controls = controls or {}
-    number = generation.current() if catalog_generation is None else catalog_generation
+    if number is None:
+        return [PrintedCard(_head(card), controls.get(work.pk)) for work, card in _built(works, viewer)]
     side = visibility.gate_variant(viewer)
     keys = {work.pk: f"card:{number}:{side}:{int(_is_locked(work))}:{work.pk}" for work in works}
     heads = cache.get_many(list(keys.values()))
     missing = list({work.pk: work for work in works if keys[work.pk] not in heads}.values())
     if missing:
-        template = engines["jinja2"].get_template("catalog/_work_card.html")
-        made = {keys[card_work.pk]: template.render({"card": card}) for card_work, card in _built(missing, viewer)}
+        made = {keys[work.pk]: str(_head(card)) for work, card in _built(missing, viewer)}
         cache.set_many(made, CARD_SECONDS)
         heads.update(made)
-    return [
-        PrintedCard(Markup(heads[keys[work.pk]]), controls.get(work.pk)) for work in works
-    ]  # rendered by Jinja2, which escaped it
+    # Each head was rendered by Jinja2, which escaped it.
+    return [PrintedCard(Markup(heads[keys[work.pk]]), controls.get(work.pk)) for work in works]
 
 
 def _built(works: list[Any], viewer: Viewer) -> Iterable[tuple[Any, WorkCard]]:
     return zip(works, work_cards(works, viewer), strict=True)
+
+
+def _head(card: WorkCard) -> Markup:
+    template = engines["jinja2"].get_template("catalog/_work_card.html")
+    return Markup(template.render({"card": card}))  # rendered by Jinja2, which escaped it
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +270,8 @@ def card_grids(
     """The grids of a page that shows several (the home page's blocks), with one cache read and at
     most one query for every card's HTML, and one query per control provider, however many grids:
     each grid alone would cost its own."""
+    if catalog_generation is None and generation.is_shared():
+        catalog_generation = generation.current()  # before the works are read (printed_cards)
     rows = {name: list(works) for name, works in blocks.items()}
     every = list({work.pk: work for works in rows.values() for work in works}.values())
     controls = card_controls(request, every)

@@ -152,9 +152,9 @@ class TagFilteredListMixin:
     def _list_cache_key_rest(self) -> str:
         """The part of every ``list_cache_key`` of this request after ``what``: read once per request."""
         query = without_empty_values(self.request.GET)
-        conditions = sorted(
-            (name, value) for name, values in query.lists() if name not in ("page", "sort") for value in values
-        )
+        # Fields in a fixed order, each field's values as sent: a one-value field (the title) reads
+        # its last, so "?q=a&q=b" and "?q=b&q=a" are different lists.
+        conditions = sorted((name, values) for name, values in query.lists() if name not in ("page", "sort"))
         digest = hashlib.sha256(repr((self.request.path, conditions)).encode()).hexdigest()[:32]
         return f"{self.catalog_generation}:{visibility.viewer_variant(self.viewer)}:{digest}"
 
@@ -231,7 +231,8 @@ class WorkListView(TagFilteredListMixin, ViewerMixin, ListView):  # type: ignore
         than the page's cards)."""
         sort = hashlib.sha256(self.request.GET.get("sort", "").encode()).hexdigest()[:16]
         key = self.list_cache_key(f"filters-{sort}")
-        panel = cache.get(key)
+        # Kept only where every process reads the same catalog generation (generation.is_shared).
+        panel = cache.get(key) if generation.is_shared() else None
         if panel is None:
             context = {
                 "filterset": self.filterset,
@@ -241,7 +242,8 @@ class WorkListView(TagFilteredListMixin, ViewerMixin, ListView):  # type: ignore
                 "active_filters": active_filters,
             }
             panel = render_to_string("catalog/_work_filters.html", context, using="jinja2")
-            cache.set(key, panel, settings.NTRDB_LIST_CACHE_SECONDS)
+            if generation.is_shared():
+                cache.set(key, panel, settings.NTRDB_LIST_CACHE_SECONDS)
         return mark_safe(panel)  # rendered by Jinja2, which escaped it
 
     def tag_options(self) -> str:

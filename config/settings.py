@@ -264,6 +264,12 @@ NTRDB_RESETS_PER_ADDRESS_PER_HOUR = env_int("NTRDB_RESETS_PER_ADDRESS_PER_HOUR",
 NTRDB_RESETS_PER_IP_PER_HOUR = env_int("NTRDB_RESETS_PER_IP_PER_HOUR", 10, minimum=1)
 # Lists count matches up to this many and then say "more than"; see catalog/pagination.py.
 NTRDB_COUNT_CAP = env_int("NTRDB_COUNT_CAP", 2000, minimum=100)
+# Whether every process serving the site shares one cache (Redis). Only then may a process keep
+# what the catalog generation keys beyond one request (each card's HTML, the filter panel, its copy
+# of every tag): with a memory cache per process, an edit moves the generation of the process that
+# made it alone, and the others would go on showing what the edit changed (a tag made explicit, a
+# link made a spoiler). One process (the development server) shares its own: NTRDB_CACHE_SHARED=1.
+NTRDB_CACHE_SHARED = bool(REDIS_URL) or env_bool("NTRDB_CACHE_SHARED", False)
 # How long a works list's count and refine panel are kept for the next page, sort or visitor of
 # the same list (catalog/pagination.py, catalog/views.py); any catalog edit renews them at once
 # (catalog/generation.py). 0 computes both on every request.

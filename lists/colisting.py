@@ -7,7 +7,9 @@ do not look alike merely for being popular, and two works with the same small au
 A pair counts once ``MIN_MEMBERS`` members completed both: that is "enough list data" (one or two
 members say little), and it keeps any one member's list from being read off a work's similar
 works. The entries are the policy's (``visibility.entries_open_to_aggregates``: no private entry,
-no private list, no deactivated member). Each member counts their ``PER_MEMBER`` most recently
+no private list, no deactivated member), of members whose votes count (``lists.votes``), as of the
+last rebuild: an entry or a list made private, or a member deleted, leaves the pairs at the next
+one (nightly). Each member counts their ``PER_MEMBER`` most recently
 updated completions: a list adds a pair for every two of its works, so a few members with
 thousands of completions would otherwise make most of the pairs, and most of the cost (5,000
 completions are 12.5 million pairs; docs/performance.md, "Similar works").
@@ -47,7 +49,10 @@ _SHIFT = 2**32  # a pair (a, b), a < b, as one int: a * _SHIFT + b (a third of a
 
 def completions() -> Iterable[tuple[int, int]]:
     """(member id, work id) of the completions counted, each member's most recently updated first."""
-    entries = visibility.entries_open_to_aggregates(ListEntry.objects.filter(status=Status.COMPLETED))
+    # Only members whose votes count (lists.votes: accounts old and active enough), so a handful
+    # of throwaway accounts cannot make two works alike, nor be the "several members" of a pair.
+    completed = ListEntry.objects.filter(status=Status.COMPLETED, vote_counted=True)
+    entries = visibility.entries_open_to_aggregates(completed)
     return (
         entries.order_by("user_id", "-updated_at", "-pk").values_list("user_id", "work_id").iterator(chunk_size=BATCH)
     )

@@ -44,6 +44,14 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _one_process_shares_its_cache(settings):
+    """The tests run in one process, whose memory cache every request shares, as production's
+    workers share Redis: what the catalog generation keys (cards, the filter panel, the tag copy)
+    is kept between requests, as it is there. Tests of a cache per worker set it back to False."""
+    settings.NTRDB_CACHE_SHARED = True
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     """Templates use {% static %}; never depend on a collected manifest in tests."""
     settings.STORAGES = {

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
+from catalog.generation import catalog_changed
 from catalog.models import AgeRating, DatePrecision, Kind, SearchEntry, Tag, TagCategory, Work, WorkTag
 from catalog.search.index import entries_for
 from catalog.similar import similar_works_rebuild
@@ -434,6 +435,7 @@ def generate(size: DemoSize, *, seed: int, stream=sys.stderr) -> dict:
         counts["colisting_pairs"] = colisting_rebuild()
         stream.write("similar works  (computing)\n")
         counts["similar_works"] = similar_works_rebuild()
+    catalog_changed()  # bulk inserts send no signals: what the old generation keyed is stale
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             # VACUUM also moves the rows queued in the GIN pending list into the trigram index;

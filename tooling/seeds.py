@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from catalog.generation import catalog_changed
 from catalog.models import DatePrecision, Tag, Work, WorkTag
 from catalog.search import search_index_update
 from catalog.services import tag_set_parent
@@ -184,6 +185,7 @@ def load_seeds(directory: Path = SEED_DIR, *, update: bool = False) -> SeedRepor
                 report.count(report.created, "work tags")
             elif any(getattr(current, k) != v for k, v in wanted.items()):
                 WorkTag.objects.filter(pk=current.pk).update(**wanted)
+                catalog_changed()  # an update() sends no signal (catalog.generation)
                 report.count(report.updated, "work tags")
         if update:
             listed = {lookup(tags, link["tag"], "tag")[0].pk for link in row.get("tags", [])}

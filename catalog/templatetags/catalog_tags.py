@@ -3,7 +3,7 @@ from django.template import engines
 from django.utils.safestring import mark_safe
 
 from accounts.viewer import ANONYMOUS_VIEWER
-from catalog import cards, visibility
+from catalog import cards, generation, visibility
 from catalog.cards import card_cover
 
 register = template.Library()
@@ -28,9 +28,12 @@ def work_grid(context, works, empty_message="No works to show."):
     if isinstance(works, cards.CardGrid):  # built with the page's other grids (cards.card_grids)
         work_cards, has_controls = works.cards, works.has_controls
     else:
+        # The catalog's number before the rows: a card is never stored under a newer number than its data.
+        number = generation.current() if generation.is_shared() else None
         works = list(works)  # read once: the cards and the controls both need the rows
         controls = cards.card_controls(request, works)
-        work_cards = cards.printed_cards(works, context.get("viewer") or ANONYMOUS_VIEWER, controls)
+        viewer = context.get("viewer") or ANONYMOUS_VIEWER
+        work_cards = cards.printed_cards(works, viewer, controls, catalog_generation=number)
         has_controls = bool(controls)
     # With the request, Jinja2's context has the CSRF token the controls' forms carry.
     rendered = grid.render(

@@ -131,7 +131,21 @@ def test_a_filtered_list_checks_its_tags_without_a_query_once_read(world, client
     client.get("/works/?tags=jealousy")
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/works/?exclude_tags=jealousy").status_code == 200
-    assert not [q["sql"] for q in queries.captured_queries if '"catalog_tag"."slug" IN' in q["sql"]]
+    assert not [q["sql"] for q in queries.captured_queries if 'FROM "catalog_tag"' in q["sql"]]
+
+
+def test_without_a_shared_cache_nothing_is_kept_between_requests(world, client, settings):
+    """With a memory cache per process (no Redis), another worker's edit would not move this one's
+    generation: the tags are checked, the cards and the filter panel built, on every request."""
+    settings.NTRDB_CACHE_SHARED = False
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as filtered:
+            assert '<form class="filters"' in html(client.get("/works/?exclude_tags=happy-couple"))
+        assert [q for q in filtered.captured_queries if 'FROM "catalog_tag" ORDER BY' in q["sql"]]  # the tag copy
+        with CaptureQueriesContext(connection) as unfiltered:
+            assert "work-card" in html(client.get("/works/"))
+        assert [q for q in unfiltered.captured_queries if 'FROM "catalog_worktag"' in q["sql"]]  # the cards' tags
+    assert not [key for key in cache._cache if "card:" in key or "works-list:filters-" in key]  # locmem's store
 
 
 def test_the_generation_starts_afresh_after_the_cache_is_emptied(db):

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.viewer import ANONYMOUS_VIEWER
 from catalog.cards import work_cards
-from catalog.models import AgeRating, Tag, Work, WorkTag
-from tests.builders import ADULT_SYNOPSIS, make_tag, make_work, tag_work
+from catalog.models import AgeRating, Tag, TagCategory, Work, WorkTag
+from tests.builders import ADULT_SYNOPSIS, EXPLICIT_TAG_NAME, make_tag, make_work, tag_work
 from tests.pages import html, pass_age_gate
 
 
@@ -67,6 +67,23 @@ def test_a_locked_card_and_an_open_one_never_share_the_cache(db, adult_first):
     assert "work-card--locked" in _card(pages[visitor], "Adult")
     assert ADULT_SYNOPSIS not in pages[visitor] and "Open tag" not in _card(pages[visitor], "Adult")
     assert ADULT_SYNOPSIS in _card(pages[adult], "Adult") and "Open tag" in _card(pages[adult], "Adult")
+
+
+@pytest.mark.parametrize("adult_first", [True, False], ids=["adult first", "visitor first"])
+def test_an_open_cards_explicit_tag_is_cached_for_its_side_of_the_gate_only(db, adult_first):
+    """An all-ages work is an open card on both sides; an explicit tag on it is printed only past the
+    gate, so the two sides' cards must not share a key although neither is locked."""
+    make_work(
+        "Everyone",
+        synopsis="Two friends drift apart.",
+        tags=[make_tag(EXPLICIT_TAG_NAME, category=TagCategory.CONTENT)],
+    )
+    visitor, adult = Client(), Client()
+    pass_age_gate(adult)
+    pages = {who: html(who.get("/works/")) for who in ([adult, visitor] if adult_first else [visitor, adult])}
+    assert EXPLICIT_TAG_NAME in _card(pages[adult], "Everyone")
+    assert "Two friends drift apart." in _card(pages[visitor], "Everyone")
+    assert EXPLICIT_TAG_NAME not in pages[visitor]
 
 
 def test_a_page_of_cached_cards_reads_no_card_tags(db, client):

@@ -63,12 +63,21 @@ def test_a_co_listed_work_still_goes_through_the_policy(shelf, client):
     tag_work(shelf["sequel"], avoided)
     complete(members(colisting.MIN_MEMBERS), shelf["start"], shelf["sequel"])
     blend()
+    assert similar_titles(login(make_member()).get("/works/start/"))[0] == "Sequel"
     member = make_member()
     member.hidden_tags.add(avoided)
     assert "Sequel" not in similar_titles(login(member).get("/works/start/"))
     Work.objects.filter(pk=shelf["sequel"].pk).update(age_rating=AgeRating.R18, synopsis="Secret-synopsis")
     block = similar_block(client.get("/works/start/"))
     assert "Sequel" in block and "work-card--locked" in block and "Secret-synopsis" not in block
+
+
+def test_members_whose_votes_do_not_count_are_left_out(shelf, settings):
+    """Throwaway accounts (too new, lists too short: lists.votes) cannot make two works alike."""
+    settings.NTRDB_VOTE_MIN_ACCOUNT_DAYS = 7
+    complete(members(colisting.MIN_MEMBERS), shelf["start"], shelf["sequel"])
+    colisting_rebuild()
+    assert not CoListing.objects.exists()
 
 
 def test_fewer_members_than_the_minimum_blend_nothing(shelf, client):
@@ -156,8 +165,7 @@ def test_the_pair_source_names_each_pair_once(shelf):
 
 
 def test_lists_register_the_pair_source():
-    assert similar.registered_pairs.__module__ == "catalog.similar"
-    assert colisted_pairs in similar._pair_sources
+    assert colisted_pairs in similar._pair_sources  # the seam's registry
 
 
 def test_refreshing_one_work_keeps_its_co_listing_as_the_rebuild_does(shelf):
