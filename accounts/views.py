@@ -5,8 +5,8 @@ from django.contrib import admin, messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
@@ -20,7 +20,7 @@ from accounts.forms import (
     ThrottledAuthenticationForm,
     ThrottledPasswordChangeForm,
 )
-from accounts.models import User
+from accounts.members import active_member_or_404
 from accounts.services import member_delete
 from accounts.viewer import record_age_gate_passed
 
@@ -273,10 +273,7 @@ def profile(request):
 
 def member_detail(request, username):
     """A member's public page: their visible reviews and comments, through the visibility policy."""
-    if "\x00" in username:
-        # No username holds a NUL character, and PostgreSQL refuses one in a query (a 500).
-        raise Http404("No such member.")
-    member = get_object_or_404(User, username=username, is_active=True)
+    member = active_member_or_404(username)
     return render(
         request,
         "accounts/member_detail.html",

@@ -11,11 +11,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.members import active_member_or_404
 from accounts.models import User
 from catalog import visibility
 from catalog.choices import Kind
@@ -28,12 +29,10 @@ _REQUEST_MARGIN = 64 * 1024
 
 def _own_list(request, username: str) -> User:
     """The member whose list this is, if it is the viewer's own: 404 for no such member, 403 for another's."""
-    if "\x00" in username:
-        raise Http404("No such member.")  # PostgreSQL refuses a NUL in a query
     if request.user.get_username() == username:
         owner = request.user  # the usual case, already loaded: no second read of the same row
     else:
-        owner = get_object_or_404(User, username=username, is_active=True)
+        owner = active_member_or_404(username)
     if not visibility.is_own_list(owner.pk, request.viewer):
         raise PermissionDenied("Only the member whose list this is can export or import it.")
     return owner

@@ -14,14 +14,15 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.members import active_member_or_404
 from accounts.models import User
 from accounts.views import safe_next_path
 from catalog import visibility
@@ -194,19 +195,12 @@ def entry_delete(request, slug: str) -> HttpResponse:
 # --- the list page ----------------------------------------------------------------------------------
 
 
-def _member(username: str) -> User:
-    if "\x00" in username:
-        # No username holds a NUL character, and PostgreSQL refuses one in a query (a 500).
-        raise Http404("No such member.")
-    return get_object_or_404(User, username=username, is_active=True)
-
-
 @require_GET
 @cache_control(private=True)  # who is asking decides what it shows (the owner, others, the gate)
 def member_list(request, username: str) -> HttpResponse:
     """A member's list: tabs by status with their counts, a whitelisted sort, numbered pages. The
     owner edits each entry in place; others see what the policy shows them, or that it is private."""
-    member = _member(username)
+    member = active_member_or_404(username)
     list_settings = ListSettings.of(member.pk)
     viewer = request.viewer
     is_own = visibility.is_own_list(member.pk, viewer)

@@ -216,6 +216,13 @@ def test_an_unknown_file_is_a_404(adult_member, adult_member_client):
     assert adult_member_client.get(file_url("alice", "list.exe")).status_code == 404
 
 
+@pytest.mark.parametrize("username", ["nobody", "ali%00ce"])
+def test_an_unknown_member_or_a_nul_in_the_name_is_a_404(adult_member, adult_member_client, username):
+    # PostgreSQL refuses a NUL in a query string: without the check it was a 500 there.
+    assert adult_member_client.get(f"/members/{username}/list/export/").status_code == 404
+    assert adult_member_client.get(f"/members/{username}/list/import/").status_code == 404
+
+
 # --- round trip -----------------------------------------------------------------------------------
 
 COMPARED = ("work_id", "status", "progress", "score", "started_on", "started_precision", "finished_on", "notes")
