@@ -186,7 +186,9 @@ class SQLiteBackend(LikeBackend):
 
 
 class PostgresBackend(LikeBackend):
-    """pg_trgm: the GIN trigram index (migration catalog 0004) serves LIKE, infix and prefix alike.
+    """pg_trgm: the GIN trigram index over work names (migrations catalog 0004 and 0020) serves
+    LIKE, infix and prefix alike; the vocabularies (``Searchable.vocabulary``) are read from their
+    own rows through ``(kind, object_id)``, as on SQLite.
 
     So PostgreSQL runs the very lookups of the SQLite backend, and both databases find the
     same names for the same query. Two pg_trgm features were measured and left out (figures in
@@ -205,7 +207,14 @@ class PostgresBackend(LikeBackend):
 
     typo_tolerant = True
 
+    def __init__(self, vocabularies: Collection[str] = ()):
+        self.vocabularies = set(vocabularies)
+
     def _containing_a_pair(self, kind, pairs, limit):
+        if kind in self.vocabularies:
+            # The trigram index holds work names only (migration catalog 0020): a vocabulary's
+            # rows are read through (kind, object_id), so one pass over them checks every pair.
+            return super()._containing_a_pair(kind, pairs, limit)
         # One indexed lookup per pair: ORed together in one condition, the planner prices the
         # combined bitmap scans above a scan of a small table (measured at 3,000 names).
         lookups = [self._containing_all(kind, list(pair), limit) for pair in pairs]
@@ -216,4 +225,6 @@ class PostgresBackend(LikeBackend):
 def get_backend(vocabularies: Collection[str] = ()):
     if connection.vendor == "sqlite":
         return SQLiteBackend(vocabularies)
-    return {"postgresql": PostgresBackend}.get(connection.vendor, LikeBackend)()
+    if connection.vendor == "postgresql":
+        return PostgresBackend(vocabularies)
+    return LikeBackend()

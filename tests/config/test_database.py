@@ -80,9 +80,13 @@ def _names(count: int) -> list[str]:
 @on_postgresql
 def test_postgresql_search_lookups_use_the_trigram_index(db):
     """With a few thousand names the planner answers contains, short-prefix and typo lookups
-    from the pg_trgm GIN index (migration catalog 0004), not by scanning the table."""
+    from the pg_trgm GIN index over work names (migrations catalog 0004 and 0020), not by
+    scanning the table; a vocabulary's lookups read its own rows, never that index."""
     SearchEntry.objects.bulk_create(
         SearchEntry(kind="work", object_id=i, field=0, text=text) for i, text in enumerate(_names(3000))
+    )
+    SearchEntry.objects.bulk_create(
+        SearchEntry(kind="tag", object_id=i, field=0, text=text) for i, text in enumerate(_names(20))
     )
     SearchEntry.objects.create(kind="work", object_id=5000, field=0, text="orewakanozyoosinziteru")
     with connection.cursor() as cursor:
@@ -90,7 +94,7 @@ def test_postgresql_search_lookups_use_the_trigram_index(db):
         assert cursor.fetchone() == ("pg_trgm",)
         # What VACUUM (autovacuum in production, generate_demo_data after its bulk load) does:
         # rows waiting in the GIN pending list make the planner price the index too high.
-        cursor.execute("SELECT gin_clean_pending_list('catalog_searchentry_text_trgm')")
+        cursor.execute("SELECT gin_clean_pending_list('catalog_searchentry_work_trgm')")
         cursor.execute("ANALYZE catalog_searchentry")
     backend = get_backend()
     for lookup, parts in (
@@ -102,8 +106,15 @@ def test_postgresql_search_lookups_use_the_trigram_index(db):
     ):
         plan = plans_of(statements_of(lookup))
         assert "Seq Scan" not in plan, plan
-        assert plan.count("Bitmap Index Scan on catalog_searchentry_text_trgm") == parts, plan
+        assert plan.count("Bitmap Index Scan on catalog_searchentry_work_trgm") == parts, plan
     assert 5000 in {object_id for _, object_id, _, _ in backend.fuzzy(["work"], "kanazyoosinziteru", 50)}
+    for lookup in (
+        lambda: backend.contains(["tag"], "kanozyo", 50),
+        lambda: backend.fuzzy(["tag"], "kanazyoosinziteru", 50),
+    ):
+        plan = plans_of(statements_of(lookup))
+        assert "trgm" not in plan and "Seq Scan" not in plan, plan
+        assert "searchentry_object_idx" in plan, plan
 
 
 @on_sqlite
