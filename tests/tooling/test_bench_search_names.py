@@ -22,3 +22,10 @@ def test_it_refuses_a_database_whose_search_index_holds_names(db):
     with pytest.raises(CommandError, match="not empty"):
         call_command("bench_search_names", works=10, runs=1, stdout=io.StringIO())
     assert SearchEntry.objects.count() == 1
+
+
+def test_it_refuses_a_database_with_works_even_if_their_index_is_empty(db, safe_work):
+    SearchEntry.objects.all().delete()
+    with pytest.raises(CommandError, match="not empty"):
+        call_command("bench_search_names", works=10, runs=1, stdout=io.StringIO())
+    assert not SearchEntry.objects.exists()
