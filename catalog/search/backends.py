@@ -84,6 +84,11 @@ class LikeBackend:
 
     typo_tolerant = False
 
+    def __init__(self, vocabularies: Collection[str] = ()):
+        # The kinds with few names (``Searchable.vocabulary``), which the subclasses read from
+        # their own rows rather than through the index built for work names.
+        self.vocabularies = set(vocabularies)
+
     def _containing(self, kind: str, fragment: str, limit: int) -> tuple[str, list]:
         """One lookup: up to ``limit`` names of ``kind`` that contain ``fragment``."""
         # Folded text holds only letters and digits, so the fragment needs no LIKE escaping.
@@ -154,9 +159,6 @@ class SQLiteBackend(LikeBackend):
 
     typo_tolerant = True
 
-    def __init__(self, vocabularies: Collection[str] = ()):
-        self.vocabularies = set(vocabularies)
-
     # The full-text index drives the lookup (CROSS JOIN keeps it the outer loop; otherwise SQLite
     # may probe it once per search entry) and hands over matches in rowid order as it finds
     # them, so the LIMIT stops it early: a piece common to a million names costs no more than
@@ -207,9 +209,6 @@ class PostgresBackend(LikeBackend):
 
     typo_tolerant = True
 
-    def __init__(self, vocabularies: Collection[str] = ()):
-        self.vocabularies = set(vocabularies)
-
     def _containing_a_pair(self, kind, pairs, limit):
         if kind in self.vocabularies:
             # The trigram index holds work names only (migration catalog 0020): a vocabulary's
@@ -223,8 +222,5 @@ class PostgresBackend(LikeBackend):
 
 
 def get_backend(vocabularies: Collection[str] = ()):
-    if connection.vendor == "sqlite":
-        return SQLiteBackend(vocabularies)
-    if connection.vendor == "postgresql":
-        return PostgresBackend(vocabularies)
-    return LikeBackend()
+    backend = {"sqlite": SQLiteBackend, "postgresql": PostgresBackend}.get(connection.vendor, LikeBackend)
+    return backend(vocabularies)
