@@ -73,6 +73,16 @@ _PUBLIC_INDEX_NAMES = {
 }
 
 
+# Columns after a sort's terms, so that a filter on them is checked in the index as it is walked.
+# The home page's "Top rated" (catalog.discovery.top_rated) walks the score order for works with
+# NTRDB_TOP_RATED_MIN_VOTES votes; the best scores are mostly works with one or two votes, and at
+# 1,000,000 works it passed over 82,000 of them, each read from the table (129 ms on PostgreSQL;
+# with vote_count in the index, 1.6 ms). A trailing column leaves the order, and the index walk of
+# the "Score, highest first" list, as they were; any minimum is served, which a partial index
+# written for one minimum would not do.
+_CHECKED_IN_THE_INDEX = {"-score": (F("vote_count"),)}
+
+
 def work_sort_indexes() -> list[SortIndex]:
     """One index per sort over published works, and one per sort that differs before the age gate.
 
@@ -82,6 +92,12 @@ def work_sort_indexes() -> list[SortIndex]:
     passed = _plain()
     public = _orderings(visibility.public_score(), visibility.public_review_count(), visibility.public_list_count())
     return [
-        *(SortIndex(*passed[sort], condition=PUBLISHED, name=name) for sort, name in _INDEX_NAMES.items()),
-        *(SortIndex(*public[sort], condition=PUBLISHED, name=name) for sort, name in _PUBLIC_INDEX_NAMES.items()),
+        *(
+            SortIndex(*passed[sort], *_CHECKED_IN_THE_INDEX.get(sort, ()), condition=PUBLISHED, name=name)
+            for sort, name in _INDEX_NAMES.items()
+        ),
+        *(
+            SortIndex(*public[sort], *_CHECKED_IN_THE_INDEX.get(sort, ()), condition=PUBLISHED, name=name)
+            for sort, name in _PUBLIC_INDEX_NAMES.items()
+        ),
     ]

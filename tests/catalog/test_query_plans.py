@@ -14,6 +14,7 @@ at full size.
 
 import datetime
 import random
+import re
 
 import pytest
 from django.db import connection, transaction
@@ -52,6 +53,8 @@ def _catalog() -> Work:
             released_from=None if rng.random() < 0.1 else datetime.date(rng.randint(1985, 2025), 1, 1),
             released_from_precision=DatePrecision.YEAR,
             score_average=None if rng.random() < 0.3 else rng.randint(100, 1000) / 100,
+            # Most scored works have a vote or two, as in a big catalog; a few have many.
+            vote_count=rng.choice((0, 1, 1, 2, 3, 5, 12, 40)),
             review_count=rng.randint(0, 50),
             is_published=rng.random() > 0.01,
         )
@@ -217,3 +220,21 @@ def test_an_owners_list_reads_the_unpublished_works_from_their_own_index(catalog
     assert walks_index(plan, "work_unpublished_idx"), plan
     if connection.vendor == "postgresql":
         assert reads_index_only(plan, "work_unpublished_idx"), plan
+
+
+def test_top_rated_checks_its_minimum_of_votes_in_the_score_index(catalog):
+    """The home page's "Top rated" walks the score order past the works whose high score comes from a
+    vote or two; the minimum of votes is checked in the index as it is walked
+    (``sorts._CHECKED_IN_THE_INDEX``), not by reading each of those works from the table (129 ms at
+    1,000,000 works on PostgreSQL)."""
+    from accounts.viewer import ANONYMOUS_VIEWER
+    from catalog import discovery
+
+    adult = Viewer(passed_age_gate=True)
+    for viewer, index in ((adult, "work_pub_score_idx"), (ANONYMOUS_VIEWER, "work_pub_public_score_idx")):
+        (statement,) = statements_of(lambda: list(discovery.top_rated(viewer)))  # noqa: B023 (run at once)
+        plan = plan_of(statement)
+        assert walks_index(plan, index) and not sorts_in(plan), plan
+        if connection.vendor == "postgresql":
+            assert re.search(r"Index Cond: .*vote_count >= ", plan), plan
+            assert not re.search(r"Filter: .*vote_count", plan), plan
