@@ -117,7 +117,7 @@ clean:
 # 127.0.0.1:5432, on PostgreSQL, at 10,000 and 100,000 works. Each demo database is built once
 # (.bench/ for SQLite, databases ntrdb_bench_v* on the server) and reused; tooling/bench.py's
 # DATA_VERSION is bumped when tooling/demo_data.py changes what it generates.
-# bench-large: the same at 1,000,000 works (long: the first build takes over an hour per database).
+# bench-large: the same at 1,000,000 works (long: the first build takes about an hour per database).
 # bench-http: list pages under gunicorn against a bare Django view (tooling/bench_http.py; needs wrk).
 .PHONY: bench-large bench-http
 bench: setup

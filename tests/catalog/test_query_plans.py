@@ -222,6 +222,15 @@ def test_an_owners_list_reads_the_unpublished_works_from_their_own_index(catalog
         assert reads_index_only(plan, "work_unpublished_idx"), plan
 
 
+def _index_definition(name: str) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = %s", [name])
+        else:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name])
+        return cursor.fetchone()[0]
+
+
 def test_top_rated_checks_its_minimum_of_votes_in_the_score_index(catalog):
     """The home page's "Top rated" walks the score order past the works whose high score comes from a
     vote or two; the minimum of votes is checked in the index as it is walked
@@ -230,6 +239,8 @@ def test_top_rated_checks_its_minimum_of_votes_in_the_score_index(catalog):
     from accounts.viewer import ANONYMOUS_VIEWER
     from catalog import discovery
 
+    for index in ("work_pub_score_idx", "work_pub_public_score_idx"):
+        assert re.search(r'"?vote_count"?\s*\)\s*(WHERE|$)', _index_definition(index)), _index_definition(index)
     adult = Viewer(passed_age_gate=True)
     for viewer, index in ((adult, "work_pub_score_idx"), (ANONYMOUS_VIEWER, "work_pub_public_score_idx")):
         (statement,) = statements_of(lambda: list(discovery.top_rated(viewer)))  # noqa: B023 (run at once)

@@ -3,6 +3,7 @@ import statistics
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -108,7 +109,7 @@ class Command(BaseCommand):
                 "works, 2 tags + 1 excluded, by score",
                 f"/works/?tags={popular_tags[0]}&tags={popular_tags[1]}&exclude_tags={popular_tags[2]}&sort=-score",
             ),
-            ("search, fuzzy", f"/search/?q={fuzzy}"),
+            ("search, fuzzy", f"/search/?{urlencode({'q': fuzzy})}"),
             ("tags", "/tags/"),
             ("most popular tag", f"/tags/{popular_tags[0]}/"),
             (f"work with {reviewed['n']} reviews", busy_work.get_absolute_url()),
@@ -124,9 +125,13 @@ class Command(BaseCommand):
         the page timed a search with no results."""
         candidates = Work.objects.filter(is_published=True, title__regex=r"\w{6,}").order_by("-review_count", "pk")
         for work in candidates.only("title", "slug")[:200]:
-            if len(fold(work.title)) >= 10:
+            # A swap of two equal letters ("Jiifugi") would search for the name as written.
+            if len(fold(work.title)) >= 10 and fold(_typo(work.title)) != fold(work.title):
                 return _typo(work.title), work.get_absolute_url()
-        raise CommandError("No published work has a name of ten letters or more; generate more demo data.")
+        raise CommandError(
+            "None of the 200 most reviewed published works has a name of ten letters or more that a typo "
+            "changes; generate more demo data."
+        )
 
     def member_pages(self) -> tuple[Any, list[tuple[str, str]]]:
         """The pages of the member with the longest list, read by that member: their list (filtered by
