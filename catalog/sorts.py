@@ -92,12 +92,7 @@ def work_sort_indexes() -> list[SortIndex]:
     passed = _plain()
     public = _orderings(visibility.public_score(), visibility.public_review_count(), visibility.public_list_count())
     return [
-        *(
-            SortIndex(*passed[sort], *_CHECKED_IN_THE_INDEX.get(sort, ()), condition=PUBLISHED, name=name)
-            for sort, name in _INDEX_NAMES.items()
-        ),
-        *(
-            SortIndex(*public[sort], *_CHECKED_IN_THE_INDEX.get(sort, ()), condition=PUBLISHED, name=name)
-            for sort, name in _PUBLIC_INDEX_NAMES.items()
-        ),
+        SortIndex(*orderings[sort], *_CHECKED_IN_THE_INDEX.get(sort, ()), condition=PUBLISHED, name=name)
+        for orderings, names in ((passed, _INDEX_NAMES), (public, _PUBLIC_INDEX_NAMES))
+        for sort, name in names.items()
     ]

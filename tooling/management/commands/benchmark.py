@@ -22,6 +22,9 @@ from tooling.demo_data import DEMO_PREFIX
 # Demo works the recall check looks for: the first ones generated, so the same titles exist at
 # every size (the generator draws them first from the same seed).
 RECALL_TARGETS = 8
+# One-typo recall is promised at any size for names of this many folded letters or more: a
+# shorter one is cut into two pieces, and a typo spoils one of them (catalog.search.backends).
+RECALLED_LETTERS = 10
 
 
 def _typo(title: str) -> str:
@@ -55,15 +58,14 @@ def _romanised_otherwise(title: str) -> str:
 def recall_queries() -> list[tuple[str, str, str]]:
     """(kind of query, query, the URL the results must list) for the first demo works.
 
-    Only names of ten letters or more (folded): a typo in a shorter one can spoil every trigram
-    it shares with the query, and the typo lookups are trigram lookups (catalog.search.backends).
+    Only names of RECALLED_LETTERS letters or more (folded), the names one-typo recall is promised for.
     """
     candidates = (
         Work.objects.filter(slug__startswith=DEMO_PREFIX, is_published=True, title__regex=r"\w{6,}")
         .order_by("pk")
         .only("title", "slug")[: RECALL_TARGETS * 10]
     )
-    targets = [work for work in candidates if len(fold(work.title)) >= 10][:RECALL_TARGETS]
+    targets = [work for work in candidates if len(fold(work.title)) >= RECALLED_LETTERS][:RECALL_TARGETS]
     queries = []
     for work in targets:
         url = work.get_absolute_url()
@@ -126,7 +128,7 @@ class Command(BaseCommand):
         candidates = Work.objects.filter(is_published=True, title__regex=r"\w{6,}").order_by("-review_count", "pk")
         for work in candidates.only("title", "slug")[:200]:
             # A swap of two equal letters ("Jiifugi") would search for the name as written.
-            if len(fold(work.title)) >= 10 and fold(_typo(work.title)) != fold(work.title):
+            if len(fold(work.title)) >= RECALLED_LETTERS and fold(_typo(work.title)) != fold(work.title):
                 return _typo(work.title), work.get_absolute_url()
         raise CommandError(
             "None of the 200 most reviewed published works has a name of ten letters or more that a typo "
